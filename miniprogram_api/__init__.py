@@ -1,0 +1,1 @@
+"""WeChat mini-program API (/api/mp/v1)."""

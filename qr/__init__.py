@@ -1,0 +1,67 @@
+"""Signed personal credit codes: Ed25519 keys, compact JWS sign/verify, QR rendering.
+
+Pure library: no Flask, no database, no clock. Keys and ``now`` (int epoch seconds)
+are arguments, so a scanner device can verify codes with this package alone.
+"""
+
+from qr.codes import (
+    CODE_TTL,
+    LEEWAY,
+    MAX_CODE_TTL,
+    PREFIX,
+    CodeClaims,
+    IssuedCode,
+    new_jti,
+    sign_code,
+    verify_code,
+)
+from qr.errors import (
+    BadSignature,
+    CodeError,
+    ExpiredCode,
+    MalformedCode,
+    NotYetValid,
+    UnknownKey,
+    WrongTokenType,
+)
+from qr.keyring import KeyRing, RingKey
+from qr.keys import (
+    SigningKey,
+    generate_signing_key,
+    kid_for,
+    public_from_jwk,
+    public_jwk,
+    thumbprint,
+)
+from qr.render import qr_matrix, qr_version, render_png, render_svg
+
+__all__ = [
+    "CODE_TTL",
+    "LEEWAY",
+    "MAX_CODE_TTL",
+    "PREFIX",
+    "BadSignature",
+    "CodeClaims",
+    "CodeError",
+    "ExpiredCode",
+    "IssuedCode",
+    "KeyRing",
+    "MalformedCode",
+    "NotYetValid",
+    "RingKey",
+    "SigningKey",
+    "UnknownKey",
+    "WrongTokenType",
+    "generate_signing_key",
+    "kid_for",
+    "new_jti",
+    "public_from_jwk",
+    "public_jwk",
+    "qr_matrix",
+    "qr_version",
+    "render_png",
+    "render_svg",
+    "sign_code",
+    "thumbprint",
+    "verify_code",
+]

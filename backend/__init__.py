@@ -1,0 +1,1 @@
+"""信用汕尾 credit codes: the Flask backend and the credit domain."""

@@ -1,0 +1,26 @@
+"""Schemas shared by every blueprint: the error envelope and pagination."""
+
+import marshmallow as ma
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "Stable machine-readable error code"})
+    message = ma.fields.String(required=True, metadata={"description": "What went wrong, for a developer"})
+    details = ma.fields.Raw(allow_none=True, metadata={"description": "Field errors or other context"})
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    """Every 4xx/5xx on an /api path has this shape."""
+
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
+    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+
+
+class PageMetaSchema(ma.Schema):
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)

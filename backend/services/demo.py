@@ -1,0 +1,177 @@
+"""`flask seed-demo`: idempotent demo data for trying the platform on a laptop."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import select
+from stdnum.cn import ric, uscc
+
+from backend.clock import utcnow
+from backend.extensions import db
+from backend.models import (CreditRecord, GradeChange, Incentive, Inspection, ListEntry, Market, Merchant,
+                            Operator, Partner, ScannerDevice, Scenario)
+from backend.services import demo_data as D
+from backend.services.crypto import credential_hash
+from backend.services.operators import resolve_scope
+from backend.services.signing_keys import keyring
+from backend.services.subjects import get_or_create_organisation, get_or_create_person
+
+MODEL_VERSION = "demo-seed"
+
+
+def demo_credential(prefix: str, name: str) -> str:
+    """Stable per installation (derived from SECRET_KEY), so re-running the seed prints the same tokens."""
+    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo:{prefix}:{name}".encode(), hashlib.sha256)
+    return f"{prefix}_demo_{base64.urlsafe_b64encode(mac.digest()[:24]).decode()}"
+
+
+def _uscc(base17: str) -> str:
+    return base17 + uscc.calc_check_digit(base17)
+
+
+def _resident_id(i: int) -> str:
+    base = f"441502{1960 + i * 2}{(i % 12) + 1:02d}{(i % 27) + 1:02d}{100 + i:03d}"
+    return base + ric.calc_check_digit(base + "0")  # stdnum expects a placeholder check digit
+
+
+def _set_grade(subject, grade: str, reason: str) -> None:
+    if subject.grade == grade and subject.grade_updated_at is not None:
+        return
+    now = utcnow()
+    score = {"A": 90.0, "B": 75.0, "C": 62.0, "D": 40.0}[grade]
+    subject.grade, subject.score, subject.grade_updated_at = grade, score, now
+    db.session.flush()
+    db.session.add(GradeChange(subject_id=subject.id, grade=grade, score=score, model_version=MODEL_VERSION,
+                               reason=reason, breakdown={"note": "demo grade, set by seed-demo"}, computed_at=now))
+
+
+def _record(subject, category: str, title: str, doc: str, *, severity=None, department="汕尾市市场监督管理局") -> None:
+    exists = db.session.execute(select(CreditRecord.id).where(
+        CreditRecord.department == department, CreditRecord.document_no == doc)).first()
+    if not exists:
+        db.session.add(CreditRecord(subject_id=subject.id, category=category, severity=severity, title=title,
+                                    department=department, document_no=doc, legal_basis="《广东省社会信用条例》",
+                                    decided_on=dt.date(2026, 6, 1)))
+
+
+def seed_scenarios_and_partners() -> dict:
+    devices = {}
+    for code, name, disclosure in D.SCENARIOS:
+        db.session.merge(Scenario(code=code, name_zh=name, disclosure=disclosure))
+    db.session.flush()
+    for scenario, name, base, device_name in D.PARTNERS:
+        partner = db.session.execute(select(Partner).where(Partner.name == name)).scalar_one_or_none()
+        if partner is None:
+            partner = Partner(name=name, scenario=scenario, uscc=_uscc(base))
+            db.session.add(partner)
+            db.session.flush()
+        token = demo_credential("dev", name)
+        device = db.session.execute(select(ScannerDevice).where(
+            ScannerDevice.token_hash == credential_hash(token))).scalar_one_or_none()
+        if device is None:
+            device = ScannerDevice(partner_id=partner.id, scenario=scenario, name=device_name,
+                                   token_hash=credential_hash(token))
+            db.session.add(device)
+            db.session.flush()
+        devices[scenario] = {"id": device.id, "name": device_name, "partner": name, "scenario": scenario,
+                             "token": token}
+    for code, scenario, title, desc, grades, count, period in D.INCENTIVES:
+        if db.session.execute(select(Incentive.id).where(Incentive.code == code)).first() is None:
+            partner = db.session.execute(select(Partner).where(Partner.scenario == scenario)).scalars().first()
+            db.session.add(Incentive(code=code, scenario=scenario, partner_id=partner.id, title=title,
+                                     description=desc, eligible_grades=grades, quota_count=count,
+                                     quota_period=period, subject_kinds="person"))
+    return devices
+
+
+def seed_markets() -> list[dict]:
+    merchants = []
+    for slug, name, address in D.MARKETS:
+        market = db.session.execute(select(Market).where(Market.slug == slug)).scalar_one_or_none()
+        if market is None:
+            market = Market(slug=slug, name=name, address=address)
+            db.session.add(market)
+            db.session.flush()
+        for i, ((mname, scope), grade) in enumerate(zip(D.MERCHANTS[slug], D.MERCHANT_GRADES), start=1):
+            code = _uscc(f"92441502MA{'5M' if slug == 'magong' else '5N'}{i:05d}")
+            subject = get_or_create_organisation(code, mname, kind="merchant")
+            db.session.flush()
+            merchant = db.session.execute(select(Merchant).where(Merchant.subject_id == subject.id)).scalar_one_or_none()
+            if merchant is None:
+                merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=f"{slug[0].upper()}{i:03d}",
+                                    business_scope=scope)
+                db.session.add(merchant)
+                db.session.flush()
+                _seed_inspections(merchant, grade, slug, i)
+            _seed_merchant_records(subject, grade, slug, i)
+            _set_grade(subject, grade, "demo seed")
+            merchants.append({"handle": subject.handle, "name": mname, "market": slug, "grade": grade,
+                              "stall_no": merchant.stall_no, "page_path": f"/m/{subject.handle}"})
+    return merchants
+
+
+def _seed_inspections(merchant: Merchant, grade: str, slug: str, i: int) -> None:
+    product = "鲜活对虾" if slug == "magong" else "预包装食品"
+    results = [("pass", None)] + ([("fail", "镉(以Cd计)超标")] if grade in "CD" else [("pass", None)])
+    for n, (result, failed) in enumerate(results):
+        db.session.add(Inspection(merchant_id=merchant.id, product=product, sampled_on=dt.date(2026, 9 + n, 10),
+                                  agency="汕尾市食品检验所", result=result, failed_items=failed,
+                                  report_no=f"SWJ2026-{slug[:2].upper()}{i:03d}-{n}"))
+
+
+def _seed_merchant_records(subject, grade: str, slug: str, i: int) -> None:
+    tag = f"{slug[:2].upper()}{i:03d}"
+    _record(subject, "admin_licence", "食品经营许可", f"JY-2026-{tag}")
+    if grade == "A":
+        _record(subject, "honour", "诚信经营示范户", f"CX-2026-{tag}", department="汕尾市发展和改革局")
+    if grade in "CD":
+        _record(subject, "admin_penalty", "销售不合格食用农产品", f"汕市监罚〔2026〕{tag}号",
+                severity="serious" if grade == "D" else "general")
+
+
+def seed_residents() -> list[dict]:
+    residents = []
+    for i, (name, grade) in enumerate(D.RESIDENTS):
+        person = get_or_create_person(_resident_id(i), name)
+        db.session.flush()
+        _set_grade(person, grade, "demo seed")
+        if name == D.BLACKLISTED_RESIDENT:
+            _record(person, "court_dishonesty", "失信被执行人", f"(2026)粤1502执{i:03d}号",
+                    department="汕尾市城区人民法院")
+            if db.session.execute(select(ListEntry.id).where(ListEntry.subject_id == person.id)).first() is None:
+                db.session.add(ListEntry(subject_id=person.id, list_type="black", reason="拒不履行生效判决",
+                                         legal_basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
+                                         decision_document=f"(2026)粤1502执{i:03d}号", department="汕尾市城区人民法院",
+                                         starts_on=dt.date(2026, 5, 1)))
+        residents.append({"handle": person.handle, "masked_name": person.display_name, "grade": grade,
+                          "blacklisted": name == D.BLACKLISTED_RESIDENT})
+    return residents
+
+
+def seed_operators() -> dict:
+    listed, by_role = [], {}
+    for name, role, scope in D.OPERATORS:
+        token = demo_credential("op", name)
+        if db.session.execute(select(Operator.id).where(Operator.token_hash == credential_hash(token))).first() is None:
+            db.session.add(Operator(name=name, role=role, token_hash=credential_hash(token),
+                                    **resolve_scope(role, scope.get("department"), scope.get("market_slug"),
+                                             scope.get("partner_name"))))
+        by_role.setdefault(role, token)
+        listed.append({"name": name, "role": role, "scope": scope, "token": token})
+    return {"operator_tokens": by_role, "operators": listed}
+
+
+def seed_demo() -> dict:
+    """Create (or find) all demo data in one transaction; returns what a newcomer needs to try it."""
+    devices = seed_scenarios_and_partners()
+    merchants = seed_markets()
+    residents = seed_residents()
+    operators = seed_operators()
+    db.session.commit()
+    keyring()  # make sure a signing key exists
+    return {**operators, "devices": list(devices.values()), "residents": residents, "merchants": merchants}

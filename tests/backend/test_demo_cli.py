@@ -1,0 +1,71 @@
+"""`flask seed-demo` (idempotent, --json) and `flask issue-code`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import qr
+from sqlalchemy import func, select
+
+from backend.models import GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
+from backend.services.signing_keys import keyring
+
+
+def seed(runner) -> dict:
+    result = runner.invoke(args=["seed-demo", "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def counts(db) -> tuple:
+    return tuple(db.session.scalar(select(func.count()).select_from(m))
+                 for m in (Subject, Merchant, Operator, ScannerDevice, ListEntry, GradeChange))
+
+
+def test_seed_is_idempotent_and_prints_working_tokens(runner, db, client):
+    first = seed(runner)
+    before = counts(db)
+    second = seed(runner)
+    assert counts(db) == before
+    assert first == second
+    for role in ("admin", "department", "market", "partner"):
+        assert first["operator_tokens"][role].startswith("op_")
+    resp = client.get("/api/dept/v1/operators", headers={"Authorization": f"Bearer {first['operator_tokens']['admin']}"})
+    assert resp.status_code == 200
+
+
+def test_seed_covers_markets_grades_scenarios(runner):
+    data = seed(runner)
+    by_market = Counter(m["market"] for m in data["merchants"])
+    assert by_market == {"magong": 15, "sanmalu": 15}
+    for market in by_market:
+        assert {m["grade"] for m in data["merchants"] if m["market"] == market} == set("ABCD")
+    assert len(data["residents"]) >= 20 and {r["grade"] for r in data["residents"]} == set("ABCD")
+    assert sum(r["blacklisted"] for r in data["residents"]) == 1
+    assert {d["scenario"] for d in data["devices"]} == {"transit", "lodging", "medical", "tourism"}
+    assert all(d["token"].startswith("dev_") for d in data["devices"])
+    assert all(m["page_path"] == f"/m/{m['handle']}" for m in data["merchants"])
+
+
+def test_seeded_persons_keep_no_clear_personal_data(runner, db):
+    seed(runner)
+    person = db.session.execute(select(Subject).where(Subject.kind == "person")).scalars().first()
+    assert "*" in person.display_name and "*" in person.resident_id_masked
+    assert not person.resident_id_enc.startswith("4415")
+
+
+def test_issue_code_prints_a_verifiable_code(runner, app):
+    resident = seed(runner)["residents"][0]
+    result = runner.invoke(args=["issue-code", resident["handle"]])
+    assert result.exit_code == 0
+    token = result.output.strip()
+    now = int(app.config["CLOCK"]())
+    claims = qr.verify_code(token, keyring().verification_keys(now), now=now)
+    assert claims.sub == resident["handle"] and claims.grade == resident["grade"]
+    assert qr.qr_version(token) <= 10
+
+
+def test_issue_code_unknown_handle(runner):
+    result = runner.invoke(args=["issue-code", "nobody"])
+    assert result.exit_code == 1 and "no subject" in result.output

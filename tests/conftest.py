@@ -1,0 +1,79 @@
+"""App fixtures: a real database per test (SQLite in memory, or PostgreSQL via TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from sqlalchemy import text
+
+from backend.app import create_app
+from backend.config import TestConfig
+from backend.extensions import db as _db
+from backend.models import Base
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class FakeClock:
+    """Callable epoch-seconds clock that tests move by hand."""
+
+    def __init__(self, start: float | None = None) -> None:
+        self.now = float(start if start is not None else int(time.time()))
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema():
+    """Create the schema once per session on PostgreSQL; tests truncate afterwards."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    app = create_app(TestConfig)
+    with app.app_context():
+        Base.metadata.drop_all(_db.engine)
+        Base.metadata.create_all(_db.engine)
+        _db.engine.dispose()
+    yield POSTGRES_URL
+
+
+@pytest.fixture
+def app(_postgres_schema, clock):
+    app = create_app(TestConfig)
+    app.config["CLOCK"] = clock
+    with app.app_context():
+        if _postgres_schema is None:
+            Base.metadata.create_all(_db.engine)
+        yield app
+        _db.session.remove()
+        if _postgres_schema is not None:
+            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            with _db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return _db

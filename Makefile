@@ -1,0 +1,49 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything installs into .venv.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+export FLASK_APP := wsgi
+
+.PHONY: install install-dev run serve test test-postgres check-migrations bench clean
+
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.runtime
+install-dev: $(BIN)/.dev
+
+## make run: venv, install, migrate, demo data, gunicorn on 127.0.0.1:$(PORT)
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo "serving on http://127.0.0.1:$(PORT)  (API description: /openapi.json; tokens: .venv/bin/flask seed-demo --json)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+## make test: the whole suite (PostgreSQL tests run too when TEST_DATABASE_URL is set)
+test: install-dev
+	$(BIN)/python -m pytest
+
+test-postgres: install-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+
+## models and migrations agree, from an empty database
+check-migrations: install
+	rm -f /tmp/credit-codes-migcheck.sqlite3
+	DATABASE_URL=sqlite:////tmp/credit-codes-migcheck.sqlite3 $(BIN)/flask db upgrade
+	DATABASE_URL=sqlite:////tmp/credit-codes-migcheck.sqlite3 $(BIN)/flask db check
+
+## make bench: every benchmark under bench/, one table
+bench: install-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

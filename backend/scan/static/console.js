@@ -7,6 +7,7 @@
   const KEY = "sw-device-token";
   const $ = (id) => document.getElementById(id);
   const FIELD_ZH = { eligible: "信用+资格", masked_name: "姓名", discount: "可享优惠", grade: "信用等级" };
+  const SCENARIO_ZH = { transit: "信用+公交", lodging: "信用+住宿", medical: "信用+医疗", tourism: "信用+旅游", market: "信用+市场" };
   let lastCode = "";
 
   async function call(path, body, headers) {
@@ -37,7 +38,7 @@
     }
     $("device-token").value = "";
     $("signin-error").textContent = "";
-    $("device-label").textContent = "场景：" + data.scenario;
+    $("device-label").textContent = "场景：" + (SCENARIO_ZH[data.scenario] || data.scenario);
     showScanner(true);
   }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 import qr
 from backend.clock import from_ts, now_ts
@@ -54,9 +54,10 @@ def disclose(device: Device, holder: Holder, eligible: bool, perks: list[dict]) 
 
 
 def record_scan(device: Device, check, ts: int, *, offline: bool = False, client_ref: str | None = None) -> None:
-    """Add the scan row to the session (the caller commits)."""
-    db.session.add(Scan(device_id=device.id, subject_id=check.holder.id if check.holder else None, jti=check.jti,
-                        outcome=check.outcome, scanned_at=from_ts(ts), offline=offline, client_ref=client_ref))
+    """Insert the scan row in the caller's transaction (Core: no ORM identity work on the hot path)."""
+    db.session.execute(insert(Scan).values(
+        device_id=device.id, subject_id=check.holder.id if check.holder else None, jti=check.jti,
+        outcome=check.outcome, scanned_at=from_ts(ts), offline=offline, client_ref=client_ref))
 
 
 def verify(device: Device, code: str, scenario: str | None = None) -> dict:

@@ -34,7 +34,8 @@ from sqlalchemy.engine import make_url
 _people = itertools.count()
 ROOT = Path(__file__).resolve().parents[1]
 ENV = os.environ.get
-PG_URL = ENV("BENCH_PG_URL") or ENV("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test_i5_bench"
+# Never TEST_DATABASE_URL: this database is dropped and recreated.
+PG_URL = ENV("BENCH_PG_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/bench_scan"
 SECONDS, ROUNDS = int(ENV("BENCH_SCAN_SECONDS", "5")), int(ENV("BENCH_SCAN_ROUNDS", "3"))
 RATE, RATE_SECONDS = 150, int(ENV("BENCH_SCAN_RATE_SECONDS", "10"))
 SUBJECTS, OFFLINE_OPS = int(ENV("BENCH_SCAN_SUBJECTS", "200")), int(ENV("BENCH_SCAN_OFFLINE_OPS", "20000"))

@@ -106,10 +106,13 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from backend.dept import blp as dept_blp
+    from backend.scan import blp as scan_blp, console as scan_console
     from backend.system import blp as system_blp
 
     api.register_blueprint(system_blp)
     api.register_blueprint(dept_blp)
+    api.register_blueprint(scan_blp)
+    app.register_blueprint(scan_console)
 
 
 def register_commands(app: Flask) -> None:

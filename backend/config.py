@@ -52,6 +52,11 @@ class Config:
     # How often a worker re-reads the signing keys (rotation by another process shows up within this).
     KEYRING_REFRESH_SECONDS = float(os.environ.get("KEYRING_REFRESH_SECONDS", "10"))
     JWKS_MAX_AGE = int(os.environ.get("JWKS_MAX_AGE", "300"))
+    # Scanner hot path: devices and incentive rules are cached per worker this long (a revoked
+    # device or an edited incentive takes effect within it on other workers; at once on this one).
+    SCAN_CACHE_SECONDS = float(os.environ.get("SCAN_CACHE_SECONDS", "5"))
+    # Offline scanners answer cannot_verify once their trust bundle is older than this.
+    TRUST_BUNDLE_MAX_AGE = int(os.environ.get("TRUST_BUNDLE_MAX_AGE", "86400"))
 
     MAX_CONTENT_LENGTH = 256 * 1024  # JSON bodies; CSV upload endpoints raise it per request
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -78,6 +83,7 @@ class TestConfig(Config):
     KEY_ENCRYPTION_KEY = "0l3J4Z9w7bH0yXw5m2QZt7cQy1xK3h6uN8pV9rS2dE4="
     ID_HASH_KEY = "test-id-hash-key"
     KEYRING_REFRESH_SECONDS = 0
+    SCAN_CACHE_SECONDS = 0
     RATELIMIT_STORAGE_URI = "memory://"
     WECHAT_APP_ID = "wx-test-app"
     WECHAT_APP_SECRET = "test-app-secret"

@@ -25,6 +25,7 @@ from qr.errors import (
     WrongTokenType,
 )
 from qr.keyring import KeyRing, RingKey
+from qr.offline import OUTCOMES, OfflineResult, TrustBundle, load_bundle, scan_outcome, verify_offline
 from qr.keys import (
     SigningKey,
     generate_signing_key,
@@ -34,8 +35,19 @@ from qr.keys import (
     thumbprint,
 )
 from qr.render import qr_matrix, qr_version, render_png, render_svg
+from qr.signed import BUNDLE_TYP, RECEIPT_TYP, sign_document, verify_document
 
 __all__ = [
+    "BUNDLE_TYP",
+    "OUTCOMES",
+    "OfflineResult",
+    "RECEIPT_TYP",
+    "TrustBundle",
+    "load_bundle",
+    "scan_outcome",
+    "sign_document",
+    "verify_document",
+    "verify_offline",
     "CODE_TTL",
     "LEEWAY",
     "MAX_CODE_TTL",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, true
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, CreatedAt
@@ -75,7 +75,11 @@ class Scan(Base):
     """Every scan of a personal code, whatever its outcome (residents can see their own)."""
 
     __tablename__ = "scans"
-    __table_args__ = (Index("ix_scans_subject_at", "subject_id", "scanned_at"),)
+    __table_args__ = (
+        Index("ix_scans_subject_at", "subject_id", "scanned_at"),
+        # An offline scan uploaded twice (retry after a lost answer) is stored once.
+        UniqueConstraint("device_id", "client_ref"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("scanner_devices.id"))
@@ -84,6 +88,7 @@ class Scan(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     scanned_at: Mapped[dt.datetime]
     offline: Mapped[bool] = mapped_column(default=False)
+    client_ref: Mapped[str | None] = mapped_column(String(64))
 
 
 class Redemption(Base):
@@ -93,6 +98,9 @@ class Redemption(Base):
     __table_args__ = (
         UniqueConstraint("incentive_id", "subject_id", "period_key", "slot"),
         UniqueConstraint("device_id", "idempotency_key"),
+        CheckConstraint("status IN ('granted','flagged')", name="status"),
+        # A granted row holds a quota slot; a flagged one (offline, over quota) holds none.
+        CheckConstraint("(status = 'granted') = (slot IS NOT NULL)", name="slot_iff_granted"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,7 +108,23 @@ class Redemption(Base):
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
     device_id: Mapped[int] = mapped_column(ForeignKey("scanner_devices.id"))
     period_key: Mapped[str] = mapped_column(String(16))
-    slot: Mapped[int]
+    # NULL for flagged rows: NULLs never collide in the unique constraint above.
+    slot: Mapped[int | None]
     idempotency_key: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[dt.datetime]
     receipt: Mapped[str] = mapped_column(String(1024))
+    jti: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8), default="granted", server_default="granted")
+    flag_reason: Mapped[str | None] = mapped_column(String(32))
+    offline: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class RevokedCode(Base):
+    """One personal code voided before its expiry (reported stolen or misused); listed in trust bundles."""
+
+    __tablename__ = "revoked_codes"
+
+    jti: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime]

@@ -1,0 +1,185 @@
+"""Scanner devices and code checks: who is scanning, is the code good, what may be disclosed and granted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import and_, exists, func, or_, select
+
+import qr
+from backend.clock import from_ts
+from backend.extensions import db
+from backend.models import Incentive, ListEntry, Redemption, RevokedCode, ScannerDevice, Scenario, Subject
+from backend.services.crypto import credential_hash
+from backend.services.errors import Unauthorized
+from backend.services.signing_keys import keyring
+
+CHINA = qr.offline.CHINA
+
+
+@dataclass(frozen=True)
+class Device:
+    id: int
+    partner_id: int
+    scenario: str
+    scenario_name: str
+    disclosure: tuple[str, ...]
+    name: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    code: str
+    scenario: str
+    partner_id: int
+    title: str
+    description: str | None
+    eligible_grades: str
+    subject_kinds: str
+    quota_count: int
+    quota_period: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The subject behind a valid code, as the scan path needs it."""
+
+    id: int
+    handle: str
+    kind: str
+    display_name: str
+    grade: str
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    outcome: str
+    detail: str | None = None
+    jti: str | None = None
+    holder: Holder | None = None
+
+
+def _cached(name: str, key, load):
+    """Per-worker cache with SCAN_CACHE_SECONDS lifetime (0 disables it)."""
+    ttl = current_app.config["SCAN_CACHE_SECONDS"]
+    store = current_app.extensions.setdefault(name, {})
+    hit = store.get(key)
+    if hit is not None and time.monotonic() - hit[1] < ttl:
+        return hit[0]
+    value = load()
+    store[key] = (value, time.monotonic())
+    return value
+
+
+def forget_cached() -> None:
+    """Drop this worker's device and rule caches (after a revocation or an edit)."""
+    current_app.extensions.pop("scan_devices", None)
+    current_app.extensions.pop("scan_rules", None)
+
+
+def authenticate_device(token: str) -> Device:
+    """The active device holding this token; raises Unauthorized."""
+    def load():
+        row = db.session.execute(
+            select(ScannerDevice.id, ScannerDevice.partner_id, ScannerDevice.scenario, Scenario.name_zh,
+                   Scenario.disclosure, ScannerDevice.name)
+            .join(Scenario, Scenario.code == ScannerDevice.scenario)
+            .where(ScannerDevice.token_hash == credential_hash(token), ScannerDevice.revoked_at.is_(None))
+        ).first()
+        return None if row is None else Device(row[0], row[1], row[2], row[3], tuple(row[4] or ()), row[5])
+
+    device = _cached("scan_devices", credential_hash(token), load)
+    if device is None:
+        raise Unauthorized("invalid or revoked device token", code="invalid_device")
+    return device
+
+
+def scenario_rules(scenario: str) -> list[Rule]:
+    """Active incentives of a scenario (cached per worker)."""
+    def load():
+        rows = db.session.execute(select(Incentive).where(Incentive.scenario == scenario,
+                                                          Incentive.active.is_(True))
+                                  .order_by(Incentive.id)).scalars().all()
+        return [Rule(r.id, r.code, r.scenario, r.partner_id, r.title, r.description, r.eligible_grades,
+                     r.subject_kinds, r.quota_count, r.quota_period, r.valid_from, r.valid_to) for r in rows]
+
+    return _cached("scan_rules", scenario, load)
+
+
+def local_time(ts: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ts, CHINA)
+
+
+def period_key(period: str, ts: int) -> str:
+    """The quota period a moment falls in, in China time: 'once', '2026-06-01', '2026-W22', '2026-06'."""
+    day = local_time(ts).date()
+    if period == "day":
+        return day.isoformat()
+    if period == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "month":
+        return f"{day.year}-{day.month:02d}"
+    return "once"
+
+
+def ineligibility(rule: Rule, holder: Holder, ts: int) -> str | None:
+    """Why this holder may not get this perk now (None: eligible); the current grade decides."""
+    today = local_time(ts).date()
+    if rule.valid_from and today < rule.valid_from:
+        return "not_started"
+    if rule.valid_to and today > rule.valid_to:
+        return "ended"
+    if holder.blocked:
+        return "blacklisted"
+    if holder.kind not in rule.subject_kinds.split(","):
+        return "subject_kind"
+    if holder.grade not in rule.eligible_grades:
+        return "grade"
+    return None
+
+
+def _black_listed(today: dt.date):
+    return exists().where(ListEntry.subject_id == Subject.id, ListEntry.list_type == "black",
+                          ListEntry.removed_at.is_(None), ListEntry.starts_on <= today,
+                          or_(ListEntry.ends_on.is_(None), ListEntry.ends_on >= today))
+
+
+def check_code(code: str, ts: int) -> CodeCheck:
+    """Verify signature, expiry and revocation, and load the holder (one query); raises nothing."""
+    try:
+        claims = qr.verify_code(code, keyring().verification_keys(ts), now=ts)
+    except qr.CodeError as e:
+        return CodeCheck(qr.scan_outcome(e), detail=e.outcome)
+    row = db.session.execute(
+        select(Subject.id, Subject.handle, Subject.kind, Subject.display_name, Subject.grade,
+               Subject.codes_valid_after, _black_listed(local_time(ts).date()),
+               exists().where(RevokedCode.jti == claims.jti))
+        .where(Subject.handle == claims.sub)
+    ).first()
+    if row is None:
+        return CodeCheck("revoked", detail="unknown_subject", jti=claims.jti)
+    issued_at = claims.expires_at - current_app.config["CODE_TTL_SECONDS"]
+    if row[7] or (row[5] is not None and from_ts(issued_at) < row[5]):
+        return CodeCheck("revoked", detail="revoked", jti=claims.jti)
+    return CodeCheck("valid", jti=claims.jti, holder=Holder(*row[:5], blocked=bool(row[6])))
+
+
+def used_slots(subject_id: int, rules: list[Rule], ts: int) -> dict[int, int]:
+    """Granted count per incentive id in each rule's current period (one query)."""
+    if not rules:
+        return {}
+    wanted = [and_(Redemption.incentive_id == r.id, Redemption.period_key == period_key(r.quota_period, ts))
+              for r in rules]
+    rows = db.session.execute(
+        select(Redemption.incentive_id, func.count()).where(
+            Redemption.subject_id == subject_id, Redemption.status == "granted", or_(*wanted))
+        .group_by(Redemption.incentive_id)).all()
+    return dict(rows)

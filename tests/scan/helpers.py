@@ -1,0 +1,33 @@
+"""Scanner test helpers: demo scenarios, partners, devices and incentives; codes; API calls."""
+
+from __future__ import annotations
+
+import itertools
+
+from backend.extensions import db
+from backend.services import codes
+from backend.services.demo import seed_scenarios_and_partners
+from tests.factories import bearer
+
+_keys = itertools.count(1)
+
+
+def scan_setup() -> dict:
+    """Demo scenarios, one partner, device and incentive per scenario; returns device info by scenario."""
+    devices = seed_scenarios_and_partners()
+    db.session.commit()
+    return devices
+
+
+def code_for(subject) -> str:
+    return codes.issue_code(subject).token
+
+
+def verify(client, token: str, code: str, **extra):
+    return client.post("/api/scan/v1/verify", json={"code": code, **extra}, headers=bearer(token))
+
+
+def redeem(client, token: str, code: str, incentive: str, key: str | None = None):
+    key = key or f"test-key-{next(_keys):06d}"
+    return client.post("/api/scan/v1/redemptions", json={"code": code, "incentive": incentive},
+                       headers={**bearer(token), "Idempotency-Key": key})

@@ -107,9 +107,11 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from backend.dept import blp as dept_blp
     from backend.system import blp as system_blp
+    from miniprogram_api import blp as mp_blp
 
     api.register_blueprint(system_blp)
     api.register_blueprint(dept_blp)
+    api.register_blueprint(mp_blp)
 
 
 def register_commands(app: Flask) -> None:

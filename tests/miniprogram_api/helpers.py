@@ -37,6 +37,7 @@ class MpClient:
 def scanning_setup(scenario: str = "transit") -> ScannerDevice:
     """A scenario, a partner and one scanner device there."""
     db.session.add(Scenario(code=scenario, name_zh={"transit": "信用+公交", "lodging": "信用+住宿"}[scenario]))
+    db.session.flush()  # no relationship() between them, so the unit of work does not order the inserts
     partner = Partner(name=f"汕尾{scenario}公司", scenario=scenario)
     db.session.add(partner)
     db.session.flush()

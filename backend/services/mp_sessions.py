@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.clock import utcnow
@@ -69,6 +69,7 @@ _PRINCIPAL = (
            Subject.handle, Subject.grade)
     .join(MpAccount, MpAccount.id == MpSession.account_id)
     .outerjoin(Subject, Subject.id == MpAccount.subject_id)
+    .where(MpSession.token_hash == bindparam("token_hash"))
 )
 
 
@@ -76,7 +77,8 @@ def authenticate(token: str) -> MpPrincipal:
     """The principal holding this session token; raises Unauthorized (unknown, expired, revoked)."""
     if not token.startswith(TOKEN_PREFIX + "_"):
         raise Unauthorized("invalid mini-program session token", code="invalid_session")
-    row = db.session.execute(_PRINCIPAL.where(MpSession.token_hash == credential_hash(token))).first()
+    # Through the session's connection: same transaction, without the ORM's per-statement machinery.
+    row = db.session.connection().execute(_PRINCIPAL, {"token_hash": credential_hash(token)}).first()
     if row is None or row[2] is not None:
         raise Unauthorized("invalid or revoked mini-program session; log in again", code="invalid_session")
     session_id, expires_at, _, account_id, subject_id, handle, grade = row

@@ -108,10 +108,12 @@ def register_blueprints(app: Flask) -> None:
     from backend.dept import blp as dept_blp
     from backend.scan import blp as scan_blp, console as scan_console
     from backend.system import blp as system_blp
+    from miniprogram_api import blp as mp_blp
 
     api.register_blueprint(system_blp)
     api.register_blueprint(dept_blp)
     api.register_blueprint(scan_blp)
+    api.register_blueprint(mp_blp)
     app.register_blueprint(scan_console)
 
 

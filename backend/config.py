@@ -48,6 +48,15 @@ class Config:
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+    # Mini-program: session lifetime, bounded jscode2session attempts, rate limits (limits syntax).
+    MP_SESSION_TTL_SECONDS = int(os.environ.get("MP_SESSION_TTL_SECONDS", str(7 * 86400)))
+    MP_LOGIN_ATTEMPTS = 2
+    MP_LOGIN_RATE_LIMIT = os.environ.get("MP_LOGIN_RATE_LIMIT", "20 per minute")
+    MP_CODE_RATE_LIMIT = os.environ.get("MP_CODE_RATE_LIMIT", "30 per minute")
+    MP_BIND_RATE_LIMIT = os.environ.get("MP_BIND_RATE_LIMIT", "10 per hour")
+    MP_MERCHANT_PAGE = os.environ.get("MP_MERCHANT_PAGE", "pages/merchant/index")
+    MERCHANT_BINDING_TTL_SECONDS = int(os.environ.get("MERCHANT_BINDING_TTL_SECONDS", str(72 * 3600)))
+
     CODE_TTL_SECONDS = int(os.environ.get("CODE_TTL_SECONDS", "180"))
     # How often a worker re-reads the signing keys (rotation by another process shows up within this).
     KEYRING_REFRESH_SECONDS = float(os.environ.get("KEYRING_REFRESH_SECONDS", "10"))
@@ -87,3 +96,4 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     WECHAT_APP_ID = "wx-test-app"
     WECHAT_APP_SECRET = "test-app-secret"
+    WECHAT_TIMEOUT = 0.5

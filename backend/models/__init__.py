@@ -2,6 +2,7 @@
 
 from backend.models.base import Base
 from backend.models.markets import Inspection, Market, Merchant
+from backend.models.miniprogram import MerchantBindingCode, MerchantOwner, MpAccount, MpSession
 from backend.models.records import CreditRecord, GradeChange, ListEntry
 from backend.models.scanning import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
 from backend.models.security import AuditEntry, AuditHead, Operator, SigningKey
@@ -9,6 +10,7 @@ from backend.models.subjects import GRADE_ZH, Subject, SubjectKind
 
 __all__ = [
     "AuditEntry", "AuditHead", "Base", "CreditRecord", "GRADE_ZH", "GradeChange", "Incentive",
-    "Inspection", "ListEntry", "Market", "Merchant", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
+    "Inspection", "ListEntry", "Market", "Merchant", "MerchantBindingCode", "MerchantOwner", "MpAccount",
+    "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
     "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
 ]

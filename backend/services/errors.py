@@ -51,3 +51,9 @@ class RateLimited(DomainError):
 
 class Unavailable(DomainError):
     status, code = 503, "unavailable"
+
+
+class UpstreamError(DomainError):
+    """An outside service (WeChat) refused the call for a reason the client cannot fix."""
+
+    status, code = 502, "upstream_error"

@@ -1,6 +1,6 @@
 """scanning: revoked codes, redemption status (flagged offline grants), offline scan refs
 
-Revision ID: 0004
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-30 00:43:43.633587
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004'
+revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None

@@ -1,0 +1,100 @@
+"""A resident's own credit file and code-use history, as the mini-program shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from backend.clock import utcnow
+from backend.extensions import db
+from backend.models import (GRADE_ZH, CreditRecord, GradeChange, Incentive, ListEntry, Partner, Redemption, Scan,
+                            ScannerDevice, Scenario, Subject)
+from backend.services.errors import Forbidden
+
+HISTORY_LIMIT = 20
+# How long after a scan its device may record the perk it granted (the scan and the
+# redemption are separate rows; see docs/miniprogram.md).
+REDEMPTION_WINDOW = dt.timedelta(minutes=2)
+OUTCOME_ZH = {
+    "granted": "已享受优惠", "eligible": "信用良好，可享受优惠", "verified": "已核验",
+    "not_eligible": "信用等级不符合优惠条件", "quota_exhausted": "本期优惠次数已用完",
+    "expired": "二维码已过期", "revoked": "二维码已作废", "invalid": "二维码无效", "replayed": "二维码已被使用",
+}
+
+
+def bound_subject(subject_id: int | None) -> Subject:
+    """The caller's person subject; raises Forbidden until the account is bound to an id."""
+    subject = db.session.get(Subject, subject_id) if subject_id is not None else None
+    if subject is None:
+        raise Forbidden("请先完成实名绑定。", code="identity_required")
+    return subject
+
+
+def grade_view(subject: Subject) -> dict:
+    """Grade, score and the latest explained breakdown with the recent history."""
+    history = db.session.execute(
+        select(GradeChange).where(GradeChange.subject_id == subject.id)
+        .order_by(GradeChange.computed_at.desc(), GradeChange.id.desc()).limit(HISTORY_LIMIT)
+    ).scalars().all()
+    latest = history[0] if history else None
+    return {
+        "grade": subject.grade, "grade_zh": GRADE_ZH[subject.grade], "score": subject.score,
+        "grade_updated_at": subject.grade_updated_at,
+        "model_version": latest.model_version if latest else None,
+        "breakdown": latest.breakdown if latest else {},
+        "history": history,
+    }
+
+
+def my_credit(subject_id: int | None) -> dict:
+    """Grade, breakdown, own records and list status; raises Forbidden before binding."""
+    subject = bound_subject(subject_id)
+    records = db.session.execute(
+        select(CreditRecord).where(CreditRecord.subject_id == subject.id)
+        .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
+    ).scalars().all()
+    entries = db.session.execute(
+        select(ListEntry).where(ListEntry.subject_id == subject.id).order_by(ListEntry.starts_on.desc())
+    ).scalars().all()
+    today = utcnow().date()
+    lists = [{"list_type": e.list_type, "reason": e.reason, "legal_basis": e.legal_basis,
+              "decision_document": e.decision_document, "department": e.department,
+              "starts_on": e.starts_on, "ends_on": e.ends_on,
+              "active": e.removed_at is None and e.starts_on <= today and (e.ends_on is None or e.ends_on >= today)}
+             for e in entries]
+    active = {e["list_type"] for e in lists if e["active"]}
+    return {
+        "display_name": subject.display_name, "id_number_masked": subject.resident_id_masked,
+        **grade_view(subject), "records": records, "lists": lists,
+        "list_status": {"red": "red" in active, "black": "black" in active, "watch": "watch" in active},
+    }
+
+
+def my_scans(subject_id: int | None, page: int, per_page: int) -> tuple[list[dict], int]:
+    """Every scan of the caller's codes, newest first, with what was granted; raises Forbidden."""
+    subject = bound_subject(subject_id)
+    total = db.session.scalar(select(func.count(Scan.id)).where(Scan.subject_id == subject.id)) or 0
+    rows = db.session.execute(
+        select(Scan, ScannerDevice.name, Partner.name, Scenario.code, Scenario.name_zh)
+        .join(ScannerDevice, ScannerDevice.id == Scan.device_id)
+        .join(Partner, Partner.id == ScannerDevice.partner_id)
+        .join(Scenario, Scenario.code == ScannerDevice.scenario)
+        .where(Scan.subject_id == subject.id)
+        .order_by(Scan.scanned_at.desc(), Scan.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    items = []
+    for scan, device, partner, scenario, scenario_zh in rows:
+        granted = db.session.execute(
+            select(Incentive.title, Redemption.granted_at).join(Incentive, Incentive.id == Redemption.incentive_id)
+            .where(Redemption.subject_id == subject.id, Redemption.device_id == scan.device_id,
+                   Redemption.granted_at >= scan.scanned_at, Redemption.granted_at <= scan.scanned_at + REDEMPTION_WINDOW)
+            .order_by(Redemption.granted_at)
+        ).all()
+        items.append({
+            "scanned_at": scan.scanned_at, "outcome": scan.outcome,
+            "outcome_zh": OUTCOME_ZH.get(scan.outcome, scan.outcome), "offline": scan.offline,
+            "device": device, "partner": partner, "scenario": scenario, "scenario_zh": scenario_zh,
+            "granted": [{"title": title, "granted_at": at} for title, at in granted],
+        })
+    return items, total

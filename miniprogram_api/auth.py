@@ -1,0 +1,68 @@
+"""Mini-program bearer sessions and the per-account rate limits."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache, wraps
+
+from flask import current_app, g
+from limits import RateLimitItem, parse
+
+from backend.auth import bearer_token
+from backend.extensions import limiter
+from backend.services import mp_sessions
+from backend.services.errors import RateLimited
+
+MP_SECURITY = [{"mpSession": []}]
+log = logging.getLogger(__name__)
+
+
+def require_mp_session(view):
+    """Authenticate the mini-program session (g.mp); raises Unauthorized."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.mp = mp_sessions.authenticate(bearer_token())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def account_key() -> str:
+    """Per WeChat account, not per session: logging in again does not reset the count."""
+    return f"mp-account:{g.mp.account_id}"
+
+
+binding_limit = limiter.shared_limit(lambda: current_app.config["MP_BIND_RATE_LIMIT"], scope="mp-bind",
+                                     key_func=account_key)
+
+
+@lru_cache(maxsize=8)
+def _item(spec: str) -> RateLimitItem:
+    return parse(spec)
+
+
+def code_issuance_limit(view):
+    """One budget of fresh codes per account for /me/code, .svg and .png; raises RateLimited.
+
+    A single hit on the limiter's own storage (Redis when REDIS_URL is set, so workers share
+    it) instead of a Flask-Limiter decorator: this is the hottest endpoint, and the decorator
+    evaluates limits twice per request.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        item = _item(current_app.config["MP_CODE_RATE_LIMIT"])
+        key = current_app.config.get("RATELIMIT_KEY_PREFIX", "") + account_key()
+        try:
+            allowed = limiter.limiter.hit(item, "mp-code", key)
+        except Exception:  # storage down: keep serving, as RATELIMIT_SWALLOW_ERRORS does elsewhere
+            log.exception("rate-limit storage unavailable; code issuance not limited")
+            allowed = True
+        if not allowed:
+            reset = limiter.limiter.get_window_stats(item, "mp-code", key).reset_time
+            raise RateLimited(f"请求过于频繁（{item}），请稍后再试。", retry_after=max(1, int(reset - time.time()) + 1))
+        return view(*args, **kwargs)
+
+    return wrapper

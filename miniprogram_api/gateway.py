@@ -1,0 +1,71 @@
+"""The app's WeChatGateway (one per app) and WeChat failures turned into domain errors."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+from backend.services.errors import DomainError, RateLimited, Unavailable, UpstreamError
+from miniprogram_api.wechat import (WeChatError, WeChatGateway, WeChatInvalidCode, WeChatRateLimited,
+                                    WeChatUnavailable, WxSession)
+
+log = logging.getLogger(__name__)
+
+
+def gateway() -> WeChatGateway:
+    """Created on first use, so tests may point WECHAT_API_BASE_URL at a fake after create_app."""
+    gw = current_app.extensions.get("wechat")
+    if gw is None:
+        cfg = current_app.config
+        gw = current_app.extensions["wechat"] = WeChatGateway(
+            cfg["WECHAT_APP_ID"], cfg["WECHAT_APP_SECRET"], api_base_url=cfg["WECHAT_API_BASE_URL"],
+            timeout=cfg["WECHAT_TIMEOUT"], redis_url=cfg.get("REDIS_URL"))
+    return gw
+
+
+def domain_error(exc: WeChatError) -> DomainError:
+    """The answer our client gets for a WeChat failure (WeChat's message is logged, not returned)."""
+    log.warning("WeChat call failed: %s", exc)  # messages are scrubbed of secrets by the gateway
+    if isinstance(exc, WeChatInvalidCode):
+        return DomainError("登录凭证无效或已使用，请重新登录。", code="invalid_login_code",
+                           details={"errcode": exc.errcode})
+    if isinstance(exc, WeChatRateLimited):
+        return RateLimited("微信接口调用过于频繁，请稍后再试。", code="wechat_rate_limited",
+                           retry_after=exc.retry_after)
+    if isinstance(exc, WeChatUnavailable):
+        return Unavailable("微信服务暂时不可用，请稍后再试。", code="wechat_unavailable", retry_after=exc.retry_after)
+    return UpstreamError("微信服务拒绝了请求。", code="wechat_error", details={"errcode": exc.errcode})
+
+
+def exchange_login_code(code: str) -> WxSession:
+    """jscode2session with at most MP_LOGIN_ATTEMPTS tries, retrying only when WeChat was unavailable.
+
+    Raises DomainError (400 invalid code, 429, 502, 503 with Retry-After).
+    """
+    attempts = max(1, current_app.config["MP_LOGIN_ATTEMPTS"])
+    unavailable: WeChatUnavailable | None = None
+    for _ in range(attempts):
+        try:
+            return gateway().code_to_session(code)
+        except ValueError:
+            raise DomainError("登录凭证格式不正确。", code="invalid_login_code") from None
+        except WeChatInvalidCode as exc:
+            # After a timeout WeChat may have used the code already; the retry then sees 40163.
+            if unavailable is not None:
+                raise domain_error(unavailable) from None
+            raise domain_error(exc) from None
+        except WeChatUnavailable as exc:
+            unavailable = exc
+        except WeChatError as exc:
+            raise domain_error(exc) from None
+    assert unavailable is not None
+    raise domain_error(unavailable) from None
+
+
+def merchant_wxacode(scene: str, page: str) -> bytes:
+    """PNG of an unlimited mini-program code; raises DomainError (429, 502, 503)."""
+    try:
+        return gateway().get_unlimited_wxacode(scene, page, width=430)
+    except WeChatError as exc:
+        raise domain_error(exc) from None

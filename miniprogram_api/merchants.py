@@ -1,0 +1,54 @@
+"""Merchant owners in the mini-program: redeem a binding code, see the file, get the mini-program code."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, g
+
+from backend.schemas.miniprogram import MerchantFileSchema, MerchantSummarySchema, RedeemBindingSchema
+from backend.services import merchant_owners
+from miniprogram_api import blp
+from miniprogram_api.auth import MP_SECURITY, binding_limit, require_mp_session
+from miniprogram_api.gateway import merchant_wxacode
+
+
+@blp.route("/me/merchants", methods=["GET"])
+@blp.doc(security=MP_SECURITY)
+@require_mp_session
+@blp.response(200, MerchantSummarySchema(many=True))
+def list_my_merchants():
+    """The merchants this account owns."""
+    return merchant_owners.owned_merchants(g.mp.account_id)
+
+
+@blp.route("/me/merchants", methods=["POST"])
+@blp.doc(security=MP_SECURITY)
+@require_mp_session
+@binding_limit
+@blp.arguments(RedeemBindingSchema)
+@blp.response(201, MerchantSummarySchema)
+@blp.alt_response(409, description="The binding code was used already")
+@blp.alt_response(410, description="The binding code expired")
+def redeem_binding_code(body):
+    """Become an owner of a merchant with the one-time code its market operator issued."""
+    return merchant_owners.redeem_binding_code(g.mp.account_id, body["binding_code"])
+
+
+@blp.route("/me/merchants/<handle>", methods=["GET"])
+@blp.doc(security=MP_SECURITY)
+@require_mp_session
+@blp.response(200, MerchantFileSchema)
+def get_merchant_file(handle):
+    """An owned merchant's grade breakdown and product-quality inspections."""
+    return merchant_owners.merchant_file(g.mp.account_id, handle)
+
+
+@blp.route("/me/merchants/<handle>/wxacode.png", methods=["GET"])
+@blp.doc(security=MP_SECURITY)
+@require_mp_session
+@blp.response(200, description="Mini-program code opening the merchant's page", content_type="image/png")
+@blp.alt_response(503, description="WeChat busy or unreachable; see Retry-After")
+def get_merchant_wxacode(handle):
+    """A WeChat mini-program code (getwxacodeunlimit, scene m=<handle>) opening the merchant's page."""
+    merchant_owners.owned_merchant(g.mp.account_id, handle)
+    png = merchant_wxacode(f"m={handle}", current_app.config["MP_MERCHANT_PAGE"])
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=86400"})

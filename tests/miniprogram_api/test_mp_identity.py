@@ -1,0 +1,81 @@
+"""Real-name binding: valid, invalid and already-bound ids; records filed before binding appear after it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from backend.extensions import db
+from backend.models import CreditRecord, MpAccount, Subject
+from backend.services.audit import verify_chain
+from tests.factories import person, resident_id
+
+
+def test_binding_stores_the_id_encrypted_and_shows_it_masked(mp):
+    rid = resident_id(11)
+    resp = mp.bind(rid, "陈晓明")
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["identity_bound"] is True and body["display_name"] == "陈*明"
+    assert body["id_number_masked"] == rid[:4] + "*" * 10 + rid[-4:]
+    assert rid not in resp.get_data(as_text=True)
+    subject = db.session.execute(select(Subject)).scalar_one()
+    assert rid not in (subject.resident_id_enc + subject.resident_id_hash + (subject.name_enc or ""))
+    assert mp.get("/me").get_json()["id_number_masked"] == body["id_number_masked"]
+    assert verify_chain().ok and verify_chain().checked == 1
+
+
+def test_invalid_id_is_422(mp):
+    rid = resident_id(12)
+    wrong_check = rid[:17] + ("0" if rid[17] != "0" else "1")
+    resp = mp.bind(wrong_check)
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "invalid_resident_id"
+    assert mp.get("/me").get_json()["identity_bound"] is False
+
+
+def test_records_filed_before_binding_appear_after_it(mp):
+    rid = resident_id(13)
+    filed = person("陈晓明", grade="C", rid=rid)
+    db.session.add(CreditRecord(subject_id=filed.id, category="admin_penalty", severity="general",
+                                title="未按规定明码标价", department="汕尾市市场监督管理局", document_no="汕市监罚〔2026〕7号",
+                                legal_basis="《价格违法行为行政处罚规定》", decided_on=dt.date(2026, 3, 1)))
+    db.session.commit()
+    assert mp.get("/me/credit").status_code == 403
+    assert mp.bind(rid, "陈晓明").status_code == 200
+    credit = mp.get("/me/credit").get_json()
+    assert credit["grade"] == "C" and [r["title"] for r in credit["records"]] == ["未按规定明码标价"]
+    assert db.session.scalar(select(func.count(Subject.id))) == 1
+    assert db.session.execute(select(MpAccount.subject_id)).scalar_one() == filed.id
+
+
+def test_name_must_match_the_file(mp):
+    rid = resident_id(14)
+    person("陈晓明", rid=rid)
+    resp = mp.bind(rid, "李四")
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "name_mismatch"
+
+
+def test_one_id_cannot_bind_two_wechat_accounts(mp, other_mp):
+    rid = resident_id(15)
+    assert mp.bind(rid).status_code == 200
+    resp = other_mp.bind(rid)
+    assert resp.status_code == 409
+    error = resp.get_json()["error"]
+    assert error["code"] == "id_already_bound" and "申诉" in error["details"]["appeal"]
+    assert other_mp.get("/me").get_json()["identity_bound"] is False
+
+
+def test_rebinding_the_same_id_is_harmless_and_another_is_409(mp):
+    rid = resident_id(16)
+    assert mp.bind(rid).status_code == 200
+    assert mp.bind(rid).status_code == 200
+    resp = mp.bind(resident_id(17))
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "account_already_bound"
+
+
+def test_binding_attempts_are_rate_limited_per_account(app, mp, other_mp):
+    app.config["MP_BIND_RATE_LIMIT"] = "2 per hour"
+    bad = resident_id(18)[:17] + "Y"
+    assert [mp.bind(bad).status_code for _ in range(3)] == [422, 422, 429]
+    assert other_mp.bind(bad).status_code == 422

@@ -106,10 +106,13 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from backend.dept import blp as dept_blp
+    from backend.public import api_blp as public_api_blp, pages as public_pages
     from backend.system import blp as system_blp
 
     api.register_blueprint(system_blp)
     api.register_blueprint(dept_blp)
+    api.register_blueprint(public_api_blp)
+    app.register_blueprint(public_pages)
 
 
 def register_commands(app: Flask) -> None:

@@ -22,10 +22,10 @@ from backend.services.merchant_codes import absolute_url, page_path, parse_ref
 RECENT_INSPECTIONS = 10
 CHINA = dt.timezone(dt.timedelta(hours=8))
 GRADE_MEANING = {
-    "A": "诚信经营,信用优秀,可放心交易",
-    "B": "信用良好,未发现严重失信行为",
-    "C": "信用一般,存在失信或不合格记录,交易时请留意",
-    "D": "信用较差,存在严重失信记录,请谨慎交易",
+    "A": "诚信经营，信用优秀，可放心交易",
+    "B": "信用良好，未发现严重失信行为",
+    "C": "信用一般，存在失信或不合格记录，交易时请留意",
+    "D": "信用较差，存在严重失信记录，请谨慎交易",
 }
 LIST_LABELS = {
     "black": "已列入失信联合惩戒对象名单",
@@ -33,9 +33,9 @@ LIST_LABELS = {
     "red": "已列入诚信红名单",
 }
 COMPLAINT = {"hotline": "12315", "url": "https://www.12315.cn",
-             "text": "如遇消费纠纷或发现信用信息有误,请拨打 12315 或登录全国12315平台投诉举报。"}
-NOT_FOUND_MSG = "没有找到这个商户,请核对二维码或链接是否完整。"
-VOID_MSG = "该二维码已作废:商户已换发新的二维码,请扫描摊位上最新张贴的二维码。"
+             "text": "如遇消费纠纷或发现信用信息有误，请拨打 12315 或登录全国12315平台投诉举报。"}
+NOT_FOUND_MSG = "没有找到这个商户，请核对二维码或链接是否完整。"
+VOID_MSG = "该二维码已作废：商户已换发新的二维码，请扫描摊位上最新张贴的二维码。"
 
 HEAD = (select(Merchant.id, Merchant.code_serial, Merchant.stall_no, Merchant.business_scope,
                Merchant.photo_url, Subject.id.label("subject_id"), Subject.handle, Subject.display_name,

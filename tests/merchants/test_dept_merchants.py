@@ -80,7 +80,7 @@ def test_new_inspection_shows_on_the_page_at_once(client, db):
     resp = client.post(f"/api/dept/v1/merchants/{row.id}/inspections", json=INSPECTION, headers=bearer(token))
     assert resp.status_code == 201 and resp.get_json()["result"] == "fail"
     after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
-    assert after.status_code == 200 and "不合格项目:氯霉素" in after.get_data(as_text=True)
+    assert after.status_code == 200 and "不合格项目：氯霉素" in after.get_data(as_text=True)
     dup = client.post(f"/api/dept/v1/merchants/{row.id}/inspections", json=INSPECTION, headers=bearer(token))
     assert dup.status_code == 409
     no_items = {**INSPECTION, "report_no": "SWJ2026-0002", "failed_items": None}
@@ -92,7 +92,7 @@ def test_new_inspection_shows_on_the_page_at_once(client, db):
 def test_commitments_signed_and_broken(client, db):
     token = market_operator()
     row = merchant()
-    body = {"title": "明码标价、足斤足两", "content": "本商户承诺明码标价,不缺斤少两。", "signed_on": "2026-06-01"}
+    body = {"title": "明码标价、足斤足两", "content": "本商户承诺明码标价，不缺斤少两。", "signed_on": "2026-06-01"}
     resp = client.post(f"/api/dept/v1/merchants/{row.id}/commitments", json=body, headers=bearer(token))
     assert resp.status_code == 201 and resp.get_json()["status"] == "active"
     cid = resp.get_json()["id"]
@@ -101,5 +101,5 @@ def test_commitments_signed_and_broken(client, db):
     assert client.post(url, json=status, headers=bearer(token)).get_json()["status"] == "broken"
     assert client.post(url, json=status, headers=bearer(token)).status_code == 409
     html = client.get(f"/m/{handle_of(row)}").get_data(as_text=True)
-    assert "明码标价、足斤足两" in html and "未履行,2026-11-02 记录" in html
+    assert "明码标价、足斤足两" in html and "未履行，2026-11-02 记录" in html
     assert actions(db)[-2:] == ["commitment.create", "commitment.broken"]

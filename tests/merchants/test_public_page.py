@@ -49,7 +49,7 @@ def test_failed_inspection_is_shown_plainly(client):
     inspection(row, "pass", n=1, sampled_on=dt.date(2026, 9, 1))
     inspection(row, "fail", "镉(以Cd计)超标", n=2, sampled_on=dt.date(2026, 10, 1))
     html = page(client, f"/m/{handle_of(row)}")
-    failed = html.index("不合格项目:镉(以Cd计)超标")
+    failed = html.index("不合格项目：镉(以Cd计)超标")
     assert html.index('<span class="fail">不合格</span>') < failed < html.index('<span class="pass">合格</span>')
     assert 'class="failed"' in html and f"报告编号 T-{row.id}-2" in html
 
@@ -87,7 +87,7 @@ def test_commitments_shown_broken_marked_withdrawn_hidden(client, db):
     db.session.commit()
     html = page(client, f"/m/{handle_of(row)}")
     assert "明码标价承诺" in html and "不缺斤少两承诺" in html and "旧承诺" not in html
-    assert "未履行,2026-08-01 记录" in html
+    assert "未履行，2026-08-01 记录" in html
 
 
 def test_void_and_unknown_codes(client, db):

@@ -6,13 +6,17 @@ from flask import current_app, request
 
 from backend.public import api_blp
 from backend.schemas.merchants import PublicMarketSchema, PublicMerchantSchema, SearchArgsSchema
-from backend.services import merchant_pages
+from backend.services import merchant_pages, page_cache
 
 CACHE_HEADERS = {"ETag": {"schema": {"type": "string"}}, "Cache-Control": {"schema": {"type": "string"}}}
 
 
-def _conditional(data: dict):
-    etag = merchant_pages.etag_of(data, "json")
+def _with_etag(data: dict) -> tuple[str, dict]:
+    return merchant_pages.etag_of(data, "json"), data
+
+
+def _conditional(tagged: tuple[str, dict]):
+    etag, data = tagged
     headers = {"ETag": f'"{etag}"',
                "Cache-Control": f"public, max-age={current_app.config['MERCHANT_PAGE_MAX_AGE']}",
                "Access-Control-Allow-Origin": "*"}
@@ -31,7 +35,7 @@ def get_merchant(ref):
 
     `ref` is the sticker segment `<handle>-<serial>` or the bare `<handle>`.
     """
-    return _conditional(merchant_pages.page_data(ref))
+    return _conditional(page_cache.cached(("json", ref), lambda: _with_etag(merchant_pages.page_data(ref))))
 
 
 @api_blp.route("/markets/<slug>/merchants")
@@ -42,4 +46,4 @@ def get_merchant(ref):
 def list_market_merchants(args, slug):
     """A market's merchants with their grades, by stall; `q` filters by name or stall number."""
     q = (args.get("q") or "").strip() or None
-    return _conditional(merchant_pages.market_listing(slug, q, args["page"], args["per_page"]))
+    return _conditional(_with_etag(merchant_pages.market_listing(slug, q, args["page"], args["per_page"])))

@@ -6,7 +6,7 @@ import base64
 import hashlib
 from pathlib import Path
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 
 HERE = Path(__file__).parent
 CSS = (HERE / "page.css").read_text(encoding="utf-8")
@@ -21,14 +21,21 @@ CSP = ("default-src 'none'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
+def security_headers() -> list[tuple[str, str]]:
+    """The headers every public page carries, computed once per app (they only depend on config)."""
+    found = current_app.extensions.get("public_page_headers")
+    if found is None:
+        found = [("Content-Security-Policy", CSP), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
+                 ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+                 ("Cross-Origin-Opener-Policy", "same-origin"), ("Cross-Origin-Resource-Policy", "same-origin")]
+        if current_app.config["PUBLIC_BASE_URL"].startswith("https://"):
+            found.append(("Strict-Transport-Security", "max-age=31536000"))
+        current_app.extensions["public_page_headers"] = found
+    return found
+
+
 def add_security_headers(response: Response) -> Response:
-    h = response.headers
-    h["Content-Security-Policy"] = CSP
-    h["X-Frame-Options"] = "DENY"
-    h["Referrer-Policy"] = "no-referrer"
-    h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    h["Cross-Origin-Opener-Policy"] = "same-origin"
-    h["Cross-Origin-Resource-Policy"] = "same-origin"
-    if request.is_secure or current_app.config["PUBLIC_BASE_URL"].startswith("https://"):
-        h["Strict-Transport-Security"] = "max-age=31536000"
+    """after_request for the pages blueprint: error pages get the headers too."""
+    if "Content-Security-Policy" not in response.headers:
+        response.headers.extend(security_headers())
     return response

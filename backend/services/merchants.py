@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import Commitment, Inspection, Market, Merchant, Operator, Subject
-from backend.services import audit
+from backend.services import audit, page_cache
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.services.merchant_codes import sticker_url
 from backend.services.merchant_pages import search_merchants
@@ -39,6 +39,12 @@ def describe(merchant: Merchant) -> dict:
             "market_slug": db.session.get(Market, merchant.market_id).slug,
             **{f: getattr(merchant, f) for f in EDITABLE}, "code_serial": merchant.code_serial,
             "sticker_url": sticker_url(subject.handle, merchant.code_serial)}
+
+
+def _committed(merchant: Merchant) -> None:
+    """Commit, then drop this process's cached pages of the merchant so the change shows at once."""
+    db.session.commit()
+    page_cache.forget(db.session.get(Subject, merchant.subject_id).handle)
 
 
 def _stall_free(market_id: int, stall_no: str, except_id: int | None = None) -> None:
@@ -80,7 +86,7 @@ def update_merchant(op: Operator, merchant_id: int, *, actor: str, **fields) -> 
         else:
             setattr(merchant, key, fields[key])
     audit.record(actor, "merchant.update", "merchant", merchant.id, details={"fields": changed})
-    db.session.commit()
+    _committed(merchant)
     return describe(merchant)
 
 
@@ -90,7 +96,7 @@ def reissue_code(op: Operator, merchant_id: int, *, actor: str, reason: str) -> 
     merchant.code_serial += 1
     audit.record(actor, "merchant.reissue_code", "merchant", merchant.id,
                  details={"serial": merchant.code_serial, "reason": reason})
-    db.session.commit()
+    _committed(merchant)
     return describe(merchant)
 
 
@@ -116,7 +122,7 @@ def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -
     audit.record(actor, "inspection.create", "inspection", inspection.id,
                  details={"merchant_id": merchant.id, "result": inspection.result,
                           "report_no": inspection.report_no})
-    db.session.commit()
+    _committed(merchant)
     return inspection
 
 
@@ -127,7 +133,7 @@ def add_commitment(op: Operator, merchant_id: int, *, actor: str, **fields) -> C
     db.session.add(commitment)
     db.session.flush()
     audit.record(actor, "commitment.create", "commitment", commitment.id, details={"merchant_id": merchant.id})
-    db.session.commit()
+    _committed(merchant)
     return commitment
 
 
@@ -143,5 +149,5 @@ def set_commitment_status(op: Operator, merchant_id: int, commitment_id: int, *,
     commitment.status, commitment.status_changed_on = status, on
     audit.record(actor, f"commitment.{status}", "commitment", commitment.id,
                  details={"merchant_id": merchant.id, "reason": reason})
-    db.session.commit()
+    _committed(merchant)
     return commitment

@@ -62,6 +62,7 @@ def test_reissue_voids_the_old_sticker(client, db):
     token = market_operator()
     row = merchant()
     handle = handle_of(row)
+    assert client.get(f"/m/{handle}-1").status_code == 200  # now in this worker's page cache
     resp = client.post(f"/api/dept/v1/merchants/{row.id}/reissue-code", json={"reason": "贴纸被撕毁"},
                        headers=bearer(token))
     assert resp.status_code == 200 and resp.get_json()["code_serial"] == 2

@@ -106,6 +106,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from backend.dept import blp as dept_blp
+    from backend.public import api_blp as public_api_blp, pages as public_pages
     from backend.scan import blp as scan_blp, console as scan_console
     from backend.system import blp as system_blp
     from miniprogram_api import blp as mp_blp
@@ -114,7 +115,9 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(dept_blp)
     api.register_blueprint(scan_blp)
     api.register_blueprint(mp_blp)
+    api.register_blueprint(public_api_blp)
     app.register_blueprint(scan_console)
+    app.register_blueprint(public_pages)
 
 
 def register_commands(app: Flask) -> None:

@@ -47,6 +47,10 @@ class Config:
     WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "3"))
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+    # Merchant pages: how long browsers may reuse a page, and how long a worker reuses one it built
+    # (changes made by other workers or jobs show within the sum of the two).
+    MERCHANT_PAGE_MAX_AGE = int(os.environ.get("MERCHANT_PAGE_MAX_AGE", "3"))
+    MERCHANT_PAGE_CACHE_SECONDS = float(os.environ.get("MERCHANT_PAGE_CACHE_SECONDS", "1"))
 
     # Mini-program: session lifetime, bounded jscode2session attempts, rate limits (limits syntax).
     MP_SESSION_TTL_SECONDS = int(os.environ.get("MP_SESSION_TTL_SECONDS", str(7 * 86400)))

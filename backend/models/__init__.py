@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from backend.models.base import Base
+from backend.models.commitments import Commitment
 from backend.models.markets import Inspection, Market, Merchant
 from backend.models.miniprogram import MerchantBindingCode, MerchantOwner, MpAccount, MpSession
 from backend.models.records import CreditRecord, GradeChange, ListEntry
@@ -9,7 +10,7 @@ from backend.models.security import AuditEntry, AuditHead, Operator, SigningKey
 from backend.models.subjects import GRADE_ZH, Subject, SubjectKind
 
 __all__ = [
-    "AuditEntry", "AuditHead", "Base", "CreditRecord", "GRADE_ZH", "GradeChange", "Incentive",
+    "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GRADE_ZH", "GradeChange", "Incentive",
     "Inspection", "ListEntry", "Market", "Merchant", "MerchantBindingCode", "MerchantOwner", "MpAccount",
     "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
     "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",

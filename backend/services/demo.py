@@ -17,6 +17,7 @@ from backend.models import (CreditRecord, GradeChange, Incentive, Inspection, Li
                             Operator, Partner, ScannerDevice, Scenario)
 from backend.services import demo_data as D
 from backend.services.crypto import credential_hash
+from backend.services.merchant_codes import page_path
 from backend.services.operators import resolve_scope
 from backend.services.signing_keys import keyring
 from backend.services.subjects import get_or_create_organisation, get_or_create_person
@@ -111,7 +112,7 @@ def seed_markets() -> list[dict]:
             _seed_merchant_records(subject, grade, slug, i)
             _set_grade(subject, grade, "demo seed")
             merchants.append({"handle": subject.handle, "name": mname, "market": slug, "grade": grade,
-                              "stall_no": merchant.stall_no, "page_path": f"/m/{subject.handle}"})
+                              "stall_no": merchant.stall_no, "page_path": page_path(subject.handle, merchant.code_serial)})
     return merchants
 
 

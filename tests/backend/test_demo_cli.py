@@ -45,7 +45,8 @@ def test_seed_covers_markets_grades_scenarios(runner):
     assert sum(r["blacklisted"] for r in data["residents"]) == 1
     assert {d["scenario"] for d in data["devices"]} == {"transit", "lodging", "medical", "tourism"}
     assert all(d["token"].startswith("dev_") for d in data["devices"])
-    assert all(m["page_path"] == f"/m/{m['handle']}" for m in data["merchants"])
+    # The printed sticker's path carries the code serial (a reissued sticker voids the old one).
+    assert all(m["page_path"] == f"/m/{m['handle']}-1" for m in data["merchants"])
 
 
 def test_seeded_persons_keep_no_clear_personal_data(runner, db):

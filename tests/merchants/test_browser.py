@@ -1,0 +1,68 @@
+"""The merchant page in headless Chromium at a phone's viewport: Chinese text visible, no JavaScript needed."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from werkzeug.serving import make_server
+
+from tests.merchants.helpers import handle_of, inspection, listing, merchant
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")]
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on an ephemeral 127.0.0.1 port, in a thread, for the browser to load."""
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def test_page_renders_chinese_at_375x667_without_javascript(app, live_server):
+    playwright = pytest.importorskip("playwright.sync_api")
+    row = merchant("陈伯虾蟹行", grade="D", stall_no="M104", business_scope="虾蟹批发")
+    inspection(row, "fail", "镉(以Cd计)超标")
+    listing(row, "black")
+    url = f"{live_server}/m/{handle_of(row)}-1"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 375, "height": 667}, java_script_enabled=False,
+                                          device_scale_factor=2, is_mobile=True)
+            page = context.new_page()
+            violations: list[str] = []
+            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+            assert page.goto(url).status == 200
+            assert page.locator("#merchant-name").inner_text() == "陈伯虾蟹行"
+            grade = page.locator("#grade-letter")
+            assert grade.inner_text() == "差" and grade.is_visible()
+            box = grade.bounding_box()
+            assert box and box["width"] > 50 and box["height"] > 50
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 375  # no sideways scrolling
+            assert page.locator("#list-black").is_visible() and "已列入失信联合惩戒对象名单" in page.content()
+            assert page.get_by_text("不合格项目：镉(以Cd计)超标").is_visible()
+            # The stylesheet applied (CSP allowed it): the grade is large, on its colour, glyph drawn in white.
+            shot = Image.open(io.BytesIO(grade.screenshot())).convert("RGB")
+            colours = set(shot.get_flattened_data())
+            assert (0xB3, 0x26, 0x1E) in colours and any(min(c) > 240 for c in colours)
+            page.screenshot(path=str(ARTIFACTS / "merchant-page-375x667.png"), full_page=True)
+            assert not violations, violations  # the inline stylesheet is allowed by its CSP hash
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "merchant-page-375x667.png").stat().st_size > 10_000

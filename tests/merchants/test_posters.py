@@ -1,0 +1,80 @@
+"""Printable A6 posters: the QR decodes to the sticker URL; the PDF embeds its Chinese font."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+import qr
+from backend.services import posters
+from backend.services.merchant_codes import MAX_VERSION, sticker_error_level, sticker_url
+from tests.factories import bearer
+from tests.merchants.helpers import handle_of, market_operator, merchant
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def decode(image: Image.Image) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def test_png_poster_is_a6_at_300dpi_and_decodes_to_the_page_url(app, client):
+    row = merchant("阿海鲜活水产")
+    image = Image.open(io.BytesIO(posters.poster_png(row)))
+    assert image.size == (1240, 1748) and round(image.info["dpi"][0]) == 300
+    url = f"http://127.0.0.1:8000/m/{handle_of(row)}-1"
+    assert decode(image) == [url]
+    assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
+
+
+def test_sticker_qr_is_level_q_or_higher_and_small(app):
+    row = merchant()
+    url = sticker_url(handle_of(row), 12345)
+    level = sticker_error_level(url)
+    assert level in ("Q", "H") and qr.qr_version(url, level) <= MAX_VERSION
+    app.config["PUBLIC_BASE_URL"] = "https://credit.shanwei.gov.cn/a/much/longer/prefix/than/a/sticker/allows"
+    with pytest.raises(ValueError, match="shorten PUBLIC_BASE_URL"):
+        posters.poster_png(row)
+
+
+@needs_poppler
+def test_pdf_poster_has_chinese_text_an_embedded_font_and_a_readable_qr(app, tmp_path):
+    row = merchant("郑家海鲜", stall_no="M009")
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(posters.poster_pdf(row))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "郑家海鲜" in text and "马宫水产品批发市场" in text and "摊位号 M009" in text and "一码查信" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and all("WenQuanYi" in r[0] and r[-5] == "yes" for r in rows), fonts  # emb column
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert (float(size[1]), float(size[2])) == pytest.approx((105 / 25.4 * 72, 148 / 25.4 * 72), abs=0.1)  # A6
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    assert decode(Image.open(tmp_path / "page.png")) == [f"http://127.0.0.1:8000/m/{handle_of(row)}-1"]
+
+
+def test_missing_font_fails_clearly(app, monkeypatch):
+    monkeypatch.setattr(posters, "FONT_PATH", "/nonexistent/wqy-microhei.ttc")
+    row = merchant()
+    for render in (posters.poster_png, posters.poster_pdf):
+        with pytest.raises(posters.PosterFontMissing, match="fonts-wqy-microhei"):
+            render(row)
+
+
+def test_operator_downloads_posters_of_the_current_sticker(client, db):
+    token = market_operator()
+    row = merchant()
+    client.post(f"/api/dept/v1/merchants/{row.id}/reissue-code", json={"reason": "换摊位"}, headers=bearer(token))
+    png = client.get(f"/api/dept/v1/merchants/{row.id}/poster.png", headers=bearer(token))
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert decode(Image.open(io.BytesIO(png.data))) == [f"http://127.0.0.1:8000/m/{handle_of(row)}-2"]
+    pdf = client.get(f"/api/dept/v1/merchants/{row.id}/poster.pdf", headers=bearer(token))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert client.get(f"/api/dept/v1/merchants/{row.id}/poster.pdf").status_code == 401

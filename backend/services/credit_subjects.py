@@ -16,7 +16,8 @@ def kind_for_uscc(code: str) -> str:
     return "merchant" if code[0] == "9" else "organisation"
 
 
-def _one_ref(ref: dict) -> tuple[str, str]:
+def one_ref(ref: dict) -> tuple[str, str]:
+    """(field, value) of the one identifier given; raises InvalidInput."""
     given = [(k, ref[k]) for k in ("uscc", "resident_id") if ref.get(k)]
     if len(given) != 1:
         raise InvalidInput("name the subject by exactly one of uscc or resident_id",
@@ -26,7 +27,7 @@ def _one_ref(ref: dict) -> tuple[str, str]:
 
 def find_subject(ref: dict) -> Subject:
     """The subject named by uscc or resident_id; raises InvalidInput or NotFound."""
-    field, value = _one_ref(ref)
+    field, value = one_ref(ref)
     if field == "uscc":
         subject = db.session.execute(select(Subject).where(Subject.uscc == valid_uscc(value))).scalar_one_or_none()
     else:
@@ -47,7 +48,7 @@ def subject_for_filing(ref: dict, name: str | None) -> Subject:
     Persons are keyed by the resident id's keyed hash, so a file opened here is the one the
     mini-program finds when that person binds the same id later.
     """
-    field, value = _one_ref(ref)
+    field, value = one_ref(ref)
     if field == "resident_id":
         return get_or_create_person(valid_resident_id_field(value), name)
     code = valid_uscc(value)

@@ -73,6 +73,9 @@ def current_breakdown(subject: Subject) -> dict:
 def recompute_subject(subject: Subject, *, reason: str) -> GradeChange | None:
     """Re-grade one subject in the caller's transaction (no commit); None when nothing changed."""
     db.session.flush()
+    # Lock the subject first: two filings for one subject then grade one after the other, and the
+    # second (read committed) sees the first's record instead of both grading without the other's.
+    db.session.execute(select(Subject.id).where(Subject.id == subject.id).with_for_update())
     ev = evaluate_subjects([subject.id])[subject.id]
     version = current_model().version
     if (ev.grade, ev.score, version) == (subject.grade, subject.score, subject.grade_model):
@@ -94,7 +97,8 @@ def recompute_many(subject_ids: Iterable[int], *, reason: str) -> int:
     version, now, changed = current_model().version, utcnow(), 0
     for chunk in _chunks(ids):
         current = {row.id: row for row in db.session.execute(
-            select(Subject.id, Subject.grade, Subject.score, Subject.grade_model).where(Subject.id.in_(chunk)))}
+            select(Subject.id, Subject.grade, Subject.score, Subject.grade_model).where(Subject.id.in_(chunk))
+            .order_by(Subject.id).with_for_update())}  # same lock as recompute_subject, in id order
         updates, history = [], []
         for sid, ev in evaluate_subjects(chunk).items():
             row = current.get(sid)

@@ -147,3 +147,13 @@ def test_recompute_grades_resumes_an_interrupted_run(client, runner, db):
     assert "resuming" in resumed.output and "finished: 5 subjects" in resumed.output
     assert db.session.scalar(select(func.count(GradingRun.id))) == 1
     assert {s.score for s in db.session.execute(select(Subject)).scalars()} == {81}
+
+
+def test_the_app_refuses_to_start_with_a_bad_model(tmp_path):
+    from backend.app import create_app
+    from backend.config import TestConfig
+
+    bad = tmp_path / "broken.toml"
+    bad.write_text((MODELS_DIR / "v1.toml").read_text().replace("[categories.honour]", "[categories.honor]"))
+    with pytest.raises(ModelError, match="categories"):
+        create_app(type("BadModel", (TestConfig,), {"GRADING_MODEL": str(bad)}))

@@ -106,3 +106,13 @@ def test_import_records_command(runner, db, tmp_path):
     assert result.exit_code == 1 and "row 2, decided_on" in result.output
     nodept = runner.invoke(args=["import-records", str(path)])
     assert nodept.exit_code == 1 and "department" in nodept.output
+
+
+def test_csv_larger_than_the_json_body_limit(client, db):
+    rows = [f"{uscc_code(40000 + i)},,商户{i},admin_licence,,,食品经营许可,JY-BIG-{i:05d},《食品安全法》第三十五条,2026-06-01,"
+            for i in range(3000)]
+    text = csv_text(rows)
+    assert len(text.encode()) > 256 * 1024
+    resp = post_csv(client, text, "utf-8", dept())
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["created"] == 3000 and count(db, Subject) == 3000

@@ -26,6 +26,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     load_config(app, config)
     register_secrets(app)
     register_extensions(app)
+    register_grading_model(app)
     register_request_hooks(app)
     register_error_handlers(app)
     register_blueprints(app)
@@ -76,6 +77,13 @@ SECURITY_SCHEMES = {
     "deviceToken": {"type": "http", "scheme": "bearer", "description": "Scanner device token (dev_…)"},
     "mpSession": {"type": "http", "scheme": "bearer", "description": "Mini-program session token"},
 }
+
+
+def register_grading_model(app: Flask) -> None:
+    """Load and validate the evaluation model at start: a bad model file stops the app here."""
+    from backend.services.grading import install_model
+
+    install_model(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from backend.credit_cli import commands as credit_commands
 from backend.extensions import db
 from backend.services import audit, codes, demo, operators, signing_keys
 from backend.services.errors import DomainError
@@ -113,4 +114,4 @@ def rotate_encryption_key() -> None:
 
 
 commands = [rotate_signing_key, create_operator, revoke_operator, verify_audit_log, seed_demo, issue_code,
-            rotate_encryption_key]
+            rotate_encryption_key, *credit_commands]

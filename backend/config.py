@@ -61,6 +61,11 @@ class Config:
     MP_MERCHANT_PAGE = os.environ.get("MP_MERCHANT_PAGE", "pages/merchant/index")
     MERCHANT_BINDING_TTL_SECONDS = int(os.environ.get("MERCHANT_BINDING_TTL_SECONDS", str(72 * 3600)))
 
+    # Evaluation model: a version under backend/grading/models (v1) or a path to a .toml file.
+    GRADING_MODEL = os.environ.get("GRADING_MODEL", "v1")
+    # Largest CSV upload of credit records (bytes); JSON bodies stay at MAX_CONTENT_LENGTH.
+    CSV_MAX_BYTES = int(os.environ.get("CSV_MAX_BYTES", str(64 * 1024 * 1024)))
+
     CODE_TTL_SECONDS = int(os.environ.get("CODE_TTL_SECONDS", "180"))
     # How often a worker re-reads the signing keys (rotation by another process shows up within this).
     KEYRING_REFRESH_SECONDS = float(os.environ.get("KEYRING_REFRESH_SECONDS", "10"))

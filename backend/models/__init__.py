@@ -2,6 +2,7 @@
 
 from backend.models.base import Base
 from backend.models.commitments import Commitment
+from backend.models.credit import GradingRun, JointMeasure
 from backend.models.markets import Inspection, Market, Merchant
 from backend.models.miniprogram import MerchantBindingCode, MerchantOwner, MpAccount, MpSession
 from backend.models.records import CreditRecord, GradeChange, ListEntry
@@ -10,8 +11,8 @@ from backend.models.security import AuditEntry, AuditHead, Operator, SigningKey
 from backend.models.subjects import GRADE_ZH, Subject, SubjectKind
 
 __all__ = [
-    "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GRADE_ZH", "GradeChange", "Incentive",
-    "Inspection", "ListEntry", "Market", "Merchant", "MerchantBindingCode", "MerchantOwner", "MpAccount",
-    "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
+    "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GRADE_ZH", "GradeChange", "GradingRun",
+    "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
+    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
     "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
 ]

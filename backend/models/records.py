@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, CreatedAt
 
@@ -42,6 +42,12 @@ class CreditRecord(CreatedAt, Base):
     emergency: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
     updated_at: Mapped[dt.datetime | None]
+    # Category-specific outcome the model scores: tax level A/B/M/C/D, pass/fail, kept/broken.
+    result: Mapped[str | None] = mapped_column(String(16))
+    removed_at: Mapped[dt.datetime | None]
+    removed_reason: Mapped[str | None] = mapped_column(String(500))
+
+    subject: Mapped["Subject"] = relationship()  # noqa: F821
 
 
 class GradeChange(Base):
@@ -80,3 +86,5 @@ class ListEntry(CreatedAt, Base):
     ends_on: Mapped[dt.date | None]
     removed_at: Mapped[dt.datetime | None]
     removed_reason: Mapped[str | None] = mapped_column(String(500))
+
+    subject: Mapped["Subject"] = relationship()  # noqa: F821

@@ -54,5 +54,7 @@ class Subject(CreatedAt, Base):
     grade: Mapped[str] = mapped_column(String(1), default="B", server_default="B")
     score: Mapped[float] = mapped_column(default=0.0, server_default="0")
     grade_updated_at: Mapped[dt.datetime | None]
+    # Evaluation model version that produced `grade` (NULL: never graded by a model).
+    grade_model: Mapped[str | None] = mapped_column(String(32))
     # Codes issued before this instant are void (lost phone, misuse).
     codes_valid_after: Mapped[dt.datetime | None]

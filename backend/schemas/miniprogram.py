@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from backend.schemas.common import PageMetaSchema
+from backend.schemas.credit import GradeChangeSchema
 
 V = ma.validate
 
@@ -49,14 +50,6 @@ class PersonalCodeSchema(ma.Schema):
     grade_zh = ma.fields.String(required=True)
 
 
-class GradeChangeSchema(ma.Schema):
-    grade = ma.fields.String(required=True)
-    score = ma.fields.Float(required=True)
-    model_version = ma.fields.String(required=True)
-    reason = ma.fields.String(required=True)
-    computed_at = ma.fields.DateTime(required=True)
-
-
 class GradeViewSchema(ma.Schema):
     grade = ma.fields.String(required=True)
     grade_zh = ma.fields.String(required=True)
@@ -91,7 +84,7 @@ class ListEntryViewSchema(ma.Schema):
     active = ma.fields.Boolean(required=True)
 
 
-class ListStatusSchema(ma.Schema):
+class ListFlagsSchema(ma.Schema):
     red = ma.fields.Boolean(required=True)
     black = ma.fields.Boolean(required=True)
     watch = ma.fields.Boolean(required=True)
@@ -102,7 +95,7 @@ class MyCreditSchema(GradeViewSchema):
     id_number_masked = ma.fields.String(allow_none=True)
     records = ma.fields.List(ma.fields.Nested(OwnRecordSchema), required=True)
     lists = ma.fields.List(ma.fields.Nested(ListEntryViewSchema), required=True)
-    list_status = ma.fields.Nested(ListStatusSchema, required=True)
+    list_status = ma.fields.Nested(ListFlagsSchema, required=True)
 
 
 class GrantSchema(ma.Schema):

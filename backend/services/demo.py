@@ -11,19 +11,17 @@ from flask import current_app
 from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
-from backend.clock import utcnow
 from backend.extensions import db
-from backend.models import (CreditRecord, GradeChange, Incentive, Inspection, ListEntry, Market, Merchant,
+from backend.models import (CreditRecord, Incentive, Inspection, ListEntry, Market, Merchant,
                             Operator, Partner, ScannerDevice, Scenario)
 from backend.services import demo_data as D
 from backend.services.crypto import credential_hash
+from backend.services.grading import recompute_subject, today
+from backend.services.joint import sync_catalogue
 from backend.services.merchant_codes import page_path
 from backend.services.operators import resolve_scope
 from backend.services.signing_keys import keyring
 from backend.services.subjects import get_or_create_organisation, get_or_create_person
-
-MODEL_VERSION = "demo-seed"
-
 
 def demo_credential(prefix: str, name: str) -> str:
     """Stable per installation (derived from SECRET_KEY), so re-running the seed prints the same tokens."""
@@ -40,24 +38,19 @@ def _resident_id(i: int) -> str:
     return base + ric.calc_check_digit(base + "0")  # stdnum expects a placeholder check digit
 
 
-def _set_grade(subject, grade: str, reason: str) -> None:
-    if subject.grade == grade and subject.grade_updated_at is not None:
-        return
-    now = utcnow()
-    score = {"A": 90.0, "B": 75.0, "C": 62.0, "D": 40.0}[grade]
-    subject.grade, subject.score, subject.grade_updated_at = grade, score, now
+def _seed_records(subject, recipe: list[tuple], tag: str) -> None:
+    """File the demo records (once, keyed like real resubmissions) and grade the subject by the model."""
+    decided = today() - dt.timedelta(days=60)
+    for n, (category, severity, result, title, prefix, department) in enumerate(recipe):
+        doc = f"{prefix}〔2026〕{tag}-{n}号"
+        exists = db.session.execute(select(CreditRecord.id).where(
+            CreditRecord.department == department, CreditRecord.document_no == doc)).first()
+        if not exists:
+            db.session.add(CreditRecord(subject_id=subject.id, category=category, severity=severity, result=result,
+                                        title=title, department=department, document_no=doc,
+                                        legal_basis="《广东省社会信用条例》", decided_on=decided))
     db.session.flush()
-    db.session.add(GradeChange(subject_id=subject.id, grade=grade, score=score, model_version=MODEL_VERSION,
-                               reason=reason, breakdown={"note": "demo grade, set by seed-demo"}, computed_at=now))
-
-
-def _record(subject, category: str, title: str, doc: str, *, severity=None, department="汕尾市市场监督管理局") -> None:
-    exists = db.session.execute(select(CreditRecord.id).where(
-        CreditRecord.department == department, CreditRecord.document_no == doc)).first()
-    if not exists:
-        db.session.add(CreditRecord(subject_id=subject.id, category=category, severity=severity, title=title,
-                                    department=department, document_no=doc, legal_basis="《广东省社会信用条例》",
-                                    decided_on=dt.date(2026, 6, 1)))
+    recompute_subject(subject, reason="演示数据")
 
 
 def seed_scenarios_and_partners() -> dict:
@@ -109,10 +102,10 @@ def seed_markets() -> list[dict]:
                 db.session.add(merchant)
                 db.session.flush()
                 _seed_inspections(merchant, grade, slug, i)
-            _seed_merchant_records(subject, grade, slug, i)
-            _set_grade(subject, grade, "demo seed")
-            merchants.append({"handle": subject.handle, "name": mname, "market": slug, "grade": grade,
-                              "stall_no": merchant.stall_no, "page_path": page_path(subject.handle, merchant.code_serial)})
+            _seed_records(subject, D.MERCHANT_RECORDS[grade], f"{slug[:2].upper()}{i:03d}")
+            merchants.append({"handle": subject.handle, "name": mname, "market": slug, "grade": subject.grade,
+                              "stall_no": merchant.stall_no,
+                              "page_path": page_path(subject.handle, merchant.code_serial)})
     return merchants
 
 
@@ -125,31 +118,19 @@ def _seed_inspections(merchant: Merchant, grade: str, slug: str, i: int) -> None
                                   report_no=f"SWJ2026-{slug[:2].upper()}{i:03d}-{n}"))
 
 
-def _seed_merchant_records(subject, grade: str, slug: str, i: int) -> None:
-    tag = f"{slug[:2].upper()}{i:03d}"
-    _record(subject, "admin_licence", "食品经营许可", f"JY-2026-{tag}")
-    if grade == "A":
-        _record(subject, "honour", "诚信经营示范户", f"CX-2026-{tag}", department="汕尾市发展和改革局")
-    if grade in "CD":
-        _record(subject, "admin_penalty", "销售不合格食用农产品", f"汕市监罚〔2026〕{tag}号",
-                severity="serious" if grade == "D" else "general")
-
-
 def seed_residents() -> list[dict]:
     residents = []
     for i, (name, grade) in enumerate(D.RESIDENTS):
         person = get_or_create_person(_resident_id(i), name)
         db.session.flush()
-        _set_grade(person, grade, "demo seed")
         if name == D.BLACKLISTED_RESIDENT:
-            _record(person, "court_dishonesty", "失信被执行人", f"(2026)粤1502执{i:03d}号",
-                    department="汕尾市城区人民法院")
             if db.session.execute(select(ListEntry.id).where(ListEntry.subject_id == person.id)).first() is None:
                 db.session.add(ListEntry(subject_id=person.id, list_type="black", reason="拒不履行生效判决",
                                          legal_basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
                                          decision_document=f"(2026)粤1502执{i:03d}号", department="汕尾市城区人民法院",
                                          starts_on=dt.date(2026, 5, 1)))
-        residents.append({"handle": person.handle, "masked_name": person.display_name, "grade": grade,
+        _seed_records(person, D.RESIDENT_RECORDS[grade], f"R{i:03d}")
+        residents.append({"handle": person.handle, "masked_name": person.display_name, "grade": person.grade,
                           "blacklisted": name == D.BLACKLISTED_RESIDENT})
     return residents
 
@@ -174,5 +155,6 @@ def seed_demo() -> dict:
     residents = seed_residents()
     operators = seed_operators()
     db.session.commit()
+    sync_catalogue(actor="cli:seed-demo")
     keyring()  # make sure a signing key exists
     return {**operators, "devices": list(devices.values()), "residents": residents, "merchants": merchants}

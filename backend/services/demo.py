@@ -18,6 +18,7 @@ from backend.services import demo_data as D
 from backend.services.crypto import credential_hash
 from backend.services.grading import recompute_subject, today
 from backend.services.joint import sync_catalogue
+from backend.services.market_credit import file_inspection
 from backend.services.merchant_codes import page_path
 from backend.services.operators import resolve_scope
 from backend.services.signing_keys import keyring
@@ -110,12 +111,16 @@ def seed_markets() -> list[dict]:
 
 
 def _seed_inspections(merchant: Merchant, grade: str, slug: str, i: int) -> None:
+    """Two inspections (a failure for C and D merchants), each filed as the credit record the model scores."""
     product = "鲜活对虾" if slug == "magong" else "预包装食品"
     results = [("pass", None)] + ([("fail", "镉(以Cd计)超标")] if grade in "CD" else [("pass", None)])
     for n, (result, failed) in enumerate(results):
-        db.session.add(Inspection(merchant_id=merchant.id, product=product, sampled_on=dt.date(2026, 9 + n, 10),
-                                  agency="汕尾市食品检验所", result=result, failed_items=failed,
-                                  report_no=f"SWJ2026-{slug[:2].upper()}{i:03d}-{n}"))
+        inspection = Inspection(merchant_id=merchant.id, product=product,
+                                sampled_on=today() - dt.timedelta(days=80 - 30 * n), agency=D.INSPECTION_AGENCY,
+                                result=result, failed_items=failed, report_no=f"SWJ2026-{slug[:2].upper()}{i:03d}-{n}")
+        db.session.add(inspection)
+        db.session.flush()
+        file_inspection(merchant, inspection)
 
 
 def seed_residents() -> list[dict]:

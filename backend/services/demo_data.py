@@ -64,8 +64,11 @@ OPERATORS = [
     ("公交公司运营部", "partner", {"partner_name": "汕尾市公共交通有限公司"}),
 ]
 
+INSPECTION_AGENCY = "汕尾市食品检验所"
+
 # Credit records behind each intended grade; the evaluation model (backend/grading/models/v1.toml)
-# turns them into that grade: A 75+1+6+8+3=93, B 76, C 61, D 34 for merchants;
+# turns them into that grade. Merchants also get the records of their seeded inspections (two passes,
+# +2 each; C and D one pass and one failure, +2 −12): A 75+1+6+8+3+4=97, B 80, C 61, D 36;
 # A 75+12+3+2=92, B 78, C 60, D 35 for residents. (category, severity, result, title, doc prefix, department)
 SAMR, DRC, TAX, COURT, CIVIL = ("汕尾市市场监督管理局", "汕尾市发展和改革局", "国家税务总局汕尾市税务局",
                                 "汕尾市城区人民法院", "汕尾市文明办")
@@ -74,9 +77,8 @@ MERCHANT_RECORDS = {
     "A": [_LICENCE, ("honour", None, None, "诚信经营示范户", "CX", DRC), ("tax_rating", None, "A", "纳税信用A级", "NS", TAX),
           ("commitment_kept", None, None, "诚信经营承诺践行", "CN", SAMR)],
     "B": [_LICENCE],
-    "C": [_LICENCE, ("admin_penalty", "general", None, "销售不合格食用农产品", "汕市监罚", SAMR)],
-    "D": [_LICENCE, ("admin_penalty", "serious", None, "销售不合格食用农产品", "汕市监罚", SAMR),
-          ("product_inspection", None, "fail", "抽检不合格：镉(以Cd计)超标", "SWJ", SAMR)],
+    "C": [_LICENCE, ("admin_penalty", "minor", None, "未按规定公示食品进货查验记录", "汕市监罚", SAMR)],
+    "D": [_LICENCE, ("admin_penalty", "serious", None, "销售不合格食用农产品", "汕市监罚", SAMR)],
 }
 RESIDENT_RECORDS = {
     "A": [("honour", None, None, "优秀志愿者", "ZY", CIVIL), ("honour", None, None, "见义勇为", "JYYW", CIVIL),

@@ -8,6 +8,8 @@ from backend.extensions import db
 from backend.models import Commitment, Inspection, Market, Merchant, Operator, Subject
 from backend.services import audit, page_cache
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.services.grading import today
+from backend.services.market_credit import file_broken_commitment, file_inspection
 from backend.services.merchant_codes import sticker_url
 from backend.services.merchant_pages import search_merchants
 from backend.services.subjects import get_or_create_organisation
@@ -106,9 +108,15 @@ def list_merchants(op: Operator, q: str | None, page: int, per_page: int) -> tup
     return [describe(db.session.get(Merchant, r.id)) for r in rows], total
 
 
+def _not_future(day, field: str) -> None:
+    if day > today():
+        raise InvalidInput(f"{field}: the date lies in the future", details={"field": field})
+
+
 def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -> Inspection:
-    """Record a product-quality inspection; raises NotFound, InvalidInput or Conflict (same report)."""
+    """Record an inspection and its credit record, re-grade; raises NotFound, InvalidInput or Conflict (same report)."""
     merchant = merchant_in_scope(op, merchant_id)
+    _not_future(fields["sampled_on"], "sampled_on")
     if fields["result"] == "fail" and not fields.get("failed_items"):
         raise InvalidInput("a failed inspection needs failed_items", details={"field": "failed_items"})
     if fields["result"] == "pass":
@@ -117,11 +125,12 @@ def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -
                                                       Inspection.report_no == fields["report_no"])).first():
         raise Conflict("this agency's report number is already recorded", code="duplicate_report")
     inspection = Inspection(merchant_id=merchant.id, **fields)
+    record = file_inspection(merchant, inspection)  # first: it may refuse the report number
     db.session.add(inspection)
     db.session.flush()
     audit.record(actor, "inspection.create", "inspection", inspection.id,
                  details={"merchant_id": merchant.id, "result": inspection.result,
-                          "report_no": inspection.report_no})
+                          "report_no": inspection.report_no, "credit_record": record.id})
     _committed(merchant)
     return inspection
 
@@ -139,15 +148,18 @@ def add_commitment(op: Operator, merchant_id: int, *, actor: str, **fields) -> C
 
 def set_commitment_status(op: Operator, merchant_id: int, commitment_id: int, *, actor: str, status: str,
                           on, reason: str) -> Commitment:
-    """Mark a commitment broken or withdrawn; raises NotFound or Conflict."""
+    """Mark a commitment broken (filed as a credit record, re-graded) or withdrawn; raises NotFound or Conflict."""
     merchant = merchant_in_scope(op, merchant_id)
+    _not_future(on, "on")
     commitment = db.session.get(Commitment, commitment_id)
     if commitment is None or commitment.subject_id != merchant.subject_id:
         raise NotFound(f"no commitment {commitment_id} for this merchant", code="commitment_not_found")
     if commitment.status != "active":
         raise Conflict(f"commitment is already {commitment.status}", code="commitment_closed")
+    details = {"merchant_id": merchant.id, "reason": reason}
+    if status == "broken":  # first: it may refuse, and nothing should have changed then
+        details["credit_record"] = file_broken_commitment(merchant, commitment, on, reason).id
     commitment.status, commitment.status_changed_on = status, on
-    audit.record(actor, f"commitment.{status}", "commitment", commitment.id,
-                 details={"merchant_id": merchant.id, "reason": reason})
+    audit.record(actor, f"commitment.{status}", "commitment", commitment.id, details=details)
     _committed(merchant)
     return commitment

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from backend.clock import utcnow
 from backend.extensions import db
-from backend.models import CreditRecord, Operator
+from backend.models import CreditRecord, Operator, Subject
 from backend.services import audit
 from backend.services.credit_subjects import acting_department, find_subject, subject_for_filing, summary
 from backend.services.errors import Forbidden, InvalidInput, NotFound
@@ -52,11 +52,11 @@ def check_record(data: dict) -> None:
             {"field": f, "message": m} for f, m in problems]})
 
 
-def file_record(data: dict, *, operator: Operator | None, actor: str) -> tuple[CreditRecord, bool]:
-    """Create, or update the earlier submission with the same department and document number; re-grade."""
-    department = acting_department(operator, data.get("department"))
+def put_record(subject: Subject, department: str, data: dict, *, reason: str | None = None
+               ) -> tuple[CreditRecord, bool]:
+    """Create, or update the earlier submission with the same department and document number, and re-grade
+    in the caller's transaction (no commit); raises InvalidInput."""
     check_record(data)
-    subject = subject_for_filing(data, data.get("subject_name"))
     db.session.flush()
     record = db.session.execute(select(CreditRecord).where(
         CreditRecord.department == department, CreditRecord.document_no == data["document_no"])).scalar_one_or_none()
@@ -69,9 +69,18 @@ def file_record(data: dict, *, operator: Operator | None, actor: str) -> tuple[C
     for field in RECORD_FIELDS:
         setattr(record, field, data.get(field))
     db.session.flush()
-    recompute_subject(subject, reason=f"{department} {'报送' if created else '更正'} {data['document_no']}")
+    recompute_subject(subject, reason=reason or f"{department} {'报送' if created else '更正'} {data['document_no']}")
     if previous_subject is not None and previous_subject.id != subject.id:
         recompute_subject(previous_subject, reason=f"{department} 更正 {data['document_no']}（主体变更）")
+    return record, created
+
+
+def file_record(data: dict, *, operator: Operator | None, actor: str) -> tuple[CreditRecord, bool]:
+    """Create, or update the earlier submission with the same department and document number; re-grade."""
+    department = acting_department(operator, data.get("department"))
+    check_record(data)
+    subject = subject_for_filing(data, data.get("subject_name"))
+    record, created = put_record(subject, department, data)
     audit.record(actor, "record.create" if created else "record.update", "credit_record", record.id,
                  details={"department": department, "document_no": record.document_no, "category": record.category,
                           "subject": subject.handle})

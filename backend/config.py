@@ -18,7 +18,10 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 5}}
     return {
-        "pool_pre_ping": True,
+        # No pre-ping (a round trip per checkout): a dropped connection fails one request with 503
+        # and SQLAlchemy then invalidates the whole pool, so the next request reconnects.
+        "pool_pre_ping": os.environ.get("DB_POOL_PRE_PING", "0") == "1",
+        "pool_recycle": 600,
         "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
         "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
         "pool_timeout": 3,

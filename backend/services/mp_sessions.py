@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.clock import utcnow
+from backend import dbio
 from backend.extensions import db
 from backend.models import MpAccount, MpSession, Subject
 from backend.services.crypto import credential_hash, encrypt, keyed_hash, new_credential
@@ -77,8 +78,7 @@ def authenticate(token: str) -> MpPrincipal:
     """The principal holding this session token; raises Unauthorized (unknown, expired, revoked)."""
     if not token.startswith(TOKEN_PREFIX + "_"):
         raise Unauthorized("invalid mini-program session token", code="invalid_session")
-    # Through the session's connection: same transaction, without the ORM's per-statement machinery.
-    row = db.session.connection().execute(_PRINCIPAL, {"token_hash": credential_hash(token)}).first()
+    row = dbio.first(_PRINCIPAL, {"token_hash": credential_hash(token)})
     if row is None or row[2] is not None:
         raise Unauthorized("invalid or revoked mini-program session; log in again", code="invalid_session")
     session_id, expires_at, _, account_id, subject_id, handle, grade = row

@@ -55,8 +55,10 @@ class GradeViewSchema(ma.Schema):
     grade_zh = ma.fields.String(required=True)
     score = ma.fields.Float(required=True)
     grade_updated_at = ma.fields.DateTime(allow_none=True)
-    model_version = ma.fields.String(allow_none=True)
-    breakdown = ma.fields.Dict(required=True, metadata={"description": "The latest grade's explanation"})
+    model_version = ma.fields.String(allow_none=True, metadata={"description": "Model version of the breakdown"})
+    breakdown = ma.fields.Dict(required=True, metadata={
+        "description": "Live explanation by the current evaluation model (grading.current_breakdown): base_score, "
+                       "records (each with points and rule), adjustments, score, score_grade, lists, grade, grade_zh"})
     history = ma.fields.List(ma.fields.Nested(GradeChangeSchema), required=True)
 
 

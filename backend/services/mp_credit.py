@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from backend.clock import utcnow
 from backend.extensions import db
-from backend.models import (GRADE_ZH, CreditRecord, GradeChange, Incentive, ListEntry, Partner, Redemption, Scan,
+from backend.models import (GRADE_ZH, CreditRecord, Incentive, ListEntry, Partner, Redemption, Scan,
                             ScannerDevice, Scenario, Subject)
 from backend.services.errors import Forbidden
+from backend.services.grading import current_breakdown, grade_history
 
 HISTORY_LIMIT = 20
 # How long after a scan its device may record the perk it granted (the scan and the
@@ -32,18 +33,13 @@ def bound_subject(subject_id: int | None) -> Subject:
 
 
 def grade_view(subject: Subject) -> dict:
-    """Grade, score and the latest explained breakdown with the recent history."""
-    history = db.session.execute(
-        select(GradeChange).where(GradeChange.subject_id == subject.id)
-        .order_by(GradeChange.computed_at.desc(), GradeChange.id.desc()).limit(HISTORY_LIMIT)
-    ).scalars().all()
-    latest = history[0] if history else None
+    """Grade and score, the live breakdown from the evaluation model, and the recent history."""
+    breakdown = current_breakdown(subject)
     return {
         "grade": subject.grade, "grade_zh": GRADE_ZH[subject.grade], "score": subject.score,
         "grade_updated_at": subject.grade_updated_at,
-        "model_version": latest.model_version if latest else None,
-        "breakdown": latest.breakdown if latest else {},
-        "history": history,
+        "model_version": breakdown["model_version"], "breakdown": breakdown,
+        "history": grade_history(subject, HISTORY_LIMIT),
     }
 
 

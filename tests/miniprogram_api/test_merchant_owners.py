@@ -10,8 +10,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import GradeChange, Inspection, MerchantBindingCode, Subject
+from backend.models import MerchantBindingCode, Subject
 from backend.services.audit import verify_chain
+from backend.services.grading import today
 from tests.factories import bearer, operator_token
 from tests.miniprogram_api.helpers import at, market_merchant
 
@@ -78,17 +79,19 @@ def owner_of_merchant(client, mp):
     return merchant
 
 
-def test_owner_sees_inspections_and_grade_breakdown(client, mp, other_mp, clock):
+def test_owner_sees_inspections_and_grade_breakdown(client, mp, other_mp):
     merchant = owner_of_merchant(client, mp)
-    db.session.add_all([
-        Inspection(merchant_id=merchant.id, product="对虾", sampled_on=dt.date(2026, 10, 8), agency="汕尾市食品检验所",
-                   result="fail", failed_items="恩诺沙星", report_no="SW-2026-0101"),
-        GradeChange(subject_id=merchant.subject_id, grade="C", score=61.0, model_version="v1", reason="抽检不合格",
-                    breakdown={"inspections": -14.0, "base": 75.0}, computed_at=at(clock)),
-    ])
-    db.session.commit()
+    body = {"product": "对虾", "sampled_on": (today() - dt.timedelta(days=5)).isoformat(), "agency": "汕尾市食品检验所",
+            "result": "fail", "failed_items": "恩诺沙星", "report_no": "SW-2026-0101"}
+    resp = client.post(f"/api/dept/v1/merchants/{merchant.id}/inspections", json=body,
+                       headers=bearer(operator_token("market", market_slug="magong")))
+    assert resp.status_code == 201
     body = mp.get(f"/me/merchants/{handle_of(merchant)}").get_json()
-    assert body["breakdown"] == {"inspections": -14.0, "base": 75.0} and body["model_version"] == "v1"
+    assert body["grade"] == "C" and body["score"] == 63 and body["model_version"] == "v1"
+    (line,) = body["breakdown"]["records"]
+    assert (line["document_no"], line["points"]) == ("SW-2026-0101", -12) and "抽检" in line["rule"]
+    assert body["breakdown"]["base_score"] + line["points"] == body["breakdown"]["score"] == body["score"]
+    assert body["history"][0]["grade"] == "C"
     assert [(i["product"], i["result"], i["failed_items"]) for i in body["inspections"]] == [("对虾", "fail", "恩诺沙星")]
     assert other_mp.get(f"/me/merchants/{handle_of(merchant)}").status_code == 404
 

@@ -45,6 +45,10 @@ def test_records_filed_before_binding_appear_after_it(mp):
     assert mp.bind(rid, "陈晓明").status_code == 200
     credit = mp.get("/me/credit").get_json()
     assert credit["grade"] == "C" and [r["title"] for r in credit["records"]] == ["未按规定明码标价"]
+    # No grade was ever computed for this file, yet the breakdown explains it from the records.
+    (line,) = credit["breakdown"]["records"]
+    assert line["document_no"] == "汕市监罚〔2026〕7号" and line["points"] < 0
+    assert credit["breakdown"]["score"] == credit["breakdown"]["base_score"] + line["points"]
     assert db.session.scalar(select(func.count(Subject.id))) == 1
     assert db.session.execute(select(MpAccount.subject_id)).scalar_one() == filed.id
 

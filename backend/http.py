@@ -1,6 +1,13 @@
-"""Small helpers shared by the blueprints: accepted body types and pagination envelopes."""
+"""Small helpers shared by the blueprints: accepted body types, pagination envelopes, poster downloads."""
 
 from __future__ import annotations
+
+from flask import Response
+
+from backend.models import Merchant
+from backend.services import posters
+
+POSTER_TYPES = {"png": (posters.poster_png, "image/png"), "pdf": (posters.poster_pdf, "application/pdf")}
 
 
 def accepts(*mimetypes: str):
@@ -16,3 +23,11 @@ def accepts(*mimetypes: str):
 def page_of(items: list, total: int, page: int, per_page: int) -> dict:
     """The list envelope every paginated endpoint returns."""
     return {"items": items, "meta": {"page": page, "per_page": per_page, "total": total}}
+
+
+def poster_download(merchant: Merchant, fmt: str) -> Response:
+    """The merchant's A6 poster as a download; raises PosterFontMissing or ValueError (URL too long)."""
+    render, mimetype = POSTER_TYPES[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="poster-{merchant.stall_no}.{fmt}"',
+               "Cache-Control": "no-store"}
+    return Response(render(merchant), mimetype=mimetype, headers=headers)  # smorest passes a Response untouched

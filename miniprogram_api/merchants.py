@@ -1,9 +1,10 @@
-"""Merchant owners in the mini-program: redeem a binding code, see the file, get the mini-program code."""
+"""Merchant owners in the mini-program: redeem a binding code, see the file, get the mini-program code and poster."""
 
 from __future__ import annotations
 
 from flask import Response, current_app, g
 
+from backend.http import poster_download
 from backend.schemas.miniprogram import MerchantFileSchema, MerchantSummarySchema, RedeemBindingSchema
 from backend.services import merchant_owners
 from miniprogram_api import blp
@@ -52,3 +53,28 @@ def get_merchant_wxacode(handle):
     merchant_owners.owned_merchant(g.mp.account_id, handle)
     png = merchant_wxacode(f"m={handle}", current_app.config["MP_MERCHANT_PAGE"])
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+@blp.route("/me/merchants/<handle>/poster.png", methods=["GET"])
+@blp.doc(security=MP_SECURITY)
+@require_mp_session
+@blp.response(200, BINARY, content_type="image/png", description="A6 poster, 300 dpi")
+@blp.alt_response(404, description="No merchant with this handle is bound to this account")
+def get_merchant_poster_png(handle):
+    """The owned merchant's printable 一码查信 poster (A6 PNG, 300 dpi) of its current sticker."""
+    merchant, _ = merchant_owners.owned_merchant(g.mp.account_id, handle)
+    return poster_download(merchant, "png")
+
+
+@blp.route("/me/merchants/<handle>/poster.pdf", methods=["GET"])
+@blp.doc(security=MP_SECURITY)
+@require_mp_session
+@blp.response(200, BINARY, content_type="application/pdf", description="A6 poster, font embedded")
+@blp.alt_response(404, description="No merchant with this handle is bound to this account")
+def get_merchant_poster_pdf(handle):
+    """The owned merchant's printable 一码查信 poster (A6 PDF, Chinese font embedded) of its current sticker."""
+    merchant, _ = merchant_owners.owned_merchant(g.mp.account_id, handle)
+    return poster_download(merchant, "pdf")

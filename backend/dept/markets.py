@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, g
+from flask import g
 
 from backend.auth import operator_actor, require_operator
 from backend.dept import blp
-from backend.http import page_of
+from backend.http import page_of, poster_download
 from backend.schemas.merchants import (CommitmentSchema, CommitmentStatusSchema, InspectionSchema, MerchantPageSchema,
                                        MerchantSchema, MerchantUpdateSchema, NewCommitmentSchema, NewInspectionSchema,
                                        NewMerchantSchema, ReissueSchema, SearchArgsSchema)
-from backend.services import merchants, posters
+from backend.services import merchants
 
 MARKET = [{"operatorToken": []}]
 BINARY = {"type": "string", "format": "binary"}
@@ -67,12 +67,7 @@ def reissue_code(body, merchant_id):
 
 
 def _poster(merchant_id: int, fmt: str):
-    merchant = merchants.merchant_in_scope(g.operator, merchant_id)
-    body, mimetype = (posters.poster_png(merchant), "image/png") if fmt == "png" else \
-        (posters.poster_pdf(merchant), "application/pdf")
-    headers = {"Content-Disposition": f'attachment; filename="poster-{merchant.stall_no}.{fmt}"',
-               "Cache-Control": "no-store"}
-    return Response(body, mimetype=mimetype, headers=headers)  # a Response passes smorest's dump untouched
+    return poster_download(merchants.merchant_in_scope(g.operator, merchant_id), fmt)
 
 
 @blp.route("/merchants/<int:merchant_id>/poster.png", methods=["GET"])

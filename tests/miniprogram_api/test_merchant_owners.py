@@ -112,3 +112,27 @@ def test_wechat_quota_on_the_mini_program_code_is_429(client, mp, wechat):
     wechat.fail_next("/wxa/getwxacodeunlimit", 45009, "reach max api daily quota limit")
     resp = mp.get(f"/me/merchants/{handle_of(merchant)}/wxacode.png")
     assert resp.status_code == 429 and resp.get_json()["error"]["code"] == "wechat_rate_limited"
+
+
+def test_owner_fetches_the_printable_poster(app, client, mp, other_mp):
+    merchant = owner_of_merchant(client, mp)
+    handle = handle_of(merchant)
+    png = mp.get(f"/me/merchants/{handle}/poster.png")
+    assert png.status_code == 200 and png.mimetype == "image/png" and png.headers["Cache-Control"] == "no-store"
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))
+    assert found.text == f"{app.config['PUBLIC_BASE_URL']}/m/{handle}-1"
+    assert client.get(found.text.removeprefix(app.config["PUBLIC_BASE_URL"])).status_code == 200
+    pdf = mp.get(f"/me/merchants/{handle}/poster.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    for suffix in ("png", "pdf"):
+        refused = other_mp.get(f"/me/merchants/{handle}/poster.{suffix}")
+        assert refused.status_code == 404 and refused.get_json()["error"]["code"] == "not_found"
+        assert client.get(f"/api/mp/v1/me/merchants/{handle}/poster.{suffix}").status_code == 401
+
+
+def test_poster_endpoints_are_documented_as_binary(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for suffix, mimetype in (("png", "image/png"), ("pdf", "application/pdf")):
+        op = paths[f"/api/mp/v1/me/merchants/{{handle}}/poster.{suffix}"]["get"]
+        assert op["responses"]["200"]["content"][mimetype]["schema"]["format"] == "binary"
+        assert op["security"] == [{"mpSession": []}]

@@ -26,7 +26,7 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "serving on http://127.0.0.1:$(PORT)  (API description: /openapi.json; tokens: .venv/bin/flask seed-demo --json)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make test: the whole suite (PostgreSQL tests run too when TEST_DATABASE_URL is set)
 test: install-dev

@@ -1,4 +1,4 @@
-"""The personal credit code: GET /me/code (JSON), /me/code.svg and /me/code.png."""
+"""The personal credit code: GET /me/code (JSON), /me/code.svg, /me/code.png; POST /me/code/revoke."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from flask import Response, current_app, g
 import qr
 from backend.clock import now_ts
 from backend.models import GRADE_ZH
-from backend.schemas.miniprogram import PersonalCodeSchema
+from backend.schemas.miniprogram import CodeRevocationSchema, PersonalCodeSchema
+from backend.services import mp_code_revocation
 from backend.services.codes import issue_code
 from backend.services.errors import Forbidden
 from miniprogram_api import blp
-from miniprogram_api.auth import MP_SECURITY, code_issuance_limit, require_mp_session
+from miniprogram_api.auth import MP_SECURITY, binding_limit, code_issuance_limit, require_mp_session
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -69,3 +70,14 @@ def get_code_svg():
 def get_code_png():
     """A fresh personal code rendered as PNG (expiry in the X-Code-Expires header)."""
     return _image(qr.render_png, "image/png")
+
+
+@blp.route("/me/code/revoke", methods=["POST"])
+@blp.doc(security=MP_SECURITY)
+@require_mp_session
+@binding_limit
+@blp.response(200, CodeRevocationSchema)
+@blp.alt_response(403, description="Real-name binding not done yet (identity_required)")
+def revoke_codes():
+    """Lost phone: void every code issued so far (scanners answer revoked) and log out the other sessions."""
+    return mp_code_revocation.revoke_my_codes(g.mp)

@@ -50,6 +50,13 @@ class PersonalCodeSchema(ma.Schema):
     grade_zh = ma.fields.String(required=True)
 
 
+class CodeRevocationSchema(ma.Schema):
+    codes_valid_after = ma.fields.DateTime(required=True, metadata={
+        "description": "Codes issued before this instant now verify as revoked"})
+    sessions_revoked = ma.fields.Integer(required=True, metadata={
+        "description": "Other sessions of this WeChat account that were logged out"})
+
+
 class GradeViewSchema(ma.Schema):
     grade = ma.fields.String(required=True)
     grade_zh = ma.fields.String(required=True)

@@ -1,6 +1,7 @@
 """Benchmark the qr library: code verify rate against bare Ed25519, and QR render time.
 
-Run from the repo root: ``.venv/bin/python -m bench.bench_qr``. The measurements are
+Run from the repo root: ``.venv/bin/python -m bench bench_qr`` (about 20 s; BENCH_QUICK=1: a few
+seconds; BENCH_QR_ROUNDS, BENCH_QR_VERIFY_OPS, BENCH_QR_RENDER_OPS override). The measurements are
 interleaved round by round (the machine is shared and noisy) and medians are taken;
 the verify ratio is the median of per-round ratios, so both sides see the same load.
 """
@@ -14,12 +15,13 @@ from collections.abc import Callable
 
 import jwt
 
+from bench.harness import knob
 from qr import generate_signing_key, qr_version, render_png, render_svg, sign_code, verify_code
 from qr.b64 import b64url_decode
 
-ROUNDS = 7
-VERIFY_OPS = 2000
-RENDER_OPS = 30
+ROUNDS = knob("BENCH_QR_ROUNDS", 7, 3)
+VERIFY_OPS = knob("BENCH_QR_VERIFY_OPS", 2000, 500)
+RENDER_OPS = knob("BENCH_QR_RENDER_OPS", 30, 10)
 RATIO_GOAL = 0.75
 RENDER_GOAL_MS = 10.0
 

@@ -89,6 +89,9 @@ class Scan(Base):
     scanned_at: Mapped[dt.datetime]
     offline: Mapped[bool] = mapped_column(default=False)
     client_ref: Mapped[str | None] = mapped_column(String(64))
+    # Why no perk was granted at this scan (grade, blacklisted, over_quota …; see redemptions.REASON_ZH):
+    # set by verify when nothing was grantable, or by a refused redemption that names this scan.
+    refusal: Mapped[str | None] = mapped_column(String(16))
 
 
 class Redemption(Base):
@@ -117,6 +120,9 @@ class Redemption(Base):
     status: Mapped[str] = mapped_column(String(8), default="granted", server_default="granted")
     flag_reason: Mapped[str | None] = mapped_column(String(32))
     offline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The scan this grant came from (the verify before it, or the redemption's own scan); NULL only
+    # for rows older than migration 0006.
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"), index=True)
 
 
 class RevokedCode(Base):

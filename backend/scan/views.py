@@ -48,7 +48,8 @@ def verify(body):
 @blp.alt_response(409, description="Ineligible or over quota; details.reason says which")
 def redeem(headers, body):
     """Grant a perk within its quota, exactly once per Idempotency-Key; the receipt is signed."""
-    return redemptions.redeem(g.device, body["code"], body["incentive"], headers["idempotency_key"])
+    return redemptions.redeem(g.device, body["code"], body["incentive"], headers["idempotency_key"],
+                              body.get("scan_id"))
 
 
 @blp.route("/trust-bundle", methods=["GET"])

@@ -110,6 +110,8 @@ class MyCreditSchema(GradeViewSchema):
 class GrantSchema(ma.Schema):
     title = ma.fields.String(required=True)
     granted_at = ma.fields.DateTime(required=True)
+    status = ma.fields.String(required=True, metadata={
+        "description": "granted, or flagged: granted offline beyond what the rules allow, under review"})
 
 
 class ScanViewSchema(ma.Schema):
@@ -121,7 +123,12 @@ class ScanViewSchema(ma.Schema):
     partner = ma.fields.String(required=True)
     scenario = ma.fields.String(required=True)
     scenario_zh = ma.fields.String(required=True)
-    granted = ma.fields.List(ma.fields.Nested(GrantSchema), required=True)
+    granted = ma.fields.List(ma.fields.Nested(GrantSchema), required=True,
+                             metadata={"description": "Perks granted at this scan (redemptions linked to it)"})
+    refusal = ma.fields.String(allow_none=True, metadata={
+        "description": "Why a perk was refused at this scan: grade, subject_kind, blacklisted, not_started, ended, "
+                       "over_quota (null: none refused; a rejected code shows in outcome)"})
+    refusal_zh = ma.fields.String(allow_none=True)
 
 
 class ScanPageSchema(ma.Schema):

@@ -92,11 +92,16 @@ class VerifyResultSchema(ma.Schema):
     checked_at = ma.fields.DateTime(required=True)
     disclosed = ma.fields.Nested(DisclosedSchema, required=True)
     incentives = ma.fields.List(ma.fields.Nested(PerkSchema), required=True)
+    scan_id = ma.fields.Integer(required=True, metadata={
+        "description": "This scan; send it with the redemption that follows so the grant is linked to it"})
 
 
 class RedeemRequestSchema(ma.Schema):
     code = CODE
     incentive = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    scan_id = ma.fields.Integer(validate=ma.validate.Range(min=1), metadata={
+        "description": "scan_id from the verify this grant follows (same device, same person, within 10 minutes; "
+                       "else 422 invalid_scan). Without it the redemption records a scan of its own."})
 
 
 class IdempotencyHeaderSchema(ma.Schema):
@@ -116,6 +121,7 @@ class RedemptionSchema(ma.Schema):
     granted_at = ma.fields.DateTime(required=True)
     receipt = ma.fields.String(required=True, metadata={"description": "JWS, typ sw-receipt+jwt"})
     replayed = ma.fields.Boolean(required=True)
+    scan_id = ma.fields.Integer(allow_none=True, metadata={"description": "The scan this grant belongs to"})
 
 
 class TrustBundleSchema(ma.Schema):

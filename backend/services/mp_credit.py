@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import defaultdict
 
 from sqlalchemy import func, select
 
@@ -12,16 +12,10 @@ from backend.models import (GRADE_ZH, CreditRecord, Incentive, ListEntry, Partne
                             ScannerDevice, Scenario, Subject)
 from backend.services.errors import Forbidden
 from backend.services.grading import current_breakdown, grade_history
+from backend.services.redemptions import REASON_ZH
+from backend.services.verification import OUTCOME_ZH
 
 HISTORY_LIMIT = 20
-# How long after a scan its device may record the perk it granted (the scan and the
-# redemption are separate rows; see docs/miniprogram.md).
-REDEMPTION_WINDOW = dt.timedelta(minutes=2)
-OUTCOME_ZH = {
-    "granted": "已享受优惠", "eligible": "信用良好，可享受优惠", "verified": "已核验",
-    "not_eligible": "信用等级不符合优惠条件", "quota_exhausted": "本期优惠次数已用完",
-    "expired": "二维码已过期", "revoked": "二维码已作废", "invalid": "二维码无效", "replayed": "二维码已被使用",
-}
 
 
 def bound_subject(subject_id: int | None) -> Subject:
@@ -67,8 +61,21 @@ def my_credit(subject_id: int | None) -> dict:
     }
 
 
+def _grants(scan_ids: list[int]) -> dict[int, list[dict]]:
+    """The perks granted (or, offline, flagged for review) at each of these scans (one query)."""
+    by_scan: dict[int, list[dict]] = defaultdict(list)
+    if scan_ids:
+        rows = db.session.execute(
+            select(Redemption.scan_id, Incentive.title, Redemption.granted_at, Redemption.status)
+            .join(Incentive, Incentive.id == Redemption.incentive_id)
+            .where(Redemption.scan_id.in_(scan_ids)).order_by(Redemption.granted_at, Redemption.id))
+        for scan_id, title, at, status in rows:
+            by_scan[scan_id].append({"title": title, "granted_at": at, "status": status})
+    return by_scan
+
+
 def my_scans(subject_id: int | None, page: int, per_page: int) -> tuple[list[dict], int]:
-    """Every scan of the caller's codes, newest first, with what was granted; raises Forbidden."""
+    """Every scan of the caller's codes, newest first, with what was granted or refused there; raises Forbidden."""
     subject = bound_subject(subject_id)
     total = db.session.scalar(select(func.count(Scan.id)).where(Scan.subject_id == subject.id)) or 0
     rows = db.session.execute(
@@ -79,18 +86,11 @@ def my_scans(subject_id: int | None, page: int, per_page: int) -> tuple[list[dic
         .where(Scan.subject_id == subject.id)
         .order_by(Scan.scanned_at.desc(), Scan.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    items = []
-    for scan, device, partner, scenario, scenario_zh in rows:
-        granted = db.session.execute(
-            select(Incentive.title, Redemption.granted_at).join(Incentive, Incentive.id == Redemption.incentive_id)
-            .where(Redemption.subject_id == subject.id, Redemption.device_id == scan.device_id,
-                   Redemption.granted_at >= scan.scanned_at, Redemption.granted_at <= scan.scanned_at + REDEMPTION_WINDOW)
-            .order_by(Redemption.granted_at)
-        ).all()
-        items.append({
-            "scanned_at": scan.scanned_at, "outcome": scan.outcome,
-            "outcome_zh": OUTCOME_ZH.get(scan.outcome, scan.outcome), "offline": scan.offline,
-            "device": device, "partner": partner, "scenario": scenario, "scenario_zh": scenario_zh,
-            "granted": [{"title": title, "granted_at": at} for title, at in granted],
-        })
-    return items, total
+    grants = _grants([scan.id for scan, *_ in rows])
+    return [{
+        "scanned_at": scan.scanned_at, "outcome": scan.outcome,
+        "outcome_zh": OUTCOME_ZH.get(scan.outcome, scan.outcome), "offline": scan.offline,
+        "device": device, "partner": partner, "scenario": scenario, "scenario_zh": scenario_zh,
+        "granted": grants.get(scan.id, []), "refusal": scan.refusal,
+        "refusal_zh": REASON_ZH.get(scan.refusal, scan.refusal) if scan.refusal else None,
+    } for scan, device, partner, scenario, scenario_zh in rows], total

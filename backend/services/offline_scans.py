@@ -21,13 +21,12 @@ def _scan_insert():
     return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(Scan)
 
 
-def _record_once(device: Device, ref: str, check, ts: int) -> bool:
-    """Insert the scan unless this device already uploaded this ref; returns whether it was new."""
-    scan_id = db.session.execute(_scan_insert().values(
+def _record_once(device: Device, ref: str, check, ts: int) -> int | None:
+    """Insert the scan unless this device already uploaded this ref; returns its id, None when not new."""
+    return db.session.execute(_scan_insert().values(
         device_id=device.id, subject_id=check.holder.id if check.holder else None, jti=check.jti,
         outcome=check.outcome, scanned_at=from_ts(ts), offline=True, client_ref=ref,
     ).on_conflict_do_nothing().returning(Scan.id)).scalar()
-    return scan_id is not None
 
 
 def _previous(device: Device, ref: str) -> dict:
@@ -44,7 +43,8 @@ def _one(device: Device, item: dict, now: int) -> dict:
         check = check_code(item["code"], ts)
     else:
         check = CodeCheck("cannot_verify", detail="scanned_at_out_of_range")
-    if not _record_once(device, ref, check, ts):
+    scan_id = _record_once(device, ref, check, ts)
+    if scan_id is None:
         return _previous(device, ref)
     answer = {"ref": ref, "outcome": check.outcome}
     if not item.get("incentive"):
@@ -57,10 +57,10 @@ def _one(device: Device, item: dict, now: int) -> dict:
         return {**answer, "status": "rejected", "reason": e.code}
     key = f"offline:{ref}"
     reason = ineligibility(rule, check.holder, ts)
-    row = None if reason else claim_slot(device, rule, check.holder, key, ts, check.jti, offline=True)
+    row = None if reason else claim_slot(device, rule, check.holder, key, ts, check.jti, scan_id=scan_id, offline=True)
     if row is None:  # granted at the bus already: keep it visible for review, never drop it
         reason = reason or "over_quota"
-        row = flag(device, rule, check.holder, key, ts, check.jti, reason)
+        row = flag(device, rule, check.holder, key, ts, check.jti, reason, scan_id=scan_id)
         return {**answer, "status": "flagged", "reason": reason, "receipt": row.receipt}
     return {**answer, "status": "granted", "receipt": row.receipt}
 

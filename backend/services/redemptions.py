@@ -12,7 +12,9 @@ from backend.clock import from_ts, now_ts
 from backend.extensions import db
 from backend.models import Incentive, Redemption
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from backend.services.scanning import Device, Holder, Rule, check_code, ineligibility, period_key, scenario_rules
+from backend.services.scan_links import linked_scan, scan_for
+from backend.services.scanning import (CodeCheck, Device, Holder, Rule, check_code, ineligibility, period_key,
+                                       scenario_rules)
 from backend.services.signing_keys import keyring
 
 REASON_ZH = {
@@ -46,13 +48,13 @@ def _receipt(device: Device, rule: Rule, holder: Holder, key: str, slot: int | N
 
 
 def claim_slot(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jti: str | None,
-               *, offline: bool = False) -> Redemption | None:
+               *, scan_id: int | None, offline: bool = False) -> Redemption | None:
     """Insert into the first free slot 1..quota; None when all are taken (the unique key decides, not Python)."""
     per = period_key(rule.quota_period, ts)
     for slot in range(1, rule.quota_count + 1):
         row_id = db.session.execute(_insert().values(
             incentive_id=rule.id, subject_id=holder.id, device_id=device.id, period_key=per, slot=slot,
-            idempotency_key=key, granted_at=from_ts(ts), jti=jti, status="granted", offline=offline,
+            idempotency_key=key, granted_at=from_ts(ts), jti=jti, status="granted", offline=offline, scan_id=scan_id,
             receipt=_receipt(device, rule, holder, key, slot, ts, "granted", jti),
         ).on_conflict_do_nothing().returning(Redemption.id)).scalar()
         if row_id is not None:
@@ -60,12 +62,13 @@ def claim_slot(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jt
     return None
 
 
-def flag(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jti: str | None, reason: str) -> Redemption:
+def flag(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jti: str | None, reason: str,
+         *, scan_id: int | None) -> Redemption:
     """Record an offline grant the server would have refused, for review (no slot)."""
     row_id = db.session.execute(_insert().values(
         incentive_id=rule.id, subject_id=holder.id, device_id=device.id, period_key=period_key(rule.quota_period, ts),
         slot=None, idempotency_key=key, granted_at=from_ts(ts), jti=jti, status="flagged", flag_reason=reason,
-        offline=True, receipt=_receipt(device, rule, holder, key, None, ts, "flagged", jti),
+        offline=True, scan_id=scan_id, receipt=_receipt(device, rule, holder, key, None, ts, "flagged", jti),
     ).on_conflict_do_nothing().returning(Redemption.id)).scalar()
     return db.session.get(Redemption, row_id) if row_id else by_key(device, key)
 
@@ -78,7 +81,7 @@ def by_key(device: Device, key: str) -> Redemption | None:
 def _answer(row: Redemption, rule: Rule, replayed: bool) -> dict:
     return {"status": row.status, "incentive": {"code": rule.code, "title": rule.title},
             "period_key": row.period_key, "slot": row.slot, "granted_at": row.granted_at,
-            "receipt": row.receipt, "replayed": replayed}
+            "receipt": row.receipt, "replayed": replayed, "scan_id": row.scan_id}
 
 
 def _replay(device: Device, rule: Rule, key: str) -> dict | None:
@@ -91,8 +94,17 @@ def _replay(device: Device, rule: Rule, key: str) -> dict | None:
     return _answer(row, rule, True)
 
 
-def redeem(device: Device, code: str, incentive: str, key: str) -> tuple[dict, int]:
-    """Grant once within quota; raises Forbidden, InvalidInput (bad code) or Conflict (ineligible, over quota)."""
+def _refuse(device: Device, check: CodeCheck, ts: int, scan_id: int | None, reason: str) -> None:
+    """Keep the refusal on the scan (the resident sees it), commit; the caller raises."""
+    scan_for(device, check, ts, scan_id, refusal=reason)
+    db.session.commit()
+
+
+def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | None = None) -> tuple[dict, int]:
+    """Grant once within quota, linked to the scan it follows (scan_id from verify) or to a scan of its own.
+
+    Raises Forbidden, InvalidInput (bad code, bad scan_id) or Conflict (ineligible, over quota).
+    """
     rule = find_rule(device, incentive)
     if (done := _replay(device, rule, key)) is not None:
         return done, 200
@@ -101,14 +113,17 @@ def redeem(device: Device, code: str, incentive: str, key: str) -> tuple[dict, i
     if check.holder is None or check.outcome != "valid":
         raise InvalidInput(f"the code cannot be accepted: {check.outcome}", code="code_rejected",
                            details={"outcome": check.outcome})
+    scan_id = linked_scan(device, check, ts, scan_id)
     if (reason := ineligibility(rule, check.holder, ts)) is not None:
+        _refuse(device, check, ts, scan_id, reason)
         raise Conflict(REASON_ZH[reason], code="ineligible", details={"reason": reason})
-    row = claim_slot(device, rule, check.holder, key, ts, check.jti)
+    row = claim_slot(device, rule, check.holder, key, ts, check.jti, scan_id=scan_for(device, check, ts, scan_id))
     if row is None:
         db.session.rollback()
         # A concurrent request with the same key may have taken the slot: answer as its retry.
         if (done := _replay(device, rule, key)) is not None:
             return done, 200
+        _refuse(device, check, ts, scan_id, "over_quota")
         raise Conflict(REASON_ZH["over_quota"], code="over_quota",
                        details={"reason": "over_quota", "quota_count": rule.quota_count,
                                 "quota_period": rule.quota_period})

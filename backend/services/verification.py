@@ -28,14 +28,17 @@ def require_scenario(device: Device, scenario: str | None) -> None:
                         code="wrong_scenario")
 
 
-def grantable(holder: Holder, rules: list[Rule], ts: int) -> tuple[bool, list[dict]]:
-    """Whether the holder qualifies for any perk here, and the perks with quota left now."""
-    eligible = [r for r in rules if ineligibility(r, holder, ts) is None]
+def grantable(holder: Holder, rules: list[Rule], ts: int) -> tuple[bool, list[dict], str | None]:
+    """Whether the holder qualifies for any perk here, the perks with quota left now, and else why none."""
+    reasons = [(r, ineligibility(r, holder, ts)) for r in rules]
+    eligible = [r for r, why in reasons if why is None]
     used = used_slots(holder.id, eligible, ts)
     perks = [{"code": r.code, "title": r.title, "description": r.description,
               "quota_period": r.quota_period, "remaining": r.quota_count - used.get(r.id, 0)}
              for r in eligible]
-    return bool(eligible), [p for p in perks if p["remaining"] > 0]
+    perks = [p for p in perks if p["remaining"] > 0]
+    refusal = None if perks or not rules else ("over_quota" if eligible else reasons[0][1])
+    return bool(eligible), perks, refusal
 
 
 def disclose(device: Device, holder: Holder, eligible: bool, perks: list[dict]) -> dict:
@@ -53,11 +56,12 @@ def disclose(device: Device, holder: Holder, eligible: bool, perks: list[dict]) 
     return shown
 
 
-def record_scan(device: Device, check, ts: int, *, offline: bool = False, client_ref: str | None = None) -> None:
-    """Insert the scan row in the caller's transaction (Core: no ORM identity work on the hot path)."""
-    db.session.execute(insert(Scan).values(
+def record_scan(device: Device, check, ts: int, *, refusal: str | None = None) -> int:
+    """Insert the scan row in the caller's transaction and return its id (Core, RETURNING: one statement)."""
+    return db.session.execute(insert(Scan).values(
         device_id=device.id, subject_id=check.holder.id if check.holder else None, jti=check.jti,
-        outcome=check.outcome, scanned_at=from_ts(ts), offline=offline, client_ref=client_ref))
+        outcome=check.outcome, scanned_at=from_ts(ts), offline=False, refusal=refusal,
+    ).returning(Scan.id)).scalar_one()
 
 
 def verify(device: Device, code: str, scenario: str | None = None) -> dict:
@@ -68,11 +72,13 @@ def verify(device: Device, code: str, scenario: str | None = None) -> dict:
     result = {"outcome": check.outcome, "outcome_zh": OUTCOME_ZH[check.outcome], "detail": check.detail,
               "scenario": device.scenario, "scenario_name": device.scenario_name, "checked_at": from_ts(ts),
               "disclosed": {}, "incentives": []}
+    refusal = None
     if check.holder is not None and check.outcome == "valid":
-        eligible, perks = grantable(check.holder, scenario_rules(device.scenario), ts)
+        eligible, perks, refusal = grantable(check.holder, scenario_rules(device.scenario), ts)
         result["disclosed"] = disclose(device, check.holder, eligible, perks)
         result["incentives"] = perks
-    record_scan(device, check, ts)
+    # The redemption that follows names this scan (scan_id), so the resident sees per scan what was granted.
+    result["scan_id"] = record_scan(device, check, ts, refusal=refusal)
     if db.engine.dialect.name == "postgresql":
         # A scan log row may be lost in a crash's last few hundred ms; not worth an fsync per scan.
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))

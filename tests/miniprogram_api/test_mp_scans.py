@@ -1,43 +1,50 @@
-"""GET /me/scans: every use of my code, with place, partner, outcome and what was granted."""
+"""GET /me/scans: every use of my code, with place, partner, outcome, and what was granted or refused there."""
 
 from __future__ import annotations
 
-from backend.extensions import db
-from backend.models import Incentive, MpAccount, Redemption, Scan
-from tests.factories import person, resident_id
-from tests.miniprogram_api.helpers import at, scanning_setup
+from tests.factories import bearer, person, resident_id
+from tests.scan.helpers import code_for, scan_setup, verify
 
 
-def test_scan_history_shows_who_where_when_and_what(mp, clock):
+def redeem(client, token, code, incentive, key, **extra):
+    return client.post("/api/scan/v1/redemptions", json={"code": code, "incentive": incentive, **extra},
+                       headers={**bearer(token), "Idempotency-Key": key})
+
+
+def test_scan_history_lists_grants_and_refusals_per_scan(client, mp, clock):
+    devices = scan_setup()
+    bus, clinic = devices["transit"]["token"], devices["medical"]["token"]
     assert mp.bind(resident_id(31), "郑丽").status_code == 200
-    me = db.session.execute(db.select(MpAccount.subject_id)).scalar_one()
-    stranger = person("王五", rid=resident_id(32))
-    bus, hotel = scanning_setup("transit"), scanning_setup("lodging")
-    perk = Incentive(code="bus-free", scenario="transit", partner_id=bus.partner_id, title="公交免费乘车一次",
-                     quota_count=1, quota_period="day")
-    db.session.add(perk)
-    db.session.flush()
-    db.session.add_all([
-        Scan(device_id=bus.id, subject_id=me, jti="aaaaaaa1", outcome="granted", scanned_at=at(clock, -3600)),
-        Redemption(incentive_id=perk.id, subject_id=me, device_id=bus.id, period_key="2026-11-30", slot=1,
-                   idempotency_key="k1", granted_at=at(clock, -3599), receipt="r"),
-        Scan(device_id=hotel.id, subject_id=me, jti="aaaaaaa2", outcome="not_eligible", scanned_at=at(clock, -60),
-             offline=True),
-        Scan(device_id=bus.id, subject_id=stranger.id, jti="bbbbbbb1", outcome="granted", scanned_at=at(clock, -30)),
-    ])
-    db.session.commit()
-    resp = mp.get("/me/scans")
-    assert resp.status_code == 200
-    body = resp.get_json()
-    assert body["meta"] == {"page": 1, "per_page": 20, "total": 2}
-    latest, earlier = body["items"]
-    assert (latest["partner"], latest["scenario_zh"], latest["outcome"], latest["offline"]) == (
-        "汕尾lodging公司", "信用+住宿", "not_eligible", True)
-    assert latest["outcome_zh"] == "信用等级不符合优惠条件" and latest["granted"] == []
-    assert (earlier["device"], earlier["scenario"], earlier["outcome_zh"]) == ("transit-01", "transit", "已享受优惠")
-    assert [g["title"] for g in earlier["granted"]] == ["公交免费乘车一次"]
-    page2 = mp.get("/me/scans?per_page=1&page=2").get_json()
-    assert [i["outcome"] for i in page2["items"]] == ["granted"] and page2["meta"]["total"] == 2
+    code = mp.get("/me/code").get_json()["code"]
+    stranger = code_for(person("王五", rid=resident_id(32)))
+
+    first = verify(client, bus, code).get_json()["scan_id"]
+    clock.advance(10)
+    second = verify(client, bus, code).get_json()["scan_id"]  # a second tap before the grant
+    assert redeem(client, bus, code, "bus-discount", "grant-key-0001", scan_id=first).status_code == 201
+    clock.advance(10)
+    verify(client, bus, code)  # nothing left today
+    clock.advance(10)
+    assert redeem(client, clinic, code, "clinic-pay-later", "grant-key-0002").status_code == 409  # grade B
+    verify(client, bus, stranger)
+    verify(client, bus, "garbage")
+
+    body = mp.get("/me/scans").get_json()
+    assert body["meta"]["total"] == 4
+    clinic_scan, refused, later, earlier = body["items"]
+    assert (clinic_scan["partner"], clinic_scan["scenario_zh"], clinic_scan["outcome"]) == (
+        "汕尾市人民医院", "信用+医疗", "valid")
+    assert (clinic_scan["refusal"], clinic_scan["refusal_zh"], clinic_scan["granted"]) == (
+        "grade", "信用等级不符合条件", [])
+    assert (refused["refusal"], refused["granted"]) == ("over_quota", [])
+    # Exactly the scan the grant named, not whichever came within a time window.
+    assert (later["granted"], later["refusal"], later["outcome_zh"]) == ([], None, "验证通过")
+    (grant,) = earlier["granted"]
+    assert (grant["title"], grant["status"], earlier["device"]) == ("信用+公交 乘车九折", "granted", "1路公交车载验码机")
+    assert second != first
+
+    page2 = mp.get("/me/scans?per_page=1&page=4").get_json()
+    assert [i["granted"][0]["title"] for i in page2["items"]] == ["信用+公交 乘车九折"]
 
 
 def test_scan_history_needs_binding(mp):

@@ -9,6 +9,7 @@
   const FIELD_ZH = { eligible: "信用+资格", masked_name: "姓名", discount: "可享优惠", grade: "信用等级" };
   const SCENARIO_ZH = { transit: "信用+公交", lodging: "信用+住宿", medical: "信用+医疗", tourism: "信用+旅游", market: "信用+市场" };
   let lastCode = "";
+  let lastScanId = null;
 
   async function call(path, body, headers) {
     const res = await fetch(API + path, {
@@ -85,19 +86,22 @@
     event.preventDefault();
     const input = $("code-input");
     lastCode = input.value.trim();
+    lastScanId = null;
     input.value = "";
     if (!lastCode) return;
     const { status, data } = await call("/verify", { code: lastCode });
     if (status === 401) { sessionStorage.removeItem(KEY); showScanner(false); return; }
     if (status !== 200) { render({ outcome: "error", outcome_zh: (data.error && data.error.message) || "核验失败" }); }
-    else render(data);
+    else { lastScanId = data.scan_id; render(data); }
     input.focus();
   }
 
   async function grant(perk, button) {
     button.disabled = true;
     const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
-    const { status, data } = await call("/redemptions", { code: lastCode, incentive: perk.code }, { "Idempotency-Key": key });
+    const body = { code: lastCode, incentive: perk.code };
+    if (lastScanId) body.scan_id = lastScanId;  // links the grant to this scan in the resident's history
+    const { status, data } = await call("/redemptions", body, { "Idempotency-Key": key });
     if (status === 200 || status === 201) {
       $("grant-message").textContent = "已发放：" + perk.title;
       $("grant-message").className = "";

@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from backend.extensions import db
+from backend.models import Redemption, Scan
 from tests.factories import person
 from tests.scan.helpers import code_for, scan_setup
 from tests.scan.servers import thread_server
@@ -71,3 +74,6 @@ def test_console_flow_in_a_real_browser(app, viewport):
         finally:
             browser.close()
     assert errors == []
+    # The console sent the verify's scan_id: the grant is linked to that scan, no second scan was recorded.
+    (scan,) = db.session.execute(select(Scan).where(Scan.subject_id == good.id)).scalars().all()
+    assert db.session.execute(select(Redemption.scan_id)).scalar_one() == scan.id

@@ -4,11 +4,12 @@ Each bench/bench_*.py exposes run() -> list of (metric, value, goal) rows. Pass 
 names to run a subset: `python -m bench bench_qr bench_mp`. A module that fails gets one
 "failed" row with the error and the exit status becomes 1; the others still run.
 
-Time on the 2-core machine: BENCH_QUICK=1 (a smoke run, every module shrunk) about 1.5 min.
-With no variable set (the issues' sizes): bench_qr ~20 s, bench_mp ~45 s, bench_scan ~1 min,
-bench_merchant ~1.5 min, and bench_credit, the long one (100k subjects / 1M records loaded and
-re-graded on PostgreSQL and again on SQLite, a 100k-row CSV, 30 s of load): roughly 10-15 min,
-so `make bench` takes about 15-20 min. bench/README.md lists every variable.
+Time on the 2-core machine (measured while shared, 2026-11-30): BENCH_QUICK=1 (a smoke run, every
+module shrunk) about 75 s. With no variable set (the issues' sizes): bench_qr ~5 s, bench_mp ~35 s,
+bench_scan ~55 s, bench_merchant ~70 s, and bench_credit, the long one (100k subjects / 1M records
+loaded and re-graded on PostgreSQL and again on SQLite, a 100k-row CSV, 28 s of load): roughly
+3-5 min (extrapolated: 49 s at 20k subjects, of which ~30 s fixed), so `make bench` takes roughly
+6-8 min. bench/README.md lists every variable.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Benchmark the qr library: code verify rate against bare Ed25519, and QR render time.
 
-Run from the repo root: ``.venv/bin/python -m bench bench_qr`` (about 20 s; BENCH_QUICK=1: a few
-seconds; BENCH_QR_ROUNDS, BENCH_QR_VERIFY_OPS, BENCH_QR_RENDER_OPS override). The measurements are
+Run from the repo root: ``.venv/bin/python -m bench bench_qr`` (about 5 s; BENCH_QUICK=1: under a
+second; BENCH_QR_ROUNDS, BENCH_QR_VERIFY_OPS, BENCH_QR_RENDER_OPS override). The measurements are
 interleaved round by round (the machine is shared and noisy) and medians are taken;
 the verify ratio is the median of per-round ratios, so both sides see the same load.
 """

@@ -117,12 +117,14 @@ class Gunicorn:
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             self._wait_ready()
-        except BaseException as exc:
+        except BaseException as exc:  # Ctrl-C included: never leave the server running
             self.stop()
             self.log.seek(0)
             tail = "".join(self.log.readlines()[-20:])
             self.log.close()
-            raise RuntimeError(f"{exc}; gunicorn said:\n{tail}") from exc
+            if isinstance(exc, RuntimeError):
+                raise RuntimeError(f"{exc}; gunicorn said:\n{tail}") from exc
+            raise
         return self
 
     def __exit__(self, *exc) -> None:

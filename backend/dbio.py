@@ -9,7 +9,7 @@ in-memory test database is one shared connection whose transaction state must no
 
 from __future__ import annotations
 
-from sqlalchemy import Executable, Row
+from sqlalchemy import Executable, Row, Select, func, select
 
 from backend.extensions import db
 
@@ -24,3 +24,25 @@ def first(statement: Executable, params: dict | None = None) -> Row | None:
         return db.session.connection().execute(statement, params or {}).first()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         return conn.execute(statement, params or {}).first()
+
+
+def insert_returning(statement: Executable, params: dict) -> int:
+    """Run one INSERT … RETURNING id as its own transaction and return the id (SQLite: via the session)."""
+    if not _autocommit():
+        row_id = db.session.execute(statement, params).scalar_one()
+        db.session.commit()
+        return row_id
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return conn.execute(statement, params).scalar_one()
+
+
+def without_wal_wait(values: Select) -> Select:
+    """The INSERT … SELECT source `values`, made to commit without waiting for the WAL flush.
+
+    For log rows (scans) on PostgreSQL: losing the last few hundred milliseconds in a server
+    crash is acceptable, an fsync per row is not. set_config(…, true) lasts for the statement's
+    own transaction only, and keeps it one round trip (no SET LOCAL, no BEGIN/COMMIT).
+    """
+    if not _autocommit():
+        return values
+    return values.select_from(select(func.set_config("synchronous_commit", "off", True)).subquery())

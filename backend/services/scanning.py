@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Date, and_, bindparam, exists, func, or_, select
 
 import qr
+from backend import dbio
 from backend.clock import from_ts
 from backend.extensions import db
 from backend.models import Incentive, ListEntry, Redemption, RevokedCode, ScannerDevice, Scenario, Subject
@@ -64,6 +67,7 @@ class CodeCheck:
     detail: str | None = None
     jti: str | None = None
     holder: Holder | None = None
+    used: dict[int, int] | None = None  # granted count per rule id this period (rules passed to check_code)
 
 
 def _cached(name: str, key, load):
@@ -152,34 +156,45 @@ def _black_listed(today: dt.date):
                           or_(ListEntry.ends_on.is_(None), ListEntry.ends_on >= today))
 
 
-def check_code(code: str, ts: int) -> CodeCheck:
-    """Verify signature, expiry and revocation, and load the holder (one query); raises nothing."""
+@functools.lru_cache(maxsize=32)
+def _holder_query(n_rules: int):
+    """Subject, black-list and revocation flags, and the granted count per rule: one statement.
+
+    Built once per rule count (values are bound parameters), so the hot path pays no
+    statement construction; the counts use the redemptions' unique (incentive, subject,
+    period, slot) index.
+    """
+    today = bindparam("today", type_=Date)
+    black = exists().where(ListEntry.subject_id == Subject.id, ListEntry.list_type == "black",
+                           ListEntry.removed_at.is_(None), ListEntry.starts_on <= today,
+                           or_(ListEntry.ends_on.is_(None), ListEntry.ends_on >= today))
+    used = [select(func.count()).where(
+        Redemption.incentive_id == bindparam(f"inc{i}"), Redemption.subject_id == Subject.id,
+        Redemption.period_key == bindparam(f"per{i}"), Redemption.status == "granted").scalar_subquery()
+        for i in range(n_rules)]
+    return select(Subject.id, Subject.handle, Subject.kind, Subject.display_name, Subject.grade,
+                  Subject.codes_valid_after, black, exists().where(RevokedCode.jti == bindparam("jti")),
+                  *used).where(Subject.handle == bindparam("sub"))
+
+
+def issued_at(claims: qr.CodeClaims) -> int:
+    """When a code was signed: exp − its lifetime (codes carry no iat, see qr.codes)."""
+    return claims.expires_at - min(current_app.config["CODE_TTL_SECONDS"], qr.MAX_CODE_TTL)
+
+
+def check_code(code: str, ts: int, rules: Sequence[Rule] = ()) -> CodeCheck:
+    """Verify signature, expiry and revocation, load the holder and its use of `rules` (one read); raises nothing."""
     try:
         claims = qr.verify_code(code, keyring().verification_keys(ts), now=ts)
     except qr.CodeError as e:
         return CodeCheck(qr.scan_outcome(e), detail=e.outcome)
-    row = db.session.execute(
-        select(Subject.id, Subject.handle, Subject.kind, Subject.display_name, Subject.grade,
-               Subject.codes_valid_after, _black_listed(local_time(ts).date()),
-               exists().where(RevokedCode.jti == claims.jti))
-        .where(Subject.handle == claims.sub)
-    ).first()
+    params = {"sub": claims.sub, "jti": claims.jti, "today": local_time(ts).date()}
+    for i, rule in enumerate(rules):
+        params[f"inc{i}"], params[f"per{i}"] = rule.id, period_key(rule.quota_period, ts)
+    row = dbio.first(_holder_query(len(rules)), params)
     if row is None:
         return CodeCheck("revoked", detail="unknown_subject", jti=claims.jti)
-    issued_at = claims.expires_at - current_app.config["CODE_TTL_SECONDS"]
-    if row[7] or (row[5] is not None and from_ts(issued_at) < row[5]):
+    if row[7] or (row[5] is not None and from_ts(issued_at(claims)) < row[5]):
         return CodeCheck("revoked", detail="revoked", jti=claims.jti)
-    return CodeCheck("valid", jti=claims.jti, holder=Holder(*row[:5], blocked=bool(row[6])))
-
-
-def used_slots(subject_id: int, rules: list[Rule], ts: int) -> dict[int, int]:
-    """Granted count per incentive id in each rule's current period (one query)."""
-    if not rules:
-        return {}
-    wanted = [and_(Redemption.incentive_id == r.id, Redemption.period_key == period_key(r.quota_period, ts))
-              for r in rules]
-    rows = db.session.execute(
-        select(Redemption.incentive_id, func.count()).where(
-            Redemption.subject_id == subject_id, Redemption.status == "granted", or_(*wanted))
-        .group_by(Redemption.incentive_id)).all()
-    return dict(rows)
+    used = {rule.id: count for rule, count in zip(rules, row[8:]) if count}
+    return CodeCheck("valid", jti=claims.jti, holder=Holder(*row[:5], blocked=bool(row[6])), used=used)

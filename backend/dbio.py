@@ -9,13 +9,50 @@ in-memory test database is one shared connection whose transaction state must no
 
 from __future__ import annotations
 
-from sqlalchemy import Executable, Row, Select, func, select
+import functools
+
+from sqlalchemy import Executable, Row, Select, exc, func, select
+from sqlalchemy.dialects import postgresql
 
 from backend.extensions import db
+
+_PG = postgresql.psycopg.dialect()
 
 
 def _autocommit() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def is_postgresql() -> bool:
+    return _autocommit()
+
+
+@functools.lru_cache(maxsize=64)
+def pg_sql(statement: Executable) -> tuple[str, dict]:
+    """The statement compiled once for PostgreSQL/psycopg (%(name)s placeholders), and the
+    values of the parameters SQLAlchemy made from literals in it."""
+    compiled = statement.compile(dialect=_PG)
+    return str(compiled), {k: v for k, v in compiled.params.items() if v is not None}
+
+
+def raw_first(statement: Executable, params: dict) -> tuple | None:
+    """PostgreSQL only: one statement through the driver itself, autocommit; the first row.
+
+    Skips SQLAlchemy's per-execution work (~45 µs a statement measured here), so bound
+    values must already be driver-ready (aware datetimes, dates, str, int): no type
+    processors run. Driver errors become SQLAlchemy's, so the JSON 503 handler applies and
+    a broken connection is invalidated like any other.
+    """
+    import psycopg
+
+    sql, literals = pg_sql(statement)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        try:
+            return conn.connection.driver_connection.execute(sql, {**literals, **params}).fetchone()
+        except psycopg.Error as e:
+            if isinstance(e, psycopg.OperationalError):  # the connection may be gone: never reuse it
+                conn.invalidate()
+            raise exc.DBAPIError.instance(sql, None, e, psycopg.Error) from None
 
 
 def first(statement: Executable, params: dict | None = None) -> Row | None:

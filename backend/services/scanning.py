@@ -171,10 +171,29 @@ def _holder_query(n_rules: int):
     used = [select(func.count()).where(
         Redemption.incentive_id == bindparam(f"inc{i}"), Redemption.subject_id == Subject.id,
         Redemption.period_key == bindparam(f"per{i}"), Redemption.status == "granted").scalar_subquery()
-        for i in range(n_rules)]
+        .label(f"used{i}") for i in range(n_rules)]
     return select(Subject.id, Subject.handle, Subject.kind, Subject.display_name, Subject.grade,
-                  Subject.codes_valid_after, black, exists().where(RevokedCode.jti == bindparam("jti")),
+                  Subject.codes_valid_after, black.label("blocked"),
+                  exists().where(RevokedCode.jti == bindparam("jti")).label("jti_revoked"),
                   *used).where(Subject.handle == bindparam("sub"))
+
+
+def holder_params(claims: qr.CodeClaims, rules: Sequence[Rule], ts: int) -> dict:
+    """Bound values for _holder_query."""
+    params = {"sub": claims.sub, "jti": claims.jti, "today": local_time(ts).date()}
+    for i, rule in enumerate(rules):
+        params[f"inc{i}"], params[f"per{i}"] = rule.id, period_key(rule.quota_period, ts)
+    return params
+
+
+def code_check_from_row(claims: qr.CodeClaims, rules: Sequence[Rule], row) -> CodeCheck:
+    """The outcome for a verified code given its _holder_query row (None: unknown subject)."""
+    if row is None:
+        return CodeCheck("revoked", detail="unknown_subject", jti=claims.jti)
+    if row[7] or (row[5] is not None and from_ts(issued_at(claims)) < row[5]):
+        return CodeCheck("revoked", detail="revoked", jti=claims.jti)
+    used = {rule.id: count for rule, count in zip(rules, row[8:]) if count}
+    return CodeCheck("valid", jti=claims.jti, holder=Holder(*row[:5], blocked=bool(row[6])), used=used)
 
 
 def issued_at(claims: qr.CodeClaims) -> int:
@@ -188,13 +207,5 @@ def check_code(code: str, ts: int, rules: Sequence[Rule] = ()) -> CodeCheck:
         claims = qr.verify_code(code, keyring().verification_keys(ts), now=ts)
     except qr.CodeError as e:
         return CodeCheck(qr.scan_outcome(e), detail=e.outcome)
-    params = {"sub": claims.sub, "jti": claims.jti, "today": local_time(ts).date()}
-    for i, rule in enumerate(rules):
-        params[f"inc{i}"], params[f"per{i}"] = rule.id, period_key(rule.quota_period, ts)
-    row = dbio.first(_holder_query(len(rules)), params)
-    if row is None:
-        return CodeCheck("revoked", detail="unknown_subject", jti=claims.jti)
-    if row[7] or (row[5] is not None and from_ts(issued_at(claims)) < row[5]):
-        return CodeCheck("revoked", detail="revoked", jti=claims.jti)
-    used = {rule.id: count for rule, count in zip(rules, row[8:]) if count}
-    return CodeCheck("valid", jti=claims.jti, holder=Holder(*row[:5], blocked=bool(row[6])), used=used)
+    row = dbio.first(_holder_query(len(rules)), holder_params(claims, rules, ts))
+    return code_check_from_row(claims, rules, row)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-
 from flask import current_app
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import select
 
 import qr
-from backend import dbio
 from backend.clock import from_ts, now_ts
 from backend.extensions import db
-from backend.models import GRADE_ZH, RevokedCode, Scan, Subject
+from backend.models import GRADE_ZH, RevokedCode, Subject
+from backend.services import scan_log
 from backend.services.errors import Forbidden
-from backend.services.scanning import (Device, Holder, Rule, _black_listed, check_code, ineligibility,
+from backend.services.scanning import (Device, Holder, Rule, _black_listed, ineligibility,
                                        local_time, scenario_rules)
 from backend.services.signing_keys import keyring
 
@@ -58,43 +56,21 @@ def disclose(device: Device, holder: Holder, eligible: bool, perks: list[dict]) 
     return shown
 
 
-_SCAN_COLUMNS = ("device_id", "subject_id", "jti", "outcome", "scanned_at", "refusal")
-
-
-@functools.lru_cache(maxsize=4)
-def _insert_scan(relaxed: bool, dialect: str):
-    """INSERT INTO scans … SELECT <bound values> RETURNING id; built once per variant.
-
-    relaxed: its own transaction commits without waiting for the WAL (verify only; never
-    inside a redemption's transaction, whose durability must not be relaxed).
-    """
-    values = select(*(bindparam(c, type_=Scan.__table__.c[c].type) for c in _SCAN_COLUMNS))
-    if relaxed:
-        values = dbio.without_wal_wait(values)
-    table = Scan.__table__  # a Core insert: the ORM would treat the parameters as a bulk insert
-    return insert(table).from_select([table.c[c] for c in _SCAN_COLUMNS], values).returning(table.c.id)
-
-
 def record_scan(device: Device, check, ts: int, *, refusal: str | None = None) -> int:
-    """Insert the scan row in the caller's transaction and return its id (Core, RETURNING: one statement)."""
-    return db.session.execute(_insert_scan(False, db.engine.dialect.name), _scan_params(device, check, ts, refusal)).scalar_one()
-
-
-def _scan_params(device: Device, check, ts: int, refusal: str | None) -> dict:
-    return {"device_id": device.id, "subject_id": check.holder.id if check.holder else None, "jti": check.jti,
-            "outcome": check.outcome, "scanned_at": from_ts(ts), "refusal": refusal}
+    """Insert the scan row in the caller's transaction (fully durable) and return its id."""
+    return db.session.execute(scan_log.insert_scan(False), scan_log.scan_values(device, check, ts, refusal)).scalar_one()
 
 
 def verify(device: Device, code: str, scenario: str | None = None) -> dict:
     """Check a code at this device and record the scan; raises Forbidden for another scenario.
 
-    Two statements on PostgreSQL, each its own autocommit transaction (backend.dbio): the
-    holder with its flags and quota use, then the scan insert. This is the hottest endpoint.
+    The hottest endpoint: on PostgreSQL one statement reads the holder and logs the scan
+    (backend.services.scan_log); a refusal reason costs a second one.
     """
     require_scenario(device, scenario)
     ts = now_ts()
     rules = scenario_rules(device.scenario)
-    check = check_code(code, ts, rules)
+    check, scan_id = scan_log.check_and_log(device, code, ts, rules)
     result = {"outcome": check.outcome, "outcome_zh": OUTCOME_ZH[check.outcome], "detail": check.detail,
               "scenario": device.scenario, "scenario_name": device.scenario_name, "checked_at": from_ts(ts),
               "disclosed": {}, "incentives": []}
@@ -103,9 +79,10 @@ def verify(device: Device, code: str, scenario: str | None = None) -> dict:
         eligible, perks, refusal = grantable(check.holder, rules, ts, check.used or {})
         result["disclosed"] = disclose(device, check.holder, eligible, perks)
         result["incentives"] = perks
+    if refusal is not None:
+        scan_log.note_refusal(scan_id, refusal)
     # The redemption that follows names this scan (scan_id), so the resident sees per scan what was granted.
-    result["scan_id"] = dbio.insert_returning(_insert_scan(True, db.engine.dialect.name),
-                                              _scan_params(device, check, ts, refusal))
+    result["scan_id"] = scan_id
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -33,9 +34,17 @@ def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise RuntimeError(f"{url} not ready after {timeout} s")
 
 
+def free_port() -> int:
+    """A port nothing listens on right now (tests never use fixed ports: suites may run side by side)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @contextlib.contextmanager
-def gunicorn(port: int, database_url: str, workers: int = 2):
-    """gunicorn wsgi:app on 127.0.0.1:port against database_url, with the test secrets; stopped by pid."""
+def gunicorn(database_url: str, workers: int = 2):
+    """gunicorn wsgi:app on a free 127.0.0.1 port against database_url, with the test secrets; stopped by pid."""
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": TestConfig.SECRET_KEY,
            "KEY_ENCRYPTION_KEY": TestConfig.KEY_ENCRYPTION_KEY, "ID_HASH_KEY": TestConfig.ID_HASH_KEY,
            "DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "2", "KEYRING_REFRESH_SECONDS": "0"}
@@ -56,9 +65,10 @@ def gunicorn(port: int, database_url: str, workers: int = 2):
 
 
 @contextlib.contextmanager
-def thread_server(app, port: int):
-    """The test app itself served by werkzeug in a thread (shares the test's database)."""
-    server = make_server("127.0.0.1", port, app)
+def thread_server(app):
+    """The test app itself served by werkzeug in a thread on a free port (shares the test's database)."""
+    server = make_server("127.0.0.1", 0, app)
+    port = server.server_port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

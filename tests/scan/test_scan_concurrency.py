@@ -38,7 +38,7 @@ def test_hundred_concurrent_redemptions_grant_exactly_once(app, db):
     devices = scan_setup()
     token, code = devices["transit"]["token"], code_for(person(grade="A"))
     db.session.commit()
-    with gunicorn(8151, url) as a, gunicorn(8152, url) as b:
+    with gunicorn(url) as a, gunicorn(url) as b:
         start = threading.Barrier(REQUESTS, timeout=60)
 
         def one(i: int) -> tuple[int, dict]:

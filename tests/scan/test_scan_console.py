@@ -38,7 +38,7 @@ def test_console_flow_in_a_real_browser(app, viewport):
     good, low = person("张小三", "A"), person("李四", "D")
     good_code, low_code = code_for(good), code_for(low)
     errors: list[str] = []
-    with thread_server(app, 8155) as base, sync_api.sync_playwright() as p:
+    with thread_server(app) as base, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport=viewport)

@@ -3,8 +3,9 @@
 Through the ORM session a single read costs BEGIN, the query and ROLLBACK at teardown (plus
 a pre-ping on checkout): four round trips and their driver overhead. On PostgreSQL these
 helpers run the statement on a pooled connection in autocommit mode instead, which is safe
-for a single statement. SQLite (tests, `make run`) keeps using the session's connection: its
-in-memory test database is one shared connection whose transaction state must not change.
+for a single statement, and through the driver itself (statements compiled once). SQLite
+(tests, `make run`) keeps using the session's connection: its in-memory test database is one
+shared connection whose transaction state must not change.
 """
 
 from __future__ import annotations
@@ -55,12 +56,11 @@ def raw_first(statement: Executable, params: dict) -> tuple | None:
             raise exc.DBAPIError.instance(sql, None, e, psycopg.Error) from None
 
 
-def first(statement: Executable, params: dict | None = None) -> Row | None:
-    """The first row of a single read-only statement."""
+def first(statement: Executable, params: dict | None = None) -> Row | tuple | None:
+    """The first row of a single statement; on PostgreSQL its own autocommit transaction, via raw_first."""
     if not _autocommit():
         return db.session.connection().execute(statement, params or {}).first()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        return conn.execute(statement, params or {}).first()
+    return raw_first(statement, params or {})
 
 
 def insert_returning(statement: Executable, params: dict) -> int:

@@ -5,7 +5,7 @@ rate of a trivial endpoint). Through the ORM it cost five round trips; as two Co
 statements on autocommit connections it ran at 0.35 of jwks.json. Here a data-modifying
 CTE inserts the scan (its outcome computed from the same holder row, by the rule that
 check_code applies in Python) and returns the scan id with the holder row, through the
-driver (backend.dbio.raw_first). Only a scan that ends with a refusal reason (no perk
+driver (backend.dbio.first). Only a scan that ends with a refusal reason (no perk
 grantable) needs a second, small UPDATE. SQLite (tests, `make run`) takes the portable
 path: check_code, then an insert.
 """
@@ -69,14 +69,14 @@ def check_and_log(device: Device, code: str, ts: int, rules: Sequence[Rule]) -> 
         return check, dbio.insert_returning(insert_scan(True), scan_values(device, check, ts))
     params = {**holder_params(claims, rules, ts), "device_id": device.id, "scanned_at": from_ts(ts),
               "issued_at": from_ts(issued_at(claims))}
-    row = dbio.raw_first(_verify_and_log(len(rules)), params)
+    row = dbio.first(_verify_and_log(len(rules)), params)
     return code_check_from_row(claims, rules, row[1:] if row[1] is not None else None), row[0]
 
 
 def note_refusal(scan_id: int, refusal: str) -> None:
     """Why nothing was grantable at this scan (a separate write: most scans grant)."""
     if dbio.is_postgresql():
-        dbio.raw_first(_SET_REFUSAL.returning(SCANS.c.id), {"scan_id": scan_id, "refusal": refusal})
+        dbio.first(_SET_REFUSAL.returning(SCANS.c.id), {"scan_id": scan_id, "refusal": refusal})
     else:
         db.session.execute(_SET_REFUSAL, {"scan_id": scan_id, "refusal": refusal})
         db.session.commit()

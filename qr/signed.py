@@ -11,12 +11,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from qr.b64 import b64url_encode
-from qr.codes import parse_compact
-from qr.errors import BadSignature, MalformedCode, UnknownKey, WrongTokenType
+from qr.codes import check_signature, parse_compact
+from qr.errors import MalformedCode, WrongTokenType
 from qr.keys import SigningKey
 
 RECEIPT_TYP = "sw-receipt+jwt"
@@ -41,11 +40,5 @@ def verify_document(token: str, keys: Mapping[str, Ed25519PublicKey], typ: str) 
     header_b64, payload_b64, header, payload, signature = parse_compact(token)
     if header.get("typ") != typ:
         raise WrongTokenType(f"typ is not {typ}")
-    kid = header.get("kid")
-    if not isinstance(kid, str) or (public := keys.get(kid)) is None:
-        raise UnknownKey("kid is missing or not trusted")
-    try:
-        public.verify(signature, f"{header_b64}.{payload_b64}".encode("ascii"))
-    except InvalidSignature:
-        raise BadSignature("signature does not verify") from None
+    check_signature(header_b64, payload_b64, header, signature, keys)
     return payload

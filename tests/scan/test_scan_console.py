@@ -59,6 +59,9 @@ def test_console_flow_in_a_real_browser(app, viewport):
             sync_api.expect(page.locator("#disclosed")).to_contain_text("张*三")
             page.click("button.grant[data-incentive='hotel-deposit-free']")
             sync_api.expect(page.locator("#grant-message")).to_have_text("已发放：免押金入住")
+            granted = page.locator("button.grant[data-incentive='hotel-deposit-free']")
+            sync_api.expect(granted).to_be_disabled()  # no second grant from a double tap
+            sync_api.expect(granted).to_have_text("已发放")
             sync_api.expect(page.locator("#receipt")).to_contain_text(".")
             sync_api.expect(code_input).to_be_focused()
             ARTIFACTS.mkdir(exist_ok=True)

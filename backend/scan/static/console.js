@@ -73,7 +73,10 @@
       button.className = "grant";
       button.textContent = "发放";
       button.dataset.incentive = perk.code;
-      button.addEventListener("click", () => grant(perk, button));
+      // One key per perk per scan, reused if staff press again after a network error, so a grant
+      // that was committed but whose answer was lost is returned, never given twice.
+      const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+      button.addEventListener("click", () => grant(perk, button, span, key));
       li.append(span, button);
       ul.append(li);
     }
@@ -96,15 +99,16 @@
     input.focus();
   }
 
-  async function grant(perk, button) {
+  async function grant(perk, button, span, key) {
     button.disabled = true;
-    const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
     const body = { code: lastCode, incentive: perk.code };
     if (lastScanId) body.scan_id = lastScanId;  // links the grant to this scan in the resident's history
     const { status, data } = await call("/redemptions", body, { "Idempotency-Key": key });
     if (status === 200 || status === 201) {
       $("grant-message").textContent = "已发放：" + perk.title;
       $("grant-message").className = "";
+      span.textContent = perk.title + "（本期剩余 " + Math.max(0, perk.remaining - 1) + " 次）";
+      button.textContent = "已发放";
       $("receipt").textContent = data.receipt;
       $("receipt-box").hidden = false;
     } else {

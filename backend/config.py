@@ -83,6 +83,10 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: keep serving, limits degraded (logged)
+    # A hung Redis (accepts, never answers) must not hang requests: every call to it is bounded.
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+    RATELIMIT_STORAGE_OPTIONS = ({"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+                                 if REDIS_URL else {})
 
     API_TITLE = "信用汕尾 credit codes"
     API_VERSION = "1.0.0"

@@ -10,5 +10,5 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="fault tests run with: pytest -m faults")
     for item in items:
-        if "faults" in item.keywords:
+        if item.get_closest_marker("faults"):
             item.add_marker(skip)

@@ -216,13 +216,13 @@ def call(method: str, url: str, body: dict | None = None, headers: dict | None =
     t0 = time.monotonic()
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
-            status, raw = r.status, r.read()
+            status, raw, hdrs = r.status, r.read(), r.headers
     except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
+        status, raw, hdrs = e.code, e.read(), e.headers
     try:
         return status, json.loads(raw) if raw else {}, time.monotonic() - t0
     except ValueError:
-        raise AssertionError(f"not JSON: HTTP {status} {raw[:300]!r}") from None
+        raise AssertionError(f"not JSON: HTTP {status} {dict(hdrs)} {raw[:300]!r}") from None
 
 
 def redeem(base: str, device_token: str, code: str, key: str, incentive: str = "bus-discount", timeout: float = 5):

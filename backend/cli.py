@@ -98,11 +98,12 @@ def issue_code(handle: str) -> None:
 @with_appcontext
 def rotate_encryption_key() -> None:
     """Re-encrypt every encrypted column under the first KEY_ENCRYPTION_KEY (put the new key first)."""
-    from backend.models import SigningKey, Subject
+    from backend.models import MpAccount, SigningKey, Subject
     from backend.services.crypto import reencrypt
 
     count = 0
-    for model, columns in ((Subject, ("name_enc", "resident_id_enc")), (SigningKey, ("private_key_enc",))):
+    for model, columns in ((Subject, ("name_enc", "resident_id_enc")), (SigningKey, ("private_key_enc",)),
+                           (MpAccount, ("openid_enc", "session_key_enc"))):
         for row in db.session.execute(select(model)).scalars():
             for column in columns:
                 if getattr(row, column):

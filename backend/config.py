@@ -25,8 +25,10 @@ def _engine_options(url: str) -> dict:
         "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
         "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
         "pool_timeout": 3,
-        # connect_timeout bounds a refused/unroutable server; statement_timeout a stuck query.
-        "connect_args": {"connect_timeout": 3, "options": "-c statement_timeout=5000"},
+        # connect_timeout bounds a refused/unroutable server; statement_timeout a stuck query;
+        # tcp_user_timeout (ms) a connection whose packets stop being acknowledged (network partition),
+        # which statement_timeout cannot bound: the server never sees the timeout's cancel.
+        "connect_args": {"connect_timeout": 3, "tcp_user_timeout": 5000, "options": "-c statement_timeout=5000"},
     }
 
 
@@ -83,6 +85,10 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: keep serving, limits degraded (logged)
+    # A hung Redis (accepts, never answers) must not hang requests: every call to it is bounded.
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+    RATELIMIT_STORAGE_OPTIONS = ({"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+                                 if REDIS_URL else {})
 
     API_TITLE = "信用汕尾 credit codes"
     API_VERSION = "1.0.0"

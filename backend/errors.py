@@ -73,8 +73,26 @@ def handle_unexpected(e: Exception) -> Response:
     return error_response(500, "internal_error", "An unexpected error occurred.")
 
 
+def close_session(exc: BaseException | None) -> None:
+    """End the request's session even when the database died under it; raises nothing.
+
+    Flask-SQLAlchemy's teardown rolls back an open transaction, and when PostgreSQL has gone
+    away that ROLLBACK raises after the response was built: gunicorn then replaced the JSON
+    503 (or a 201 whose commit succeeded) with its own HTML 500. The connection is already
+    invalidated by then; forgetting the session is all that is left to do.
+    """
+    from backend.extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError as e:
+        log.warning("database connection lost at the end of a request: %s", type(e.orig).__name__)
+        db.session.registry.clear()
+
+
 def register_error_handlers(app: Flask) -> None:
     """Registered on the app, so unknown URLs and blueprint errors get the same shape."""
+    app.teardown_appcontext(close_session)  # registered after Flask-SQLAlchemy's, so it runs first
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)

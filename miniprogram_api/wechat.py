@@ -119,7 +119,9 @@ class WeChatGateway:
             import redis
             from wechatpy.session.redisstorage import RedisStorage
 
-            storage = RedisStorage(redis.Redis.from_url(redis_url), prefix="wechatpy")
+            # Bounded like the WeChat calls themselves: a hung Redis must not hang the request.
+            client = redis.Redis.from_url(redis_url, socket_connect_timeout=timeout, socket_timeout=timeout)
+            storage = RedisStorage(client, prefix="wechatpy")
         else:
             storage = MemoryStorage()
         self._client = _Client(

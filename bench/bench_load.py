@@ -77,15 +77,25 @@ class Mix:
         self.d, self.lock = data, threading.Lock()
         self.codes: collections.deque = collections.deque(maxlen=500)  # (fetched at, code)
         self.scans: collections.deque = collections.deque(maxlen=500)  # (fetched at, code, scan_id)
-        self.last_key, self.docs = None, itertools.count()
+        self.last_redeem, self.docs, self.redeems = None, itertools.count(), itertools.count()
 
     def request(self, i: int) -> tuple[str, str, str, bytes | None, dict]:
         kind = CYCLE[i % len(CYCLE)]
         d = self.d
-        if kind in ("verify", "redeem"):
-            with self.lock:
-                fresh = [c for c in (self.scans if kind == "redeem" else self.codes) if time.monotonic() - c[0] < CODE_MAX_AGE]
-                pick = fresh[-1 - i % max(1, min(len(fresh), 50))] if fresh else None
+        if kind == "redeem":
+            with self.lock:  # one in five is a scanner's retry: the previous request again, same key
+                if next(self.redeems) % 5 == 4 and self.last_redeem:
+                    return self.last_redeem
+                while self.scans and time.monotonic() - self.scans[0][0] > CODE_MAX_AGE:
+                    self.scans.popleft()
+                pick = self.scans.pop() if self.scans else None  # each scan is redeemed once, newest first
+            if pick is None:
+                kind = "verify"
+        if kind == "verify":
+            with self.lock:  # each code fetched is scanned once, newest first
+                while self.codes and time.monotonic() - self.codes[0][0] > CODE_MAX_AGE:
+                    self.codes.popleft()
+                pick = self.codes.pop() if self.codes else None
             if pick is None:
                 kind = "code"  # nothing fetched yet: the resident asks for a code instead
         if kind == "code":
@@ -95,11 +105,12 @@ class Mix:
         if kind == "verify":
             return kind, "POST", "/api/scan/v1/verify", json.dumps({"code": pick[1]}).encode(), auth_dev
         if kind == "redeem":
-            with self.lock:  # one in five is a retry of the previous redemption with the same key
-                key = self.last_key if i % 5 == 0 and self.last_key else f"load-{i:09d}"
-                self.last_key = key
             body = {"code": pick[1], "incentive": "bus-discount", "scan_id": pick[2]}
-            return kind, "POST", "/api/scan/v1/redemptions", json.dumps(body).encode(), {**auth_dev, "Idempotency-Key": key}
+            request = (kind, "POST", "/api/scan/v1/redemptions", json.dumps(body).encode(),
+                       {**auth_dev, "Idempotency-Key": f"load-{i:09d}"})
+            with self.lock:
+                self.last_redeem = request
+            return request
         if kind == "page":
             return kind, "GET", d["pages"][i % len(d["pages"])], None, {}
         _, rid = d["sessions"][(i * 7) % len(d["sessions"])]

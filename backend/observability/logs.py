@@ -28,7 +28,7 @@ PATTERNS = [
     re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])"),  # 18-character resident id
 ]
 # key=value / "key": "value" for names whose values are personal or secret.
-KEYED = re.compile(r"(?i)(\b(?:openid|unionid|session_key|id_number|id_card|token|code|name|password|secret)"
+KEYED = re.compile(r"(?i)(\b(?:\w+_)?(?:openid|unionid|session_key|id_number|id_card|token|code|name|password|secret|appsecret)"
                    r"[\"']?\s*[:=]\s*[\"']?)([^\"'\s,&}]+)")
 REQUEST_FIELDS = ("method", "route", "status", "duration_ms", "request_id", "pid")
 

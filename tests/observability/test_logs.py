@@ -66,6 +66,8 @@ def test_redact_covers_ids_tokens_bearer_values_jws_and_keyed_secrets():
     for leaked in (rid, "a" * 43, "b" * 43, "c" * 43, "xyz.abc", jws, "oAbCdEf123", "k3y", rid[:-1] + "x"):
         assert leaked not in out, leaked
     assert out.startswith("身份证[redacted]号")
+    wechat = redact("GET /sns/jscode2session?appid=wx1&secret=s3cr3t&js_code=0a1B2c&grant_type=x access_token=T0k")
+    assert "s3cr3t" not in wechat and "0a1B2c" not in wechat and "T0k" not in wechat and "appid=wx1" in wechat
     assert redact("GET /api/mp/v1/me/code 200 3.1ms") == "GET /api/mp/v1/me/code 200 3.1ms"
 
 

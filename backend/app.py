@@ -14,6 +14,7 @@ from flask import Flask, current_app, g, request
 from backend.config import INSTANCE_DIR, Config
 from backend.extensions import api, db, limiter, migrate
 from backend.errors import register_error_handlers
+from backend.observability import register_observability
 from werkzeug.exceptions import UnsupportedMediaType
 
 SECRET_SETTINGS = ("SECRET_KEY", "KEY_ENCRYPTION_KEY", "ID_HASH_KEY")
@@ -24,6 +25,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     """Build the app; `config` is a Config class or a dict of overrides (tests)."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
     load_config(app, config)
+    register_observability(app)
     register_secrets(app)
     register_extensions(app)
     register_grading_model(app)

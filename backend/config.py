@@ -96,6 +96,11 @@ class Config:
     OPENAPI_URL_PREFIX = "/"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    # Logs: "json" (one object per line, the default in production) or "text"; see docs/observability.md.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if ENV_NAME == "production" else "text")
+    # Bearer token for Prometheus to read GET /metrics (admin operator tokens work too).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+
     CLOCK = staticmethod(time.time)
 
 

@@ -87,7 +87,7 @@ def bench_app(url: str, app_secrets: dict, **config):
 class Gunicorn:
     """gunicorn serving wsgi:app on 127.0.0.1:port with the repo's gunicorn.conf.py, as a context manager.
 
-    Its output (the access log of gunicorn.conf.py, as in production) goes to a temporary file,
+    Its output (a JSON log line per request, as in production) goes to a temporary file,
     quoted in the error when it fails to start and deleted when it stops.
     env is added to this process's environment (minus DATABASE_URL/REDIS_URL/TEST_DATABASE_URL,
     so only what the benchmark passes counts; APP_ENV defaults to production). Entering waits for

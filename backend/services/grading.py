@@ -13,6 +13,7 @@ from backend.clock import utcnow
 from backend.extensions import db
 from backend.grading import Evaluation, GradingModel, ListFact, RecordFact, evaluate, load_model
 from backend.models import CreditRecord, GradeChange, ListEntry, Subject
+from backend.observability.metrics import count_regrades
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 CHUNK = 1000  # ids per IN (...) query
@@ -79,7 +80,9 @@ def recompute_subject(subject: Subject, *, reason: str) -> GradeChange | None:
     ev = evaluate_subjects([subject.id])[subject.id]
     version = current_model().version
     if (ev.grade, ev.score, version) == (subject.grade, subject.score, subject.grade_model):
+        count_regrades(1, 0)
         return None
+    count_regrades(1, 1)
     now = utcnow()
     subject.grade, subject.score, subject.grade_model, subject.grade_updated_at = ev.grade, ev.score, version, now
     change = GradeChange(subject_id=subject.id, grade=ev.grade, score=ev.score, model_version=version,
@@ -115,6 +118,7 @@ def recompute_many(subject_ids: Iterable[int], *, reason: str) -> int:
             db.session.execute(insert(GradeChange.__table__), history)
             changed += len(updates)
     db.session.expire_all()  # ORM objects loaded earlier must not show the old grades
+    count_regrades(len(ids), changed)
     return changed
 
 

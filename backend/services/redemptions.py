@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 import qr
 from backend.clock import from_ts, now_ts
 from backend.extensions import db
+from backend.observability.metrics import count_redemption
 from backend.models import Incentive, Redemption
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.services.scan_links import linked_scan, scan_for
@@ -107,25 +108,31 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
     """
     rule = find_rule(device, incentive)
     if (done := _replay(device, rule, key)) is not None:
+        count_redemption("replayed")
         return done, 200
     ts = now_ts()
     check = check_code(code, ts)
     if check.holder is None or check.outcome != "valid":
+        count_redemption("refused", "code_rejected")
         raise InvalidInput(f"the code cannot be accepted: {check.outcome}", code="code_rejected",
                            details={"outcome": check.outcome})
     scan_id = linked_scan(device, check, ts, scan_id)
     if (reason := ineligibility(rule, check.holder, ts)) is not None:
         _refuse(device, check, ts, scan_id, reason)
+        count_redemption("refused", reason)
         raise Conflict(REASON_ZH[reason], code="ineligible", details={"reason": reason})
     row = claim_slot(device, rule, check.holder, key, ts, check.jti, scan_id=scan_for(device, check, ts, scan_id))
     if row is None:
         db.session.rollback()
         # A concurrent request with the same key may have taken the slot: answer as its retry.
         if (done := _replay(device, rule, key)) is not None:
+            count_redemption("replayed")
             return done, 200
         _refuse(device, check, ts, scan_id, "over_quota")
+        count_redemption("refused", "over_quota")
         raise Conflict(REASON_ZH["over_quota"], code="over_quota",
                        details={"reason": "over_quota", "quota_count": rule.quota_count,
                                 "quota_period": rule.quota_period})
     db.session.commit()
+    count_redemption("granted")
     return _answer(row, rule, False), 201

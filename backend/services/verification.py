@@ -8,6 +8,7 @@ from sqlalchemy import select
 import qr
 from backend.clock import from_ts, now_ts
 from backend.extensions import db
+from backend.observability.metrics import count_scan
 from backend.models import GRADE_ZH, RevokedCode, Subject
 from backend.services import scan_log
 from backend.services.errors import Forbidden
@@ -71,6 +72,7 @@ def verify(device: Device, code: str, scenario: str | None = None) -> dict:
     ts = now_ts()
     rules = scenario_rules(device.scenario)
     check, scan_id = scan_log.check_and_log(device, code, ts, rules)
+    count_scan(check.outcome)
     result = {"outcome": check.outcome, "outcome_zh": OUTCOME_ZH[check.outcome], "detail": check.detail,
               "scenario": device.scenario, "scenario_name": device.scenario_name, "checked_at": from_ts(ts),
               "disclosed": {}, "incentives": []}

@@ -1,21 +1,13 @@
-"""Fixtures for hardening tests: a fake WeChat and the seeded demo world."""
+"""Fixtures for hardening tests: the fake WeChat of the mini-program tests and the seeded demo world."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.fakes.wechat_server import FakeWeChat
 from tests.hardening.helpers import build_world
+from tests.miniprogram_api.conftest import wechat  # noqa: F401  (a fixture: the fake WeChat on 127.0.0.1)
 
 
 @pytest.fixture
-def wechat(app):
-    with FakeWeChat() as fake:
-        app.config.update(WECHAT_APP_ID=fake.app_id, WECHAT_APP_SECRET=fake.app_secret,
-                          WECHAT_API_BASE_URL=fake.base_url, WECHAT_TIMEOUT=0.5)
-        yield fake
-
-
-@pytest.fixture
-def world(app, client, wechat):
+def world(app, client, wechat):  # noqa: F811
     return build_world(client, wechat)

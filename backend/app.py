@@ -13,7 +13,7 @@ from flask import Flask, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from backend.config import INSTANCE_DIR, Config
-from backend.extensions import BigintConverter, api, db, limiter, migrate
+from backend.extensions import IdConverter, api, db, limiter, migrate
 from backend.errors import register_error_handlers
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
@@ -91,7 +91,7 @@ def register_secrets(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    app.url_map.converters["int"] = BigintConverter  # before any route is added
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      compare_type=True, render_as_batch=True)

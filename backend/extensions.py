@@ -10,7 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from werkzeug.routing import IntegerConverter
 
 from backend.models.base import Base
-from backend.schemas.common import ErrorEnvelopeSchema
+from backend.schemas.common import DB_INT_MAX, ErrorEnvelopeSchema
 
 
 class Api(_SmorestApi):
@@ -23,10 +23,10 @@ class Api(_SmorestApi):
         pass
 
 
-class BigintConverter(IntegerConverter):
-    """`<int:…>` bounded to BIGINT: a larger id is a 404, not a database overflow (500)."""
+class IdConverter(IntegerConverter):
+    """`<int:…>` bounded to the INTEGER of our id columns: a larger id is a 404, not a database overflow (500)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=DB_INT_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
@@ -39,5 +39,5 @@ def rate_limit_key() -> str:
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
-api.register_converter(BigintConverter, integerconverter2paramschema)
+api.register_converter(IdConverter, integerconverter2paramschema)
 limiter = Limiter(key_func=rate_limit_key, default_limits=[])

@@ -3,11 +3,11 @@
 import marshmallow as ma
 
 
-DB_INT_MAX = 2**63 - 1  # a larger id overflows the database's BIGINT (500 before this bound)
+DB_INT_MAX = 2**31 - 1  # ids are INTEGER columns: a larger value overflows on PostgreSQL (was a 500)
 
 
 def body_id(**kwargs) -> ma.fields.Integer:
-    """A row id in a JSON body: a JSON integer (no 2.5 or "7"), within BIGINT."""
+    """A row id in a JSON body: a JSON integer (no 2.5 or "7"), within INTEGER."""
     return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=DB_INT_MAX), **kwargs)
 
 

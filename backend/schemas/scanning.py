@@ -40,8 +40,9 @@ class IncentiveRulesSchema(ma.Schema):
     description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
     eligible_grades = ma.fields.String(validate=ma.validate.Regexp(r"^(?!.*(.).*\1)[ABCD]{1,4}$"),
                                        metadata={"description": "Letters of the grades that qualify, e.g. AB"})
-    subject_kinds = ma.fields.String(validate=ma.validate.Regexp(r"^(person|merchant|organisation)"
-                                                                 r"(,(person|merchant|organisation))*$"))
+    subject_kinds = ma.fields.String(validate=[ma.validate.Length(max=64),  # the column's width (was a 500)
+                                               ma.validate.Regexp(r"^(person|merchant|organisation)"
+                                                                  r"(,(person|merchant|organisation))*$")])
     quota_count = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=1000))
     quota_period = ma.fields.String(validate=ma.validate.OneOf(QUOTA_PERIODS))
     valid_from = ma.fields.Date(allow_none=True)

@@ -54,8 +54,8 @@ def test_search_strings_are_data_not_sql(client, world, q):
         else:
             envelope(resp)
     page = client.get(f"/markets/{market}", query_string={"q": q})
-    assert page.status_code == 200 and q not in page.get_data(as_text=True).replace("&#39;", "'") or "<" not in q
-    assert XSS not in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert XSS not in page.get_data(as_text=True)  # the search box echoes q, escaped
     assert row_counts() == before
 
 

@@ -10,12 +10,13 @@ import uuid
 
 from cryptography.fernet import Fernet
 from flask import Flask, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from backend.config import INSTANCE_DIR, Config
-from backend.extensions import api, db, limiter, migrate
+from backend.extensions import IdConverter, api, db, limiter, migrate
 from backend.errors import register_error_handlers
 from backend.observability import register_observability
-from werkzeug.exceptions import UnsupportedMediaType
 
 SECRET_SETTINGS = ("SECRET_KEY", "KEY_ENCRYPTION_KEY", "ID_HASH_KEY")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -42,7 +43,32 @@ def load_config(app: Flask, config: type | dict | None) -> None:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    app.json = NulRejectingJSONProvider(app)
     app.json.ensure_ascii = False  # Chinese text as text, not \\uXXXX
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class NulRejectingJSONProvider(DefaultJSONProvider):
+    """Bodies with "\\u0000" in a string fail to parse (400): PostgreSQL text cannot hold NUL (was a 500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+            has_nul = _has_nul(value)
+        except RecursionError:  # e.g. 10,000 nested arrays: a 400, not a 500
+            raise ValueError("JSON nested too deeply") from None
+        if has_nul:
+            raise ValueError("NUL character in a JSON string")
+        return value
 
 
 def register_secrets(app: Flask) -> None:
@@ -67,6 +93,7 @@ def register_secrets(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      compare_type=True, render_as_batch=True)
@@ -95,6 +122,12 @@ def register_request_hooks(app: Flask) -> None:
         g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else uuid.uuid4().hex
 
     @app.before_request
+    def refuse_nul_in_url():
+        """NUL in a path or query value would reach PostgreSQL, which refuses it (a 500)."""
+        if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
+            raise BadRequest("NUL characters are not allowed in URLs.")
+
+    @app.before_request
     def require_json_body():
         """Bodies on API writes must be JSON unless the view declares other types (CSV upload)."""
         if request.method not in BODY_METHODS or not request.path.startswith("/api/"):
@@ -105,6 +138,8 @@ def register_request_hooks(app: Flask) -> None:
         allowed = getattr(view, "accepts", ("application/json",))
         if request.mimetype not in allowed:
             raise UnsupportedMediaType(f"Send the body as {' or '.join(allowed)}, not {request.mimetype or 'nothing'}.")
+        if request.mimetype == "application/json":
+            request.get_json()  # webargs parses again, but would let deep nesting and NUL through
         return None
 
     @app.after_request

@@ -3,6 +3,23 @@
 import marshmallow as ma
 
 
+DB_INT_MAX = 2**31 - 1  # ids are INTEGER columns: a larger value overflows on PostgreSQL (was a 500)
+
+
+def body_id(**kwargs) -> ma.fields.Integer:
+    """A row id in a JSON body: a JSON integer (no 2.5 or "7"), within INTEGER."""
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=DB_INT_MAX), **kwargs)
+
+
+class JsonBoolean(ma.fields.Boolean):
+    """A JSON true/false only (marshmallow's Boolean also takes 0, 1, "yes", "on"…)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class ErrorBodySchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "Stable machine-readable error code"})
     message = ma.fields.String(required=True, metadata={"description": "What went wrong, for a developer"})

@@ -3,7 +3,10 @@
 import marshmallow as ma
 
 from backend.models.scanning import QUOTA_PERIODS, SCENARIOS
+from backend.schemas.common import JsonBoolean, body_id
 from qr.offline import OUTCOMES
+
+EPOCH_MAX = 4102444800  # 2100-01-01: later timestamps overflow datetime conversions
 
 CODE = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2048),
                         metadata={"description": "The scanned personal code (compact JWS, optional SWC: prefix)"})
@@ -11,7 +14,7 @@ CODE = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20
 
 class NewDeviceSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    partner_id = ma.fields.Integer(metadata={"description": "Admins only; partners register their own"})
+    partner_id = body_id(metadata={"description": "Admins only; partners register their own"})
 
 
 class DeviceSchema(ma.Schema):
@@ -37,19 +40,20 @@ class IncentiveRulesSchema(ma.Schema):
     description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
     eligible_grades = ma.fields.String(validate=ma.validate.Regexp(r"^(?!.*(.).*\1)[ABCD]{1,4}$"),
                                        metadata={"description": "Letters of the grades that qualify, e.g. AB"})
-    subject_kinds = ma.fields.String(validate=ma.validate.Regexp(r"^(person|merchant|organisation)"
-                                                                 r"(,(person|merchant|organisation))*$"))
-    quota_count = ma.fields.Integer(validate=ma.validate.Range(min=1, max=1000))
+    subject_kinds = ma.fields.String(validate=[ma.validate.Length(max=64),  # the column's width (was a 500)
+                                               ma.validate.Regexp(r"^(person|merchant|organisation)"
+                                                                  r"(,(person|merchant|organisation))*$")])
+    quota_count = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=1000))
     quota_period = ma.fields.String(validate=ma.validate.OneOf(QUOTA_PERIODS))
     valid_from = ma.fields.Date(allow_none=True)
     valid_to = ma.fields.Date(allow_none=True)
-    active = ma.fields.Boolean()
+    active = JsonBoolean()
 
 
 class NewIncentiveSchema(IncentiveRulesSchema):
     code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,31}$"))
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    partner_id = ma.fields.Integer(metadata={"description": "Admins only"})
+    partner_id = body_id(metadata={"description": "Admins only"})
 
 
 class IncentiveSchema(NewIncentiveSchema):
@@ -99,7 +103,7 @@ class VerifyResultSchema(ma.Schema):
 class RedeemRequestSchema(ma.Schema):
     code = CODE
     incentive = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
-    scan_id = ma.fields.Integer(validate=ma.validate.Range(min=1), metadata={
+    scan_id = body_id(metadata={
         "description": "scan_id from the verify this grant follows (same device, same person, within 10 minutes; "
                        "else 422 invalid_scan). Without it the redemption records a scan of its own."})
 
@@ -135,7 +139,7 @@ class OfflineItemSchema(ma.Schema):
     ref = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[!-~]{1,56}$"),
                            metadata={"description": "The device's own id for this scan (deduplication)"})
     code = CODE
-    scanned_at = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0),
+    scanned_at = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=EPOCH_MAX),
                                    metadata={"description": "Epoch seconds of the scan"})
     incentive = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=32),
                                  metadata={"description": "The perk the device granted offline, if any"})

@@ -43,8 +43,18 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
 
 
 def parse_csv(text: str) -> list[tuple[int, dict]]:
-    """(line number, row) pairs; empty cells are left out; raises InvalidInput for unknown columns."""
+    """(line number, row) pairs; empty cells are left out; raises InvalidInput (unknown columns, malformed CSV)."""
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL
+        raise InvalidInput("the file contains NUL characters", code="bad_csv")
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _rows(reader)
+    except csv.Error as e:  # e.g. a field over the csv module's 128 KiB limit (was a 500)
+        raise InvalidInput(f"malformed CSV at line {reader.line_num}: {e}", code="bad_csv",
+                           details={"errors": [{"row": reader.line_num, "message": str(e)}]}) from None
+
+
+def _rows(reader) -> list[tuple[int, dict]]:
     header = [HEADER_ALIASES.get(h.strip(), h.strip()) for h in next(reader, [])]
     unknown = [h for h in header if h not in RecordInSchema().fields]
     if not header or unknown:

@@ -54,7 +54,9 @@ def _verify_and_log(n_rules: int):
     return select(scan.c.id, *h.c).select_from(scan.outerjoin(h, true()))
 
 
+# Built once: dbio compiles a statement once per object, so a fresh .returning() per call would recompile.
 _SET_REFUSAL = update(SCANS).where(SCANS.c.id == bindparam("scan_id")).values(refusal=bindparam("refusal"))
+_SET_REFUSAL_RETURNING = _SET_REFUSAL.returning(SCANS.c.id)
 
 
 def check_and_log(device: Device, code: str, ts: int, rules: Sequence[Rule]) -> tuple[CodeCheck, int]:
@@ -76,7 +78,7 @@ def check_and_log(device: Device, code: str, ts: int, rules: Sequence[Rule]) -> 
 def note_refusal(scan_id: int, refusal: str) -> None:
     """Why nothing was grantable at this scan (a separate write: most scans grant)."""
     if dbio.is_postgresql():
-        dbio.first(_SET_REFUSAL.returning(SCANS.c.id), {"scan_id": scan_id, "refusal": refusal})
+        dbio.first(_SET_REFUSAL_RETURNING, {"scan_id": scan_id, "refusal": refusal})
     else:
         db.session.execute(_SET_REFUSAL, {"scan_id": scan_id, "refusal": refusal})
         db.session.commit()

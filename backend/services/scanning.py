@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Date, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Date, bindparam, exists, func, or_, select
 
 import qr
 from backend import dbio

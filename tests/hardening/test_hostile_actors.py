@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from backend.models import CreditRecord, Redemption
+from backend.models import Redemption
 from backend.services import codes
 from backend.services.codes import subject_by_handle
 from tests.factories import bearer, uscc_code

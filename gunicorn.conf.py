@@ -23,7 +23,7 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None
 access_log_format = '%(t)s %(m)s %(U)s %(s)s %(b)s %(L)ss rid=%({x-request-id}o)s'
 # The same default as the app (backend/config.py): JSON lines in production, text in development.
 if (os.environ.get("LOG_FORMAT") or ("json" if os.environ.get("APP_ENV") == "production" else "text")) == "json":
-    logger_class = "backend.observability.gunicorn_logging.JsonLogger"
+    logger_class = "backend.platform.observability.gunicorn_logging.JsonLogger"
 
 _made_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 if _made_metrics_dir:

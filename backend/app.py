@@ -14,9 +14,9 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from backend.config import INSTANCE_DIR, Config
-from backend.extensions import IdConverter, api, db, limiter, migrate
-from backend.errors import register_error_handlers
-from backend.observability import register_observability
+from backend.platform.extensions import IdConverter, api, db, limiter, migrate
+from backend.platform.web.errors import register_error_handlers
+from backend.platform.observability import register_observability
 
 SECRET_SETTINGS = ("SECRET_KEY", "KEY_ENCRYPTION_KEY", "ID_HASH_KEY")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -110,7 +110,7 @@ SECURITY_SCHEMES = {
 
 def register_grading_model(app: Flask) -> None:
     """Load and validate the evaluation model at start: a bad model file stops the app here."""
-    from backend.services.grading import install_model
+    from backend.credit.grades import install_model
 
     install_model(app)
 
@@ -150,23 +150,30 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from backend.dept import blp as dept_blp
-    from backend.public import api_blp as public_api_blp, pages as public_pages
-    from backend.scan import blp as scan_blp, console as scan_console
+    from backend.credit import list_views, views as credit_views
+    from backend.merchants import admin_views as merchant_views, binding_views
+    from backend.merchants.public import api_blp as public_api_blp, pages as public_pages
+    from backend.operators import views as operator_views
+    from backend.scanning import admin_views as partner_views, api as scan_api
+    from backend.scanning.console import console as scan_console
     from backend.system import blp as system_blp
+    from backend.system.metrics import blp as metrics_blp
     from miniprogram_api import blp as mp_blp
 
+    assert list_views and binding_views  # their routes register on import, on their feature's blueprint
     api.register_blueprint(system_blp)
-    api.register_blueprint(dept_blp)
-    api.register_blueprint(scan_blp)
+    for blp in (credit_views.blp, merchant_views.blp, partner_views.blp, operator_views.blp):
+        api.register_blueprint(blp)
+    api.register_blueprint(scan_api.blp)
     api.register_blueprint(mp_blp)
     api.register_blueprint(public_api_blp)
     app.register_blueprint(scan_console)
     app.register_blueprint(public_pages)
+    app.register_blueprint(metrics_blp)
 
 
 def register_commands(app: Flask) -> None:
-    from backend.cli import commands
+    from backend.operators.cli import commands
 
     for command in commands:
         app.cli.add_command(command)

@@ -38,7 +38,7 @@ DEPARTMENT = "汕尾市市场监督管理局"
 
 
 def recompute(label: str) -> tuple[str, str, str]:
-    from backend.services import regrade
+    from backend.credit import regrade
 
     started = time.perf_counter()
     run = regrade.run_batches(regrade.open_run(restart=True), batch_size=1000)
@@ -49,7 +49,7 @@ def recompute(label: str) -> tuple[str, str, str]:
 
 
 def csv_import() -> tuple[str, str, str]:
-    from backend.services import record_import
+    from backend.credit import record_import
 
     lines = ["uscc,department,category,severity,result,title,document_no,legal_basis,decided_on"]
     day = dt.date.today() - dt.timedelta(days=10)
@@ -85,8 +85,9 @@ def joint_query_load(url: str, app_secrets: dict, token: str) -> list[tuple[str,
 
 def run() -> list[tuple[str, str, str]]:
     """Load, re-grade, import and query on PostgreSQL, then re-grade on SQLite; return (metric, value, goal) rows."""
-    from backend.extensions import db
-    from backend.services import joint, operators
+    from backend.platform.extensions import db
+    from backend.credit import joint
+    from backend.operators import services as operators
 
     rows = []
     url = scratch_database(pg_url("credit"))

@@ -29,9 +29,9 @@ PUBLIC_BASE_URL = "https://xy.shanwei.gov.cn"
 
 def seed(url: str, app_secrets: dict) -> list[str]:
     """Schema and demo data; returns every demo merchant's sticker path."""
-    from backend.extensions import db
+    from backend.platform.extensions import db
     from backend.models import Base
-    from backend.services.demo import seed_demo
+    from backend.demo.seed import seed_demo
 
     app = bench_app(url, app_secrets, PUBLIC_BASE_URL=PUBLIC_BASE_URL)
     with app.app_context():

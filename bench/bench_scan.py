@@ -32,9 +32,9 @@ VERIFY = "/api/scan/v1/verify"
 
 def setup(app) -> dict:
     """Schema and demo data; returns each scenario's device token."""
-    from backend.extensions import db
+    from backend.platform.extensions import db
     from backend.models import Base
-    from backend.services.demo import seed_demo
+    from backend.demo.seed import seed_demo
     with app.app_context():
         Base.metadata.create_all(db.engine)
         return {d["scenario"]: d["token"] for d in seed_demo()["devices"]}
@@ -44,9 +44,9 @@ def codes_for(app, n: int, grade: str = "A") -> list[str]:
     """Fresh personal codes of n new residents of the grade."""
     from stdnum.cn import ric
 
-    from backend.extensions import db
-    from backend.services.codes import issue_code
-    from backend.services.subjects import get_or_create_person
+    from backend.platform.extensions import db
+    from backend.keys.codes import issue_code
+    from backend.credit.subjects import get_or_create_person
     with app.app_context():
         people = []
         for _ in range(n):
@@ -82,7 +82,7 @@ def redemptions(port: int, token: str, codes: list[str]) -> tuple[float, dict]:
 def offline_rate(app, base: str, token: str, ops: int) -> float:
     """Verifications per second of one code against the served trust bundle, in this process."""
     import qr
-    from backend.services.signing_keys import keyring
+    from backend.keys.keyring import keyring
     with app.app_context():
         keys = keyring().verification_keys(int(time.time()))
     raw = urllib.request.urlopen(urllib.request.Request(f"{base}/api/scan/v1/trust-bundle",
@@ -121,7 +121,7 @@ def run() -> list[tuple[str, str, str]]:
             offline = offline_rate(app, server.base, tokens["transit"], offline_ops)
     finally:
         with app.app_context():
-            from backend.extensions import db
+            from backend.platform.extensions import db
             db.engine.dispose()
     expected = {201: 2 * subjects, 409: subjects}
     return [

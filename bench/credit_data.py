@@ -8,7 +8,7 @@ import random
 from sqlalchemy import text
 from stdnum.cn import uscc
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Base
 
 DEPARTMENTS = ["汕尾市市场监督管理局", "国家税务总局汕尾市税务局", "汕尾市城区人民法院", "汕尾市发展和改革局"]

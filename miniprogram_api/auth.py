@@ -9,10 +9,10 @@ from functools import lru_cache, wraps
 from flask import current_app, g
 from limits import RateLimitItem, parse
 
-from backend.auth import bearer_token
-from backend.extensions import limiter
-from backend.services import mp_sessions
-from backend.services.errors import RateLimited
+from backend.platform.web.auth import bearer_token
+from backend.platform.extensions import limiter
+from backend.accounts import sessions as mp_sessions
+from backend.platform.errors import RateLimited
 
 MP_SECURITY = [{"mpSession": []}]
 log = logging.getLogger(__name__)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, current_app, g
 
 import qr
-from backend.clock import now_ts
+from backend.platform.clock import now_ts
 from backend.models import GRADE_ZH
-from backend.schemas.miniprogram import CodeRevocationSchema, PersonalCodeSchema
-from backend.services import mp_code_revocation
-from backend.services.codes import issue_code
-from backend.services.errors import Forbidden
+from backend.accounts.schemas import CodeRevocationSchema, PersonalCodeSchema
+from backend.accounts import revocation as mp_code_revocation
+from backend.keys.codes import issue_code
+from backend.platform.errors import Forbidden
 from miniprogram_api import blp
 from miniprogram_api.auth import MP_SECURITY, binding_limit, code_issuance_limit, require_mp_session
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import g
 
-from backend.http import page_of
-from backend.schemas.common import PageArgsSchema
-from backend.schemas.miniprogram import MyCreditSchema, ScanPageSchema
-from backend.services import mp_credit
+from backend.platform.web.http import page_of
+from backend.platform.web.schemas import PageArgsSchema
+from backend.accounts.schemas import MyCreditSchema, ScanPageSchema
+from backend.credit import files as mp_credit
 from miniprogram_api import blp
 from miniprogram_api.auth import MP_SECURITY, require_mp_session
 

@@ -6,7 +6,7 @@ import logging
 
 from flask import current_app
 
-from backend.services.errors import DomainError, RateLimited, Unavailable, UpstreamError
+from backend.platform.errors import DomainError, RateLimited, Unavailable, UpstreamError
 from miniprogram_api.wechat import (WeChatError, WeChatGateway, WeChatInvalidCode, WeChatRateLimited,
                                     WeChatUnavailable, WxSession)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import g
 
-from backend.schemas.miniprogram import IdentitySchema, MeSchema
-from backend.services import merchant_owners, mp_identity
+from backend.accounts.schemas import IdentitySchema, MeSchema
+from backend.merchants import owners as merchant_owners
+from backend.accounts import identity as mp_identity
 from miniprogram_api import blp
 from miniprogram_api.auth import MP_SECURITY, binding_limit, require_mp_session
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Response, current_app, g
 
-from backend.http import poster_download
-from backend.schemas.miniprogram import MerchantFileSchema, MerchantSummarySchema, RedeemBindingSchema
-from backend.services import merchant_owners
+from backend.platform.web.http import poster_download
+from backend.accounts.schemas import MerchantFileSchema, MerchantSummarySchema, RedeemBindingSchema
+from backend.merchants import owners as merchant_owners
 from miniprogram_api import blp
 from miniprogram_api.auth import MP_SECURITY, binding_limit, require_mp_session
 from miniprogram_api.gateway import merchant_wxacode

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_limiter.util import get_remote_address
 
-from backend.extensions import limiter
-from backend.schemas.miniprogram import LoginSchema, SessionSchema
-from backend.services import mp_sessions
+from backend.platform.extensions import limiter
+from backend.accounts.schemas import LoginSchema, SessionSchema
+from backend.accounts import sessions as mp_sessions
 from miniprogram_api import blp
 from miniprogram_api.auth import MP_SECURITY, require_mp_session
 from miniprogram_api.gateway import exchange_login_code

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from backend.app import create_app
 from backend.config import TestConfig
-from backend.extensions import db as _db
+from backend.platform.extensions import db as _db
 from backend.models import Base
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from backend.app import create_app
 from backend.config import TestConfig
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Base
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")

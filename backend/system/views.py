@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, request
 from sqlalchemy import text
 
-from backend.extensions import db, limiter
-from backend.schemas.system import HealthSchema, JwksSchema
-from backend.services.signing_keys import jwks
+from backend.platform.extensions import db, limiter
+from backend.system.schemas import HealthSchema, JwksSchema
+from backend.keys.keyring import jwks
 from backend.system import blp
 
 

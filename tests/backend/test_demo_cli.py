@@ -9,7 +9,7 @@ import qr
 from sqlalchemy import func, select
 
 from backend.models import GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
-from backend.services.signing_keys import keyring
+from backend.keys.keyring import keyring
 
 
 def seed(runner) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from backend.models import AuditEntry, Operator
-from backend.services.crypto import credential_hash
+from backend.platform.crypto import credential_hash
 from tests.factories import bearer, operator_token
 
 

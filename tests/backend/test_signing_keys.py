@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 import qr
 from backend.models import SigningKey
-from backend.services import codes, crypto, signing_keys
+from backend.keys import codes, keyring as signing_keys
+from backend.platform import crypto
 from tests.factories import bearer, operator_token, person, resident_id
 
 

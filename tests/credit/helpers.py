@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.services.grading import today
-from backend.services.joint import sync_catalogue
+from backend.credit.grades import today
+from backend.credit.joint import sync_catalogue
 from tests.factories import bearer, operator_token, resident_id, uscc_code
 
 SAMR = "汕尾市市场监督管理局"

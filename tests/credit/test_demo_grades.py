@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from backend.models import GradeChange, Subject
-from backend.services import demo_data as D
+from backend.demo import data as D
 
 
 def test_demo_grades_come_from_the_model(runner, db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from backend.models import AuditEntry, CreditRecord, GradeChange
-from backend.services.subjects import get_or_create_person
+from backend.credit.subjects import get_or_create_person
 from tests.credit.helpers import SAMR, TAX, admin, dept, grade_of, merchant_ref, penalty, person_ref, record
 from tests.factories import bearer, resident_id, uscc_code
 
@@ -94,7 +94,7 @@ def test_department_writes_only_for_itself_and_roles_are_enforced(client, db):
 def test_market_and_partner_roles_cannot_read_or_write(client, runner):
     runner.invoke(args=["seed-demo"])
     tokens = {}
-    from backend.services.demo import demo_credential
+    from backend.demo.seed import demo_credential
     for name, role in (("马宫市场管理处", "market"), ("公交公司运营部", "partner")):
         tokens[role] = bearer(demo_credential("op", name))
     ref = merchant_ref()

@@ -25,9 +25,9 @@ import pytest
 
 from backend.app import create_app
 from backend.config import TestConfig, _engine_options
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Base, MpAccount
-from backend.services import mp_sessions
+from backend.accounts import sessions as mp_sessions
 from tests.scan.servers import ROOT, _wait_ready, free_port
 
 INITDB = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))

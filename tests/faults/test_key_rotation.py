@@ -6,9 +6,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from backend.models import MpAccount, SigningKey, Subject
-from backend.services import mp_sessions
-from backend.services.crypto import decrypt
-from backend.services.signing_keys import keyring
+from backend.accounts import sessions as mp_sessions
+from backend.platform.crypto import decrypt
+from backend.keys.keyring import keyring
 from tests.factories import person
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Redemption
 from tests.factories import person, resident_id
 from tests.faults.helpers import app_servers, call, private_postgres, redeem, seeding_app, verify

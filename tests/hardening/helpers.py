@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Base
-from backend.services import demo_data as D
-from backend.services.demo import _resident_id, seed_demo
+from backend.demo import data as D
+from backend.demo.seed import _resident_id, seed_demo
 from tests.factories import bearer
 
 OPERATOR_ROLES = ("admin", "department", "market", "partner")

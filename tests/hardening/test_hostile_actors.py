@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.models import Redemption
-from backend.services import codes
-from backend.services.codes import subject_by_handle
+from backend.keys import codes
+from backend.keys.codes import subject_by_handle
 from tests.factories import bearer, uscc_code
 from tests.hardening.helpers import row_counts
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from backend.clock import utcnow
-from backend.extensions import db
+from backend.platform.clock import utcnow
+from backend.platform.extensions import db
 from backend.models import Inspection, ListEntry, Market, Merchant, Subject
 from tests.factories import merchant_subject, operator_token
 

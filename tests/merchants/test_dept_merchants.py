@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from backend.models import AuditEntry
-from backend.services.audit import verify_chain
+from backend.platform.audit import verify_chain
 from tests.factories import bearer, operator_token, uscc_code
 from tests.merchants.helpers import handle_of, market_operator, merchant
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from backend.clock import utcnow
+from backend.platform.clock import utcnow
 from backend.models import Commitment
-from backend.services.merchant_pages import GRADE_MEANING
+from backend.merchants.pages import GRADE_MEANING
 from tests.merchants.helpers import handle_of, inspection, listing, merchant, row_subject
 
 GRADES = {"A": ("优", "grade-A"), "B": ("良", "grade-B"), "C": ("中", "grade-C"), "D": ("差", "grade-D")}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Market, Merchant, Partner, ScannerDevice, Scenario
-from backend.services.crypto import credential_hash
+from backend.platform.crypto import credential_hash
 from tests.factories import bearer, merchant_subject, resident_id
 from tests.fakes.wechat_server import FakeWeChat
 

@@ -9,10 +9,10 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import MerchantBindingCode, Subject
-from backend.services.audit import verify_chain
-from backend.services.grading import today
+from backend.platform.audit import verify_chain
+from backend.credit.grades import today
 from tests.factories import bearer, operator_token
 from tests.miniprogram_api.helpers import at, market_merchant
 

@@ -16,9 +16,9 @@ from PIL import Image
 import qr
 from backend.app import create_app
 from backend.config import TestConfig
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Base, ListEntry, MpAccount
-from backend.services import mp_sessions
+from backend.accounts import sessions as mp_sessions
 from qr.b64 import b64url_decode
 from tests.factories import bearer, person, resident_id
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import CreditRecord, MpAccount, Subject
-from backend.services.audit import verify_chain
+from backend.platform.audit import verify_chain
 from tests.factories import person, resident_id
 
 

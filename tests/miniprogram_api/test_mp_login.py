@@ -7,9 +7,9 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import MpAccount, MpSession
-from backend.services.crypto import decrypt
+from backend.platform.crypto import decrypt
 from tests.factories import bearer
 from tests.miniprogram_api.helpers import MpClient
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import qr
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import AuditEntry
-from backend.services.signing_keys import keyring
+from backend.keys.keyring import keyring
 from tests.factories import bearer
 from tests.miniprogram_api.helpers import MpClient
 from tests.scan.helpers import scan_setup, verify

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from backend.observability.logs import install_logging
+from backend.platform.observability.logs import install_logging
 from tests.miniprogram_api.conftest import wechat  # noqa: F401  (the fake WeChat server fixture)
 
 

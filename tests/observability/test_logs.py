@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from backend.observability.logs import redact
+from backend.platform.observability.logs import redact
 from tests.credit.helpers import dept, person_ref, record
 from tests.factories import bearer, person, resident_id
 from tests.miniprogram_api.helpers import MpClient
@@ -82,7 +82,7 @@ def test_exceptions_are_redacted_too(log_output):
 
 
 def test_text_format_for_development(client):
-    from backend.observability.logs import install_logging
+    from backend.platform.observability.logs import install_logging
     import io
 
     buffer = io.StringIO()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from backend.extensions import db
+from backend.platform.extensions import db
 from backend.models import Redemption, Scan
 from tests.factories import person
 from tests.scan.helpers import code_for, scan_setup

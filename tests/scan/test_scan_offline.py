@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 import qr
-from backend.clock import utcnow
+from backend.platform.clock import utcnow
 from backend.models import Redemption
-from backend.services.signing_keys import keyring
+from backend.keys.keyring import keyring
 from tests.factories import bearer, person
 from tests.scan.helpers import code_for, scan_setup
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 import qr
 from backend.models import Redemption
-from backend.services.signing_keys import keyring
+from backend.keys.keyring import keyring
 from tests.factories import bearer, operator_token, person
 from tests.scan.helpers import code_for, redeem, scan_setup
 

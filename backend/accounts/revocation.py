@@ -1,0 +1,31 @@
+"""A resident voids their personal codes (lost or stolen phone) and ends the account's other sessions."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from backend.platform.clock import from_ts, now_ts, utcnow
+from backend.platform.extensions import db
+from backend.models import MpSession
+from backend.platform import audit
+from backend.credit.files import bound_subject
+from backend.accounts.sessions import MpPrincipal
+
+
+def revoke_my_codes(principal: MpPrincipal) -> dict:
+    """Void every code issued before now and log out the account's other sessions; raises Forbidden before binding."""
+    subject = bound_subject(principal.subject_id)
+    # Whole seconds, as a code's issue time (exp − ttl) is: a code fetched after this call, even
+    # within the same second, stays valid; every earlier one answers `revoked` at scanners and
+    # in trust bundles (revoked_subjects).
+    subject.codes_valid_after = from_ts(now_ts())
+    # The lost phone still holds a session that could fetch fresh codes: end all but this one.
+    ended = db.session.execute(
+        update(MpSession).where(MpSession.account_id == principal.account_id, MpSession.id != principal.session_id,
+                                MpSession.revoked_at.is_(None), MpSession.expires_at > utcnow())
+        .values(revoked_at=utcnow())
+    ).rowcount
+    audit.record(f"mp_account:{principal.account_id}", "code.revoke_all", "subject", subject.handle,
+                 details={"sessions_ended": ended})
+    db.session.commit()
+    return {"codes_valid_after": subject.codes_valid_after, "sessions_revoked": ended}

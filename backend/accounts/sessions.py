@@ -1,0 +1,94 @@
+"""Mini-program accounts and sessions: login after jscode2session, bearer authentication, logout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+
+from backend.platform.clock import utcnow
+from backend.platform import dbio
+from backend.platform.extensions import db
+from backend.models import MpAccount, MpSession, Subject
+from backend.platform.crypto import credential_hash, encrypt, keyed_hash, new_credential
+from backend.platform.errors import Unauthorized
+
+TOKEN_PREFIX = "mps"
+
+
+@dataclass(frozen=True)
+class MpPrincipal:
+    """Who is calling: the session, its account and (once bound) the person's handle and grade."""
+
+    session_id: int
+    account_id: int
+    subject_id: int | None
+    handle: str | None
+    grade: str | None
+    kind: str = "person"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    expires_at: dt.datetime
+    account: MpAccount
+
+
+def _account_for_openid(openid: str) -> MpAccount:
+    digest = keyed_hash("openid:" + openid)
+    account = db.session.execute(select(MpAccount).where(MpAccount.openid_hash == digest)).scalar_one_or_none()
+    if account is None:
+        account = MpAccount(openid_hash=digest, openid_enc=encrypt(openid))
+        db.session.add(account)
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same user logged in twice at once; the other insert won
+            db.session.rollback()
+            return _account_for_openid(openid)
+    return account
+
+
+def login(openid: str, session_key: str) -> LoginResult:
+    """Find or create the account for a WeChat openid and open a session; raises nothing of its own."""
+    account = _account_for_openid(openid)
+    now = utcnow()
+    account.session_key_enc, account.last_login_at = encrypt(session_key), now
+    token = new_credential(TOKEN_PREFIX)
+    expires_at = now + dt.timedelta(seconds=current_app.config["MP_SESSION_TTL_SECONDS"])
+    db.session.add(MpSession(account_id=account.id, token_hash=credential_hash(token), expires_at=expires_at))
+    db.session.commit()
+    return LoginResult(token, expires_at, account)
+
+
+# One Core query on the hot path (GET /me/code): no ORM identity map, no lazy loads.
+_PRINCIPAL = (
+    select(MpSession.id, MpSession.expires_at, MpSession.revoked_at, MpAccount.id, MpAccount.subject_id,
+           Subject.handle, Subject.grade)
+    .join(MpAccount, MpAccount.id == MpSession.account_id)
+    .outerjoin(Subject, Subject.id == MpAccount.subject_id)
+    .where(MpSession.token_hash == bindparam("token_hash"))
+)
+
+
+def authenticate(token: str) -> MpPrincipal:
+    """The principal holding this session token; raises Unauthorized (unknown, expired, revoked)."""
+    if not token.startswith(TOKEN_PREFIX + "_"):
+        raise Unauthorized("invalid mini-program session token", code="invalid_session")
+    row = dbio.first(_PRINCIPAL, {"token_hash": credential_hash(token)})
+    if row is None or row[2] is not None:
+        raise Unauthorized("invalid or revoked mini-program session; log in again", code="invalid_session")
+    session_id, expires_at, _, account_id, subject_id, handle, grade = row
+    if expires_at <= utcnow():
+        raise Unauthorized("mini-program session expired; log in again", code="session_expired")
+    return MpPrincipal(session_id, account_id, subject_id, handle, grade)
+
+
+def logout(principal: MpPrincipal) -> None:
+    """Revoke the caller's session at once."""
+    db.session.execute(update(MpSession).where(MpSession.id == principal.session_id).values(revoked_at=utcnow()))
+    db.session.commit()
+

@@ -1,0 +1,62 @@
+"""Flask commands for credit files: import-records, recompute-grades, sync-measures."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from backend.credit import joint, record_import, regrade
+from backend.platform.errors import DomainError
+
+
+@click.command("import-records")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--department", help="deciding department for rows without a department column")
+@with_appcontext
+def import_records(path: str, department: str | None) -> None:
+    """Import a CSV of credit records (UTF-8 or GBK); any bad row rejects the whole file (exit 1)."""
+    with open(path, "rb") as f:
+        text, encoding = record_import.decode_csv(f.read())
+    try:
+        rows = record_import.parse_csv(text)
+        if department:
+            rows = [(n, {"department": department, **r}) for n, r in rows]
+        report = record_import.store_rows(rows, operator=None, actor="cli", source=f"csv:{path}"[:200],
+                                          encoding=encoding)
+    except DomainError as e:
+        click.echo(f"error: {e.message}; nothing was stored", err=True)
+        for problem in (e.details or {}).get("errors", []):
+            click.echo(f"  row {problem['row']}, {problem['field']}: {problem['message']}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(report, ensure_ascii=False))
+
+
+@click.command("recompute-grades")
+@click.option("--batch-size", default=1000, show_default=True)
+@click.option("--restart", is_flag=True, help="start over instead of resuming an interrupted run")
+@click.option("--max-batches", type=int, help="stop after this many batches (resume later)")
+@with_appcontext
+def recompute_grades(batch_size: int, restart: bool, max_batches: int | None) -> None:
+    """Re-grade every subject under the current model, in batches; an interrupted run resumes."""
+    run = regrade.open_run(restart=restart)
+    if run.last_subject_id:
+        click.echo(f"resuming run {run.id} after subject {run.last_subject_id}", err=True)
+    with click.progressbar(length=regrade.remaining(run), label=f"model {run.model_version}",
+                           file=sys.stderr) as bar:
+        run = regrade.run_batches(run, batch_size=batch_size, progress=bar.update, max_batches=max_batches)
+    state = "finished" if run.finished_at else "paused (run again to resume)"
+    click.echo(f"run {run.id} {state}: {run.processed} subjects, {run.changed} grades changed")
+
+
+@click.command("sync-measures")
+@with_appcontext
+def sync_measures() -> None:
+    """Load the joint reward/punishment measures catalogue (backend/grading/measures.toml)."""
+    changed = joint.sync_catalogue(actor="cli")
+    click.echo(f"measures catalogue synced: {changed} changed, {len(joint.catalogue())} active")
+
+
+commands = [import_records, recompute_grades, sync_measures]

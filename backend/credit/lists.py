@@ -1,0 +1,72 @@
+"""Red, joint-punishment (black) and watch lists: entries need a legal basis; every change re-grades."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from backend.platform.clock import utcnow
+from backend.platform.extensions import db
+from backend.models import ListEntry, Operator
+from backend.platform import audit
+from backend.credit.credit_subjects import acting_department, subject_for_filing
+from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.credit.grades import recompute_subject, today
+
+LIST_ZH = {"red": "红名单", "black": "失信联合惩戒对象名单", "watch": "重点关注名单"}
+
+
+def add_entry(data: dict, *, operator: Operator | None, actor: str) -> ListEntry:
+    """Put a subject on a list; raises InvalidInput without legal basis or decision document, Conflict."""
+    for field in ("legal_basis", "decision_document", "reason"):
+        if not (data.get(field) or "").strip():
+            raise InvalidInput(f"{field}: a list entry needs it", code="list_basis_required", details={"field": field})
+    if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+        raise InvalidInput("ends_on: before starts_on", details={"field": "ends_on"})
+    department = acting_department(operator, data.get("department"))
+    subject = subject_for_filing(data, data.get("subject_name"))
+    db.session.flush()
+    duplicate = db.session.execute(select(ListEntry.id).where(
+        ListEntry.subject_id == subject.id, ListEntry.list_type == data["list_type"],
+        ListEntry.decision_document == data["decision_document"], ListEntry.removed_at.is_(None))).first()
+    if duplicate:
+        raise Conflict("this decision already put the subject on that list", code="already_listed")
+    entry = ListEntry(subject_id=subject.id, list_type=data["list_type"], reason=data["reason"],
+                      legal_basis=data["legal_basis"], decision_document=data["decision_document"],
+                      department=department, starts_on=data["starts_on"], ends_on=data.get("ends_on"))
+    db.session.add(entry)
+    db.session.flush()
+    recompute_subject(subject, reason=f"列入{LIST_ZH[entry.list_type]}（{entry.decision_document}）")
+    audit.record(actor, "list.add", "list_entry", entry.id, details={
+        "list_type": entry.list_type, "subject": subject.handle, "decision_document": entry.decision_document})
+    db.session.commit()
+    return entry
+
+
+def remove_entry(entry_id: int, reason: str, *, operator: Operator, actor: str) -> ListEntry:
+    """Take a subject off a list with a reason; raises NotFound, Forbidden, Conflict."""
+    entry = db.session.get(ListEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"no list entry {entry_id}")
+    if operator.role != "admin" and entry.department != operator.department:
+        raise Forbidden("a department removes only entries it decided", code="outside_department")
+    if entry.removed_at is not None:
+        raise Conflict("already removed", code="already_removed")
+    entry.removed_at, entry.removed_reason = utcnow(), reason
+    recompute_subject(entry.subject, reason=f"移出{LIST_ZH[entry.list_type]}：{reason}")
+    audit.record(actor, "list.remove", "list_entry", entry.id, details={"reason": reason})
+    db.session.commit()
+    return entry
+
+
+def list_entries(args: dict) -> tuple[list[ListEntry], int]:
+    query = select(ListEntry)
+    if args.get("list_type"):
+        query = query.where(ListEntry.list_type == args["list_type"])
+    if args.get("active"):
+        day = today()
+        query = query.where(ListEntry.removed_at.is_(None), ListEntry.starts_on <= day,
+                            (ListEntry.ends_on.is_(None)) | (ListEntry.ends_on >= day))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(query.order_by(ListEntry.id.desc()).limit(args["per_page"])
+                              .offset((args["page"] - 1) * args["per_page"])).scalars().all()
+    return list(rows), total

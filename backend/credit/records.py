@@ -1,0 +1,141 @@
+"""Filing, correcting and removing credit records one at a time, and reading a subject's file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from backend.platform.clock import utcnow
+from backend.platform.extensions import db
+from backend.models import CreditRecord, Operator, Subject
+from backend.platform import audit
+from backend.credit.credit_subjects import acting_department, find_subject, subject_for_filing, summary
+from backend.platform.errors import Forbidden, InvalidInput, NotFound
+from backend.credit.grades import current_model, recompute_subject, today
+
+RECORD_FIELDS = ("category", "severity", "result", "title", "content", "legal_basis", "decided_on", "expires_on",
+                 "tolerant_first_offence", "emergency")
+
+
+def record_problems(data: dict, as_of: dt.date) -> list[tuple[str, str]]:
+    """(field, why) for every rule the record breaks against the current model; empty when valid."""
+    model, problems = current_model(), []
+    category = data["category"]
+    rule = model.categories[category]
+    if rule.by_severity is not None and not data.get("severity"):
+        problems.append(("severity", f"{category} needs a severity: minor, general or serious"))
+    if rule.by_severity is None and data.get("severity"):
+        problems.append(("severity", f"{category} takes no severity"))
+    allowed = model.results_for(category)
+    if allowed and data.get("result") not in allowed:
+        problems.append(("result", f"{category} needs a result: {', '.join(allowed)}"))
+    if not allowed and data.get("result"):
+        problems.append(("result", f"{category} takes no result"))
+    tol = model.tolerance
+    if data.get("tolerant_first_offence") and (category not in tol.get("categories", ())
+                                               or data.get("severity") != tol.get("severity")):
+        problems.append(("tolerant_first_offence", "only a minor administrative penalty can be tolerated"))
+    if data["decided_on"] > as_of:
+        problems.append(("decided_on", "the decision date lies in the future"))
+    if data.get("expires_on") and data["expires_on"] < data["decided_on"]:
+        problems.append(("expires_on", "expires before it was decided"))
+    return problems
+
+
+def check_record(data: dict) -> None:
+    """Raises InvalidInput naming the first bad field."""
+    problems = record_problems(data, today())
+    if problems:
+        field, why = problems[0]
+        raise InvalidInput(f"{field}: {why}", code="invalid_record", details={"field": field, "problems": [
+            {"field": f, "message": m} for f, m in problems]})
+
+
+def put_record(subject: Subject, department: str, data: dict, *, reason: str | None = None
+               ) -> tuple[CreditRecord, bool]:
+    """Create, or update the earlier submission with the same department and document number, and re-grade
+    in the caller's transaction (no commit); raises InvalidInput."""
+    check_record(data)
+    db.session.flush()
+    record = db.session.execute(select(CreditRecord).where(
+        CreditRecord.department == department, CreditRecord.document_no == data["document_no"])).scalar_one_or_none()
+    created, previous_subject = record is None, record.subject if record else None
+    if created:
+        record = CreditRecord(department=department, document_no=data["document_no"], subject_id=subject.id)
+        db.session.add(record)
+    else:
+        record.subject_id, record.updated_at = subject.id, utcnow()
+    for field in RECORD_FIELDS:
+        setattr(record, field, data.get(field))
+    db.session.flush()
+    recompute_subject(subject, reason=reason or f"{department} {'报送' if created else '更正'} {data['document_no']}")
+    if previous_subject is not None and previous_subject.id != subject.id:
+        recompute_subject(previous_subject, reason=f"{department} 更正 {data['document_no']}（主体变更）")
+    return record, created
+
+
+def file_record(data: dict, *, operator: Operator | None, actor: str) -> tuple[CreditRecord, bool]:
+    """Create, or update the earlier submission with the same department and document number; re-grade."""
+    department = acting_department(operator, data.get("department"))
+    check_record(data)
+    subject = subject_for_filing(data, data.get("subject_name"))
+    record, created = put_record(subject, department, data)
+    audit.record(actor, "record.create" if created else "record.update", "credit_record", record.id,
+                 details={"department": department, "document_no": record.document_no, "category": record.category,
+                          "subject": subject.handle})
+    db.session.commit()
+    return record, created
+
+
+def remove_record(record_id: int, reason: str, *, operator: Operator, actor: str) -> CreditRecord:
+    """Withdraw a record (revoked decision, credit repair) and re-grade; raises NotFound, Forbidden."""
+    record = db.session.get(CreditRecord, record_id)
+    if record is None:
+        raise NotFound(f"no credit record {record_id}")
+    if operator.role != "admin" and record.department != operator.department:
+        raise Forbidden("a department removes only its own records", code="outside_department")
+    if record.status == "removed":
+        return record
+    record.status, record.removed_at, record.removed_reason = "removed", utcnow(), reason
+    recompute_subject(record.subject, reason=f"{record.department} 撤销 {record.document_no}")
+    audit.record(actor, "record.remove", "credit_record", record.id, details={"reason": reason})
+    db.session.commit()
+    return record
+
+
+def read_file(args: dict, *, actor: str) -> dict:
+    """A page of a subject's records, filtered; the read and its purpose go to the audit log."""
+    subject = find_subject(args)
+    query = select(CreditRecord).where(CreditRecord.subject_id == subject.id)
+    if not args.get("include_removed"):
+        query = query.where(CreditRecord.status == "active")
+    if args.get("category"):
+        query = query.where(CreditRecord.category == args["category"])
+    if args.get("date_from"):
+        query = query.where(CreditRecord.decided_on >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(CreditRecord.decided_on <= args["date_to"])
+    if args.get("date_from") and args.get("date_to") and args["date_from"] > args["date_to"]:
+        raise InvalidInput("date_from: after date_to", details={"field": "date_from"})
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page, per_page = args["page"], args["per_page"]
+    items = db.session.execute(query.order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
+                               .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"],
+                 details={"view": "records", "category": args.get("category")})
+    db.session.commit()
+    return {"subject": summary(subject), "items": items,
+            "meta": {"page": page, "per_page": per_page, "total": total or 0}}
+
+
+def grade_report(args: dict, *, actor: str) -> dict:
+    """Grade, live breakdown and history; the read and its purpose go to the audit log. Raises NotFound."""
+    from backend.credit.grades import current_breakdown, grade_history
+
+    subject = find_subject(args)
+    breakdown = current_breakdown(subject)
+    audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"], details={"view": "grade"})
+    db.session.commit()
+    return {"subject": summary(subject), "grade_zh": breakdown["grade_zh"], "model_version": subject.grade_model,
+            "breakdown": breakdown, "history": grade_history(subject)}

@@ -1,0 +1,199 @@
+"""Schemas of credit records, lists, grades and the joint-measures query."""
+
+import marshmallow as ma
+
+from backend.credit.measure_models import MEASURE_KINDS
+from backend.credit.models import LIST_TYPES, RECORD_CATEGORIES
+from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema
+
+TRUTHY = ma.fields.Boolean.truthy | {"是", "Y", "y"}
+FALSY = ma.fields.Boolean.falsy | {"否", "N", "n", ""}
+
+
+class SubjectRefSchema(ma.Schema):
+    """Name a subject by exactly one of USCC or resident id (checked by the service)."""
+
+    uscc = ma.fields.String(validate=ma.validate.Length(min=1, max=32),
+                            metadata={"description": "统一社会信用代码 (GB 32100 check character verified)"})
+    resident_id = ma.fields.String(validate=ma.validate.Length(min=1, max=32),
+                                   metadata={"description": "居民身份证号 (GB 11643 check digit verified)"})
+
+
+class RecordInSchema(SubjectRefSchema):
+    subject_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
+                                    metadata={"description": "Merchant/organisation name (USCC); person's name (optional)"})
+    category = ma.fields.String(required=True, validate=ma.validate.OneOf(RECORD_CATEGORIES))
+    severity = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(("minor", "general", "serious")),
+                                metadata={"description": "admin_penalty only: minor / general / serious"})
+    result = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=16),
+                              metadata={"description": "tax_rating A/B/M/C/D; product_inspection pass/fail; "
+                                                       "contract_performance kept/broken"})
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    content = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
+    department = ma.fields.String(validate=ma.validate.Length(min=1, max=100),
+                                  metadata={"description": "Deciding department; a department operator's own by default"})
+    document_no = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    legal_basis = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    decided_on = ma.fields.Date(required=True)
+    expires_on = ma.fields.Date(allow_none=True)
+    tolerant_first_offence = ma.fields.Boolean(load_default=False, truthy=TRUTHY, falsy=FALSY,
+                                               metadata={"description": "首次轻微违法且无危害后果 (包容审慎)"})
+    emergency = ma.fields.Boolean(load_default=False, truthy=TRUTHY, falsy=FALSY,
+                                  metadata={"description": "Caused by a declared emergency: shown, not scored"})
+
+
+class RecordBatchSchema(ma.Schema):
+    records = ma.fields.List(ma.fields.Nested(RecordInSchema), required=True,
+                             validate=ma.validate.Length(min=1, max=1000))
+
+
+class RecordSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    subject_handle = ma.fields.Function(lambda r: r.subject.handle, required=True)
+    category = ma.fields.String(required=True)
+    severity = ma.fields.String(allow_none=True)
+    result = ma.fields.String(allow_none=True)
+    title = ma.fields.String(required=True)
+    content = ma.fields.String(allow_none=True)
+    department = ma.fields.String(required=True)
+    document_no = ma.fields.String(required=True)
+    legal_basis = ma.fields.String(required=True)
+    decided_on = ma.fields.Date(required=True)
+    expires_on = ma.fields.Date(allow_none=True)
+    tolerant_first_offence = ma.fields.Boolean(required=True)
+    emergency = ma.fields.Boolean(required=True)
+    status = ma.fields.String(required=True)
+    removed_reason = ma.fields.String(allow_none=True)
+
+
+class RecordFiledSchema(ma.Schema):
+    record = ma.fields.Nested(RecordSchema, required=True)
+    created = ma.fields.Boolean(required=True, metadata={"description": "false: an earlier submission was updated"})
+    grade = ma.fields.String(required=True)
+
+
+class ImportReportSchema(ma.Schema):
+    rows = ma.fields.Integer(required=True)
+    created = ma.fields.Integer(required=True)
+    updated = ma.fields.Integer(required=True)
+    subjects_regraded = ma.fields.Integer(required=True)
+    encoding = ma.fields.String(allow_none=True)
+
+
+class RemovalSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+
+
+class FileQuerySchema(SubjectRefSchema):
+    purpose = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300),
+                               metadata={"description": "Why the file is read (written to the audit log)"})
+
+
+class FileArgsSchema(FileQuerySchema, PageArgsSchema):
+    category = ma.fields.String(validate=ma.validate.OneOf(RECORD_CATEGORIES))
+    date_from = ma.fields.Date()
+    date_to = ma.fields.Date()
+    include_removed = ma.fields.Boolean(load_default=False)
+
+
+class SubjectSummarySchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    display_name = ma.fields.String(required=True)
+    uscc = ma.fields.String(allow_none=True)
+    resident_id_masked = ma.fields.String(allow_none=True)
+    grade = ma.fields.String(required=True)
+    score = ma.fields.Float(required=True)
+
+
+class CreditFilePageSchema(ma.Schema):
+    subject = ma.fields.Nested(SubjectSummarySchema, required=True)
+    items = ma.fields.List(ma.fields.Nested(RecordSchema), required=True)
+    meta = ma.fields.Nested(PageMetaSchema, required=True)
+
+
+class GradeChangeSchema(ma.Schema):
+    grade = ma.fields.String(required=True)
+    score = ma.fields.Float(required=True)
+    model_version = ma.fields.String(required=True)
+    reason = ma.fields.String(required=True)
+    computed_at = ma.fields.DateTime(required=True)
+
+
+class GradeReportSchema(ma.Schema):
+    subject = ma.fields.Nested(SubjectSummarySchema, required=True)
+    grade_zh = ma.fields.String(required=True)
+    model_version = ma.fields.String(allow_none=True)
+    breakdown = ma.fields.Dict(required=True, metadata={"description": "records with points and rules, "
+                                                                       "adjustments, list effects"})
+    history = ma.fields.List(ma.fields.Nested(GradeChangeSchema), required=True)
+
+
+class ListEntryInSchema(SubjectRefSchema):
+    subject_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    list_type = ma.fields.String(required=True, validate=ma.validate.OneOf(LIST_TYPES))
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+    legal_basis = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+    decision_document = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=200))
+    department = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+
+
+class ListEntrySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    subject_handle = ma.fields.Function(lambda e: e.subject.handle, required=True)
+    list_type = ma.fields.String(required=True)
+    reason = ma.fields.String(required=True)
+    legal_basis = ma.fields.String(required=True)
+    decision_document = ma.fields.String(required=True)
+    department = ma.fields.String(required=True)
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    removed_at = ma.fields.DateTime(allow_none=True)
+    removed_reason = ma.fields.String(allow_none=True)
+
+
+class ListArgsSchema(PageArgsSchema):
+    list_type = ma.fields.String(validate=ma.validate.OneOf(LIST_TYPES))
+    active = ma.fields.Boolean(load_default=True)
+
+
+class ListEntryPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ListEntrySchema), required=True)
+    meta = ma.fields.Nested(PageMetaSchema, required=True)
+
+
+class MeasureSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    list_type = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(MEASURE_KINDS))
+    applies_to = ma.fields.String(required=True)
+    legal_basis = ma.fields.String(required=True)
+    implementing_body = ma.fields.String(required=True)
+
+
+class MeasureListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MeasureSchema), required=True)
+
+
+class JointQueryArgsSchema(FileQuerySchema):
+    applies_to = ma.fields.String(validate=ma.validate.Length(max=32),
+                                  metadata={"description": "Only measures for this decision kind, e.g. government_procurement"})
+
+
+class ListStatusSchema(ma.Schema):
+    list_type = ma.fields.String(required=True)
+    decision_document = ma.fields.String(required=True)
+    legal_basis = ma.fields.String(required=True)
+    department = ma.fields.String(required=True)
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+
+
+class JointResultSchema(ma.Schema):
+    subject = ma.fields.Nested(SubjectSummarySchema, required=True)
+    lists = ma.fields.List(ma.fields.Nested(ListStatusSchema), required=True)
+    measures = ma.fields.List(ma.fields.Nested(MeasureSchema), required=True)
+    checked_on = ma.fields.Date(required=True)

@@ -1,0 +1,165 @@
+"""`flask seed-demo`: idempotent demo data for trying the platform on a laptop."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import select
+from stdnum.cn import ric, uscc
+
+from backend.platform.extensions import db
+from backend.models import (CreditRecord, Incentive, Inspection, ListEntry, Market, Merchant, Operator, Partner,
+    ScannerDevice, Scenario)
+from backend.demo import data as D
+from backend.platform.crypto import credential_hash
+from backend.credit.grades import recompute_subject, today
+from backend.credit.joint import sync_catalogue
+from backend.merchants.credit_filing import file_inspection
+from backend.merchants.stickers import page_path
+from backend.operators.services import resolve_scope
+from backend.keys.keyring import keyring
+from backend.credit.subjects import get_or_create_organisation, get_or_create_person
+
+def demo_credential(prefix: str, name: str) -> str:
+    """Stable per installation (derived from SECRET_KEY), so re-running the seed prints the same tokens."""
+    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo:{prefix}:{name}".encode(), hashlib.sha256)
+    return f"{prefix}_demo_{base64.urlsafe_b64encode(mac.digest()[:24]).decode()}"
+
+
+def _uscc(base17: str) -> str:
+    return base17 + uscc.calc_check_digit(base17)
+
+
+def _resident_id(i: int) -> str:
+    base = f"441502{1960 + i * 2}{(i % 12) + 1:02d}{(i % 27) + 1:02d}{100 + i:03d}"
+    return base + ric.calc_check_digit(base + "0")  # stdnum expects a placeholder check digit
+
+
+def _seed_records(subject, recipe: list[tuple], tag: str) -> None:
+    """File the demo records (once, keyed like real resubmissions) and grade the subject by the model."""
+    decided = today() - dt.timedelta(days=60)
+    for n, (category, severity, result, title, prefix, department) in enumerate(recipe):
+        doc = f"{prefix}〔2026〕{tag}-{n}号"
+        exists = db.session.execute(select(CreditRecord.id).where(
+            CreditRecord.department == department, CreditRecord.document_no == doc)).first()
+        if not exists:
+            db.session.add(CreditRecord(subject_id=subject.id, category=category, severity=severity, result=result,
+                                        title=title, department=department, document_no=doc,
+                                        legal_basis="《广东省社会信用条例》", decided_on=decided))
+    db.session.flush()
+    recompute_subject(subject, reason="演示数据")
+
+
+def seed_scenarios_and_partners() -> dict:
+    devices = {}
+    for code, name, disclosure in D.SCENARIOS:
+        db.session.merge(Scenario(code=code, name_zh=name, disclosure=disclosure))
+    db.session.flush()
+    for scenario, name, base, device_name in D.PARTNERS:
+        partner = db.session.execute(select(Partner).where(Partner.name == name)).scalar_one_or_none()
+        if partner is None:
+            partner = Partner(name=name, scenario=scenario, uscc=_uscc(base))
+            db.session.add(partner)
+            db.session.flush()
+        token = demo_credential("dev", name)
+        device = db.session.execute(select(ScannerDevice).where(
+            ScannerDevice.token_hash == credential_hash(token))).scalar_one_or_none()
+        if device is None:
+            device = ScannerDevice(partner_id=partner.id, scenario=scenario, name=device_name,
+                                   token_hash=credential_hash(token))
+            db.session.add(device)
+            db.session.flush()
+        devices[scenario] = {"id": device.id, "name": device_name, "partner": name, "scenario": scenario,
+                             "token": token}
+    for code, scenario, title, desc, grades, count, period in D.INCENTIVES:
+        if db.session.execute(select(Incentive.id).where(Incentive.code == code)).first() is None:
+            partner = db.session.execute(select(Partner).where(Partner.scenario == scenario)).scalars().first()
+            db.session.add(Incentive(code=code, scenario=scenario, partner_id=partner.id, title=title,
+                                     description=desc, eligible_grades=grades, quota_count=count,
+                                     quota_period=period, subject_kinds="person"))
+    return devices
+
+
+def seed_markets() -> list[dict]:
+    merchants = []
+    for slug, name, address in D.MARKETS:
+        market = db.session.execute(select(Market).where(Market.slug == slug)).scalar_one_or_none()
+        if market is None:
+            market = Market(slug=slug, name=name, address=address)
+            db.session.add(market)
+            db.session.flush()
+        for i, ((mname, scope), grade) in enumerate(zip(D.MERCHANTS[slug], D.MERCHANT_GRADES), start=1):
+            code = _uscc(f"92441502MA{'5M' if slug == 'magong' else '5N'}{i:05d}")
+            subject = get_or_create_organisation(code, mname, kind="merchant")
+            db.session.flush()
+            merchant = db.session.execute(select(Merchant).where(Merchant.subject_id == subject.id)).scalar_one_or_none()
+            if merchant is None:
+                merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=f"{slug[0].upper()}{i:03d}",
+                                    business_scope=scope)
+                db.session.add(merchant)
+                db.session.flush()
+                _seed_inspections(merchant, grade, slug, i)
+            _seed_records(subject, D.MERCHANT_RECORDS[grade], f"{slug[:2].upper()}{i:03d}")
+            merchants.append({"handle": subject.handle, "name": mname, "market": slug, "grade": subject.grade,
+                              "stall_no": merchant.stall_no,
+                              "page_path": page_path(subject.handle, merchant.code_serial)})
+    return merchants
+
+
+def _seed_inspections(merchant: Merchant, grade: str, slug: str, i: int) -> None:
+    """Two inspections (a failure for C and D merchants), each filed as the credit record the model scores."""
+    product = "鲜活对虾" if slug == "magong" else "预包装食品"
+    results = [("pass", None)] + ([("fail", "镉(以Cd计)超标")] if grade in "CD" else [("pass", None)])
+    for n, (result, failed) in enumerate(results):
+        inspection = Inspection(merchant_id=merchant.id, product=product,
+                                sampled_on=today() - dt.timedelta(days=80 - 30 * n), agency=D.INSPECTION_AGENCY,
+                                result=result, failed_items=failed, report_no=f"SWJ2026-{slug[:2].upper()}{i:03d}-{n}")
+        db.session.add(inspection)
+        db.session.flush()
+        file_inspection(merchant, inspection)
+
+
+def seed_residents() -> list[dict]:
+    residents = []
+    for i, (name, grade) in enumerate(D.RESIDENTS):
+        person = get_or_create_person(_resident_id(i), name)
+        db.session.flush()
+        if name == D.BLACKLISTED_RESIDENT:
+            if db.session.execute(select(ListEntry.id).where(ListEntry.subject_id == person.id)).first() is None:
+                db.session.add(ListEntry(subject_id=person.id, list_type="black", reason="拒不履行生效判决",
+                                         legal_basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
+                                         decision_document=f"(2026)粤1502执{i:03d}号", department="汕尾市城区人民法院",
+                                         starts_on=dt.date(2026, 5, 1)))
+        _seed_records(person, D.RESIDENT_RECORDS[grade], f"R{i:03d}")
+        residents.append({"handle": person.handle, "masked_name": person.display_name, "grade": person.grade,
+                          "blacklisted": name == D.BLACKLISTED_RESIDENT})
+    return residents
+
+
+def seed_operators() -> dict:
+    listed, by_role = [], {}
+    for name, role, scope in D.OPERATORS:
+        token = demo_credential("op", name)
+        if db.session.execute(select(Operator.id).where(Operator.token_hash == credential_hash(token))).first() is None:
+            db.session.add(Operator(name=name, role=role, token_hash=credential_hash(token),
+                                    **resolve_scope(role, scope.get("department"), scope.get("market_slug"),
+                                             scope.get("partner_name"))))
+        by_role.setdefault(role, token)
+        listed.append({"name": name, "role": role, "scope": scope, "token": token})
+    return {"operator_tokens": by_role, "operators": listed}
+
+
+def seed_demo() -> dict:
+    """Create (or find) all demo data in one transaction; returns what a newcomer needs to try it."""
+    devices = seed_scenarios_and_partners()
+    merchants = seed_markets()
+    residents = seed_residents()
+    operators = seed_operators()
+    db.session.commit()
+    sync_catalogue(actor="cli:seed-demo")
+    keyring()  # make sure a signing key exists
+    return {**operators, "devices": list(devices.values()), "residents": residents, "merchants": merchants}

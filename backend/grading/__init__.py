@@ -1,7 +1,0 @@
-"""The declarative, versioned evaluation model: loading (model.py) and pure scoring (evaluate.py)."""
-
-from backend.grading.evaluate import Evaluation, ListFact, RecordFact, evaluate
-from backend.grading.model import GRADES, GradingModel, ModelError, load_model
-
-__all__ = ["Evaluation", "GRADES", "GradingModel", "ListFact", "ModelError", "RecordFact", "evaluate",
-           "load_model"]

@@ -1,0 +1,165 @@
+"""Market operators manage their market's merchants, inspections and commitments (audited)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend.platform.extensions import db
+from backend.models import Commitment, Inspection, Market, Merchant, Operator, Subject
+from backend.platform import audit, caching as page_cache
+from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.credit.grades import today
+from backend.merchants.credit_filing import file_broken_commitment, file_inspection
+from backend.merchants.stickers import sticker_url
+from backend.merchants.pages import search_merchants
+from backend.credit.subjects import get_or_create_organisation
+
+EDITABLE = ("stall_no", "business_scope", "contact_phone", "photo_url")
+
+
+def operator_market(op: Operator) -> Market:
+    """The market a market operator acts for; raises Forbidden when it has none."""
+    market = db.session.get(Market, op.market_id) if op.market_id else None
+    if market is None:
+        raise Forbidden("this operator is not scoped to a market", code="no_market_scope")
+    return market
+
+
+def merchant_in_scope(op: Operator, merchant_id: int) -> Merchant:
+    """The merchant if it belongs to the operator's market; raises NotFound (never reveals others')."""
+    merchant = db.session.get(Merchant, merchant_id)
+    if merchant is None or merchant.market_id != operator_market(op).id:
+        raise NotFound(f"no merchant {merchant_id} in your market", code="merchant_not_found")
+    return merchant
+
+
+def describe(merchant: Merchant) -> dict:
+    """The operator's view of a merchant, with the URL printed on its current sticker."""
+    subject = db.session.get(Subject, merchant.subject_id)
+    return {"id": merchant.id, "handle": subject.handle, "name": subject.display_name, "uscc": subject.uscc,
+            "grade": subject.grade, "grade_updated_at": subject.grade_updated_at,
+            "market_slug": db.session.get(Market, merchant.market_id).slug,
+            **{f: getattr(merchant, f) for f in EDITABLE}, "code_serial": merchant.code_serial,
+            "sticker_url": sticker_url(subject.handle, merchant.code_serial)}
+
+
+def _committed(merchant: Merchant) -> None:
+    """Commit, then drop this process's cached pages of the merchant so the change shows at once."""
+    db.session.commit()
+    page_cache.forget(db.session.get(Subject, merchant.subject_id).handle)
+
+
+def _stall_free(market_id: int, stall_no: str, except_id: int | None = None) -> None:
+    taken = db.session.execute(select(Merchant.id).where(Merchant.market_id == market_id,
+                                                         Merchant.stall_no == stall_no)).scalar()
+    if taken is not None and taken != except_id:
+        raise Conflict(f"stall {stall_no} already has a merchant", code="stall_taken")
+
+
+def create_merchant(op: Operator, *, uscc: str, name: str, stall_no: str, actor: str, **fields) -> dict:
+    """Register a merchant (USCC verified) in the operator's market; raises InvalidInput or Conflict."""
+    market = operator_market(op)
+    subject = get_or_create_organisation(uscc, name, kind="merchant")
+    if subject.kind == "person":
+        raise InvalidInput("uscc belongs to a person", code="invalid_uscc")
+    db.session.flush()
+    if db.session.execute(select(Merchant.id).where(Merchant.subject_id == subject.id)).first():
+        raise Conflict("a merchant with this USCC is already registered", code="merchant_exists")
+    _stall_free(market.id, stall_no)
+    merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=stall_no,
+                        **{k: v for k, v in fields.items() if k in EDITABLE})
+    db.session.add(merchant)
+    db.session.flush()
+    audit.record(actor, "merchant.create", "merchant", merchant.id,
+                 details={"market": market.slug, "stall_no": stall_no, "uscc": subject.uscc})
+    db.session.commit()
+    return describe(merchant)
+
+
+def update_merchant(op: Operator, merchant_id: int, *, actor: str, **fields) -> dict:
+    """Change stall, scope, contact, photo or public name; raises NotFound or Conflict."""
+    merchant = merchant_in_scope(op, merchant_id)
+    if "stall_no" in fields:
+        _stall_free(merchant.market_id, fields["stall_no"], except_id=merchant.id)
+    changed = sorted(k for k in fields if k in EDITABLE or k == "name")
+    for key in changed:
+        if key == "name":
+            db.session.get(Subject, merchant.subject_id).display_name = fields["name"]
+        else:
+            setattr(merchant, key, fields[key])
+    audit.record(actor, "merchant.update", "merchant", merchant.id, details={"fields": changed})
+    _committed(merchant)
+    return describe(merchant)
+
+
+def reissue_code(op: Operator, merchant_id: int, *, actor: str, reason: str) -> dict:
+    """Void the current sticker and issue the next serial; raises NotFound."""
+    merchant = merchant_in_scope(op, merchant_id)
+    merchant.code_serial += 1
+    audit.record(actor, "merchant.reissue_code", "merchant", merchant.id,
+                 details={"serial": merchant.code_serial, "reason": reason})
+    _committed(merchant)
+    return describe(merchant)
+
+
+def list_merchants(op: Operator, q: str | None, page: int, per_page: int) -> tuple[list[dict], int]:
+    market = operator_market(op)
+    rows, total = search_merchants(market.id, q, page, per_page)
+    return [describe(db.session.get(Merchant, r.id)) for r in rows], total
+
+
+def _not_future(day, field: str) -> None:
+    if day > today():
+        raise InvalidInput(f"{field}: the date lies in the future", details={"field": field})
+
+
+def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -> Inspection:
+    """Record an inspection and its credit record, re-grade; raises NotFound, InvalidInput or Conflict (same report)."""
+    merchant = merchant_in_scope(op, merchant_id)
+    _not_future(fields["sampled_on"], "sampled_on")
+    if fields["result"] == "fail" and not fields.get("failed_items"):
+        raise InvalidInput("a failed inspection needs failed_items", details={"field": "failed_items"})
+    if fields["result"] == "pass":
+        fields["failed_items"] = None
+    if db.session.execute(select(Inspection.id).where(Inspection.agency == fields["agency"],
+                                                      Inspection.report_no == fields["report_no"])).first():
+        raise Conflict("this agency's report number is already recorded", code="duplicate_report")
+    inspection = Inspection(merchant_id=merchant.id, **fields)
+    record = file_inspection(merchant, inspection)  # first: it may refuse the report number
+    db.session.add(inspection)
+    db.session.flush()
+    audit.record(actor, "inspection.create", "inspection", inspection.id,
+                 details={"merchant_id": merchant.id, "result": inspection.result,
+                          "report_no": inspection.report_no, "credit_record": record.id})
+    _committed(merchant)
+    return inspection
+
+
+def add_commitment(op: Operator, merchant_id: int, *, actor: str, **fields) -> Commitment:
+    """Record a commitment the merchant signed; raises NotFound."""
+    merchant = merchant_in_scope(op, merchant_id)
+    commitment = Commitment(subject_id=merchant.subject_id, **fields)
+    db.session.add(commitment)
+    db.session.flush()
+    audit.record(actor, "commitment.create", "commitment", commitment.id, details={"merchant_id": merchant.id})
+    _committed(merchant)
+    return commitment
+
+
+def set_commitment_status(op: Operator, merchant_id: int, commitment_id: int, *, actor: str, status: str,
+                          on, reason: str) -> Commitment:
+    """Mark a commitment broken (filed as a credit record, re-graded) or withdrawn; raises NotFound or Conflict."""
+    merchant = merchant_in_scope(op, merchant_id)
+    _not_future(on, "on")
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None or commitment.subject_id != merchant.subject_id:
+        raise NotFound(f"no commitment {commitment_id} for this merchant", code="commitment_not_found")
+    if commitment.status != "active":
+        raise Conflict(f"commitment is already {commitment.status}", code="commitment_closed")
+    details = {"merchant_id": merchant.id, "reason": reason}
+    if status == "broken":  # first: it may refuse, and nothing should have changed then
+        details["credit_record"] = file_broken_commitment(merchant, commitment, on, reason).id
+    commitment.status, commitment.status_changed_on = status, on
+    audit.record(actor, f"commitment.{status}", "commitment", commitment.id, details=details)
+    _committed(merchant)
+    return commitment

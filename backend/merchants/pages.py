@@ -1,0 +1,143 @@
+"""Read side of 一码查信: what the public page and its JSON twin show about a merchant.
+
+Reads go through SQLAlchemy Core (a handful of indexed selects, no ORM identity map)
+because this is the hottest public page. Nothing is cached between requests: the ETag is
+a hash of the data itself, so a new inspection or grade shows on the very next request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from sqlalchemy import and_, or_, select
+
+from backend.platform.clock import utcnow
+from backend.platform.extensions import db
+from backend.models import GRADE_ZH, Commitment, Inspection, ListEntry, Market, Merchant, Subject
+from backend.platform.errors import Gone, NotFound
+from backend.merchants.stickers import absolute_url, page_path, parse_ref
+
+RECENT_INSPECTIONS = 10
+CHINA = dt.timezone(dt.timedelta(hours=8))
+GRADE_MEANING = {
+    "A": "诚信经营，信用优秀，可放心交易",
+    "B": "信用良好，未发现严重失信行为",
+    "C": "信用一般，存在失信或不合格记录，交易时请留意",
+    "D": "信用较差，存在严重失信记录，请谨慎交易",
+}
+LIST_LABELS = {
+    "black": "已列入失信联合惩戒对象名单",
+    "watch": "已列入重点关注名单",
+    "red": "已列入诚信红名单",
+}
+COMPLAINT = {"hotline": "12315", "url": "https://www.12315.cn",
+             "text": "如遇消费纠纷或发现信用信息有误，请拨打 12315 或登录全国12315平台投诉举报。"}
+NOT_FOUND_MSG = "没有找到这个商户，请核对二维码或链接是否完整。"
+VOID_MSG = "该二维码已作废：商户已换发新的二维码，请扫描摊位上最新张贴的二维码。"
+
+HEAD = (select(Merchant.id, Merchant.code_serial, Merchant.stall_no, Merchant.business_scope,
+               Merchant.photo_url, Subject.id.label("subject_id"), Subject.handle, Subject.display_name,
+               Subject.uscc, Subject.grade, Subject.grade_updated_at, Market.slug, Market.name.label("market"))
+        .join(Subject, Subject.id == Merchant.subject_id).join(Market, Market.id == Merchant.market_id))
+
+
+def china_today() -> dt.date:
+    return utcnow().astimezone(CHINA).date()
+
+
+def _head(ref: str):
+    """The merchant row for a URL segment; raises NotFound (unknown) or Gone (an old sticker)."""
+    parsed = parse_ref(ref)
+    if parsed is None:
+        raise NotFound(NOT_FOUND_MSG, code="merchant_not_found")
+    handle, serial = parsed
+    row = db.session.execute(HEAD.where(Subject.handle == handle)).first()
+    if row is None or (serial is not None and not 1 <= serial <= row.code_serial):
+        raise NotFound(NOT_FOUND_MSG, code="merchant_not_found")
+    if serial is not None and serial < row.code_serial:
+        raise Gone(VOID_MSG, code="code_void")
+    return row
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def page_data(ref: str) -> dict:
+    """Everything the page shows, JSON-ready; raises NotFound or Gone."""
+    h = _head(ref)
+    today = china_today()
+    inspections = db.session.execute(
+        select(Inspection.product, Inspection.sampled_on, Inspection.agency, Inspection.result,
+               Inspection.failed_items, Inspection.report_no)
+        .where(Inspection.merchant_id == h.id)
+        .order_by(Inspection.sampled_on.desc(), Inspection.id.desc()).limit(RECENT_INSPECTIONS)).all()
+    lists = db.session.execute(
+        select(ListEntry.list_type, ListEntry.reason, ListEntry.department, ListEntry.decision_document,
+               ListEntry.starts_on, ListEntry.ends_on)
+        .where(ListEntry.subject_id == h.subject_id, ListEntry.removed_at.is_(None), ListEntry.starts_on <= today,
+               or_(ListEntry.ends_on.is_(None), ListEntry.ends_on >= today))
+        .order_by(ListEntry.starts_on.desc())).all()
+    commitments = db.session.execute(
+        select(Commitment.title, Commitment.content, Commitment.signed_on, Commitment.status,
+               Commitment.status_changed_on)
+        .where(Commitment.subject_id == h.subject_id, Commitment.status != "withdrawn")
+        .order_by(Commitment.signed_on.desc(), Commitment.id.desc())).all()
+    return {
+        "handle": h.handle, "name": h.display_name, "uscc": h.uscc,
+        "market": {"slug": h.slug, "name": h.market}, "stall_no": h.stall_no,
+        "business_scope": h.business_scope, "photo_url": h.photo_url,
+        "grade": h.grade, "grade_zh": GRADE_ZH[h.grade], "grade_meaning": GRADE_MEANING[h.grade],
+        "grade_updated_at": _iso(h.grade_updated_at),
+        "lists": [{"list_type": r.list_type, "label": LIST_LABELS[r.list_type], "reason": r.reason,
+                   "department": r.department, "decision_document": r.decision_document,
+                   "starts_on": _iso(r.starts_on), "ends_on": _iso(r.ends_on)} for r in lists],
+        "commitments": [{"title": r.title, "content": r.content, "signed_on": _iso(r.signed_on),
+                         "status": r.status, "status_changed_on": _iso(r.status_changed_on)}
+                        for r in commitments],
+        "inspections": [{"product": r.product, "sampled_on": _iso(r.sampled_on), "agency": r.agency,
+                         "result": r.result, "failed_items": r.failed_items, "report_no": r.report_no}
+                        for r in inspections],
+        "complaint": COMPLAINT,
+        "page_url": absolute_url(page_path(h.handle)),
+    }
+
+
+def etag_of(data: dict, salt: str = "") -> str:
+    """A strong validator: the hash of exactly what is shown (plus the representation's salt)."""
+    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + salt
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def market_by_slug(slug: str) -> Market:
+    """The market; raises NotFound."""
+    market = db.session.execute(select(Market).where(Market.slug == slug)).scalar_one_or_none()
+    if market is None:
+        raise NotFound("没有找到这个市场。", code="market_not_found")
+    return market
+
+
+def search_merchants(market_id: int, q: str | None, page: int, per_page: int) -> tuple[list, int]:
+    """Rows of a market's merchants by stall number, filtered by name or stall substring."""
+    cond = [Merchant.market_id == market_id]
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cond.append(or_(Subject.display_name.like(like, escape="\\"), Merchant.stall_no.ilike(like, escape="\\")))
+    total = db.session.scalar(select(db.func.count(Merchant.id)).join(Subject, Subject.id == Merchant.subject_id)
+                              .where(and_(*cond)))
+    rows = db.session.execute(HEAD.where(and_(*cond)).order_by(Merchant.stall_no, Merchant.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total or 0
+
+
+def market_listing(slug: str, q: str | None, page: int, per_page: int) -> dict:
+    """A market's merchants with grades, searchable by name or stall; raises NotFound."""
+    market = market_by_slug(slug)
+    rows, total = search_merchants(market.id, q, page, per_page)
+    items = [{"handle": r.handle, "name": r.display_name, "stall_no": r.stall_no,
+              "business_scope": r.business_scope, "grade": r.grade, "grade_zh": GRADE_ZH[r.grade],
+              "page_path": page_path(r.handle)} for r in rows]
+    return {"market": {"slug": market.slug, "name": market.name, "address": market.address},
+            "q": q or "", "items": items, "meta": {"page": page, "per_page": per_page, "total": total}}

@@ -1,0 +1,161 @@
+"""Schemas for market operators (merchants, inspections, commitments) and the public merchant JSON."""
+
+import marshmallow as ma
+
+from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema
+
+V = ma.validate
+
+
+class SearchArgsSchema(PageArgsSchema):
+    q = ma.fields.String(validate=V.Length(max=50), metadata={"description": "Part of a name or stall number"})
+
+
+class MerchantFieldsSchema(ma.Schema):
+    stall_no = ma.fields.String(validate=V.Length(min=1, max=32))
+    business_scope = ma.fields.String(allow_none=True, validate=V.Length(max=300))
+    contact_phone = ma.fields.String(allow_none=True, validate=V.Regexp(r"^[0-9+\- ]{5,32}$"))
+    photo_url = ma.fields.Url(allow_none=True, schemes={"https"}, validate=V.Length(max=300))
+
+
+class NewMerchantSchema(MerchantFieldsSchema):
+    uscc = ma.fields.String(required=True, metadata={"description": "统一社会信用代码 (checked)"})
+    name = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
+    stall_no = ma.fields.String(required=True, validate=V.Length(min=1, max=32))
+
+
+class MerchantUpdateSchema(MerchantFieldsSchema):
+    name = ma.fields.String(validate=V.Length(min=1, max=200))
+
+
+class MerchantSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    handle = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    uscc = ma.fields.String(required=True)
+    market_slug = ma.fields.String(required=True)
+    stall_no = ma.fields.String(required=True)
+    business_scope = ma.fields.String(allow_none=True)
+    contact_phone = ma.fields.String(allow_none=True)
+    photo_url = ma.fields.String(allow_none=True)
+    grade = ma.fields.String(required=True)
+    grade_updated_at = ma.fields.DateTime(allow_none=True)
+    code_serial = ma.fields.Integer(required=True)
+    sticker_url = ma.fields.String(required=True, metadata={"description": "URL on the current sticker"})
+
+
+class MerchantPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MerchantSchema), required=True)
+    meta = ma.fields.Nested(PageMetaSchema, required=True)
+
+
+class ReissueSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
+
+
+class NewInspectionSchema(ma.Schema):
+    product = ma.fields.String(required=True, validate=V.Length(min=1, max=100))
+    sampled_on = ma.fields.Date(required=True)
+    agency = ma.fields.String(required=True, validate=V.Length(min=1, max=100))
+    result = ma.fields.String(required=True, validate=V.OneOf(("pass", "fail")),
+                              metadata={"description": "pass 合格 / fail 不合格"})
+    failed_items = ma.fields.String(allow_none=True, validate=V.Length(max=2000))
+    report_no = ma.fields.String(required=True, validate=V.Length(min=1, max=64))
+
+
+class InspectionSchema(NewInspectionSchema):
+    id = ma.fields.Integer(required=True)
+    merchant_id = ma.fields.Integer(required=True)
+
+
+class NewCommitmentSchema(ma.Schema):
+    title = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
+    content = ma.fields.String(required=True, validate=V.Length(min=1, max=4000))
+    signed_on = ma.fields.Date(required=True)
+
+
+class CommitmentStatusSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=V.OneOf(("broken", "withdrawn")))
+    on = ma.fields.Date(required=True)
+    reason = ma.fields.String(required=True, validate=V.Length(min=1, max=500))
+
+
+class CommitmentSchema(NewCommitmentSchema):
+    id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+    status_changed_on = ma.fields.Date(allow_none=True)
+
+
+class PublicMarketRefSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    address = ma.fields.String(allow_none=True)
+
+
+class PublicListSchema(ma.Schema):
+    list_type = ma.fields.String(required=True, metadata={"description": "black 失信联合惩戒 / watch 重点关注 / red 红名单"})
+    label = ma.fields.String(required=True)
+    reason = ma.fields.String(required=True)
+    department = ma.fields.String(required=True)
+    decision_document = ma.fields.String(required=True)
+    starts_on = ma.fields.String(required=True)
+    ends_on = ma.fields.String(allow_none=True)
+
+
+class PublicCommitmentSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    content = ma.fields.String(required=True)
+    signed_on = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+    status_changed_on = ma.fields.String(allow_none=True)
+
+
+class PublicInspectionSchema(ma.Schema):
+    product = ma.fields.String(required=True)
+    sampled_on = ma.fields.String(required=True)
+    agency = ma.fields.String(required=True)
+    result = ma.fields.String(required=True)
+    failed_items = ma.fields.String(allow_none=True)
+    report_no = ma.fields.String(required=True)
+
+
+class ComplaintSchema(ma.Schema):
+    hotline = ma.fields.String(required=True)
+    url = ma.fields.String(required=True)
+    text = ma.fields.String(required=True)
+
+
+class PublicMerchantSchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    uscc = ma.fields.String(required=True)
+    market = ma.fields.Nested(PublicMarketRefSchema, required=True)
+    stall_no = ma.fields.String(required=True)
+    business_scope = ma.fields.String(allow_none=True)
+    photo_url = ma.fields.String(allow_none=True)
+    grade = ma.fields.String(required=True, metadata={"description": "A 优 / B 良 / C 中 / D 差"})
+    grade_zh = ma.fields.String(required=True)
+    grade_meaning = ma.fields.String(required=True)
+    grade_updated_at = ma.fields.String(allow_none=True)
+    lists = ma.fields.List(ma.fields.Nested(PublicListSchema), required=True)
+    commitments = ma.fields.List(ma.fields.Nested(PublicCommitmentSchema), required=True)
+    inspections = ma.fields.List(ma.fields.Nested(PublicInspectionSchema), required=True)
+    complaint = ma.fields.Nested(ComplaintSchema, required=True)
+    page_url = ma.fields.String(required=True)
+
+
+class PublicMarketItemSchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    stall_no = ma.fields.String(required=True)
+    business_scope = ma.fields.String(allow_none=True)
+    grade = ma.fields.String(required=True)
+    grade_zh = ma.fields.String(required=True)
+    page_path = ma.fields.String(required=True)
+
+
+class PublicMarketSchema(ma.Schema):
+    market = ma.fields.Nested(PublicMarketRefSchema, required=True)
+    q = ma.fields.String(required=True)
+    items = ma.fields.List(ma.fields.Nested(PublicMarketItemSchema), required=True)
+    meta = ma.fields.Nested(PageMetaSchema, required=True)

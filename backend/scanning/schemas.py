@@ -1,0 +1,164 @@
+"""Schemas for scanner devices, incentives, verification, redemptions and offline uploads."""
+
+import marshmallow as ma
+
+from backend.scanning.models import QUOTA_PERIODS, SCENARIOS
+from backend.platform.web.schemas import JsonBoolean, body_id
+from qr.offline import OUTCOMES
+
+EPOCH_MAX = 4102444800  # 2100-01-01: later timestamps overflow datetime conversions
+
+CODE = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2048),
+                        metadata={"description": "The scanned personal code (compact JWS, optional SWC: prefix)"})
+
+
+class NewDeviceSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    partner_id = body_id(metadata={"description": "Admins only; partners register their own"})
+
+
+class DeviceSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    partner_id = ma.fields.Integer(required=True)
+    scenario = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    created_at = ma.fields.DateTime(allow_none=True)
+    revoked_at = ma.fields.DateTime(allow_none=True)
+
+
+class DeviceCreatedSchema(ma.Schema):
+    device = ma.fields.Nested(DeviceSchema, required=True)
+    token = ma.fields.String(required=True, metadata={"description": "Bearer token dev_…, shown once"})
+
+
+class DeviceListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(DeviceSchema), required=True)
+
+
+class IncentiveRulesSchema(ma.Schema):
+    title = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+    description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
+    eligible_grades = ma.fields.String(validate=ma.validate.Regexp(r"^(?!.*(.).*\1)[ABCD]{1,4}$"),
+                                       metadata={"description": "Letters of the grades that qualify, e.g. AB"})
+    subject_kinds = ma.fields.String(validate=[ma.validate.Length(max=64),  # the column's width (was a 500)
+                                               ma.validate.Regexp(r"^(person|merchant|organisation)"
+                                                                  r"(,(person|merchant|organisation))*$")])
+    quota_count = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=1000))
+    quota_period = ma.fields.String(validate=ma.validate.OneOf(QUOTA_PERIODS))
+    valid_from = ma.fields.Date(allow_none=True)
+    valid_to = ma.fields.Date(allow_none=True)
+    active = JsonBoolean()
+
+
+class NewIncentiveSchema(IncentiveRulesSchema):
+    code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,31}$"))
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    partner_id = body_id(metadata={"description": "Admins only"})
+
+
+class IncentiveSchema(NewIncentiveSchema):
+    id = ma.fields.Integer(required=True)
+    scenario = ma.fields.String(required=True, validate=ma.validate.OneOf(SCENARIOS))
+    partner_id = ma.fields.Integer(required=True)
+
+
+class IncentiveListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(IncentiveSchema), required=True)
+
+
+class VerifyRequestSchema(ma.Schema):
+    code = CODE
+    scenario = ma.fields.String(validate=ma.validate.OneOf(SCENARIOS),
+                                metadata={"description": "Optional; 403 if not the device's scenario"})
+
+
+class PerkSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(allow_none=True)
+    quota_period = ma.fields.String(required=True)
+    remaining = ma.fields.Integer(required=True)
+
+
+class DisclosedSchema(ma.Schema):
+    eligible = ma.fields.Boolean(metadata={"description": "Qualifies for a perk here (current grade decides)"})
+    discount = ma.fields.List(ma.fields.String(), metadata={"description": "Titles of perks grantable now"})
+    masked_name = ma.fields.String(metadata={"description": "e.g. 张*三 (lodging, medical)"})
+    grade = ma.fields.String()
+
+
+class VerifyResultSchema(ma.Schema):
+    outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(OUTCOMES))
+    outcome_zh = ma.fields.String(required=True)
+    detail = ma.fields.String(allow_none=True, metadata={"description": "Finer reason (e.g. not_yet_valid)"})
+    scenario = ma.fields.String(required=True)
+    scenario_name = ma.fields.String(required=True)
+    checked_at = ma.fields.DateTime(required=True)
+    disclosed = ma.fields.Nested(DisclosedSchema, required=True)
+    incentives = ma.fields.List(ma.fields.Nested(PerkSchema), required=True)
+    scan_id = ma.fields.Integer(required=True, metadata={
+        "description": "This scan; send it with the redemption that follows so the grant is linked to it"})
+
+
+class RedeemRequestSchema(ma.Schema):
+    code = CODE
+    incentive = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    scan_id = body_id(metadata={
+        "description": "scan_id from the verify this grant follows (same device, same person, within 10 minutes; "
+                       "else 422 invalid_scan). Without it the redemption records a scan of its own."})
+
+
+class IdempotencyHeaderSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    idempotency_key = ma.fields.String(required=True, data_key="Idempotency-Key",
+                                       validate=ma.validate.Regexp(r"^[!-~]{8,64}$"),
+                                       metadata={"description": "8–64 visible ASCII chars, unique per grant attempt"})
+
+
+class RedemptionSchema(ma.Schema):
+    status = ma.fields.String(required=True, metadata={"description": "granted (or flagged, offline)"})
+    incentive = ma.fields.Dict(required=True)
+    period_key = ma.fields.String(required=True)
+    slot = ma.fields.Integer(allow_none=True)
+    granted_at = ma.fields.DateTime(required=True)
+    receipt = ma.fields.String(required=True, metadata={"description": "JWS, typ sw-receipt+jwt"})
+    replayed = ma.fields.Boolean(required=True)
+    scan_id = ma.fields.Integer(allow_none=True, metadata={"description": "The scan this grant belongs to"})
+
+
+class TrustBundleSchema(ma.Schema):
+    bundle = ma.fields.String(required=True, metadata={"description": "JWS, typ sw-trust-bundle+jwt"})
+    issued_at = ma.fields.DateTime(required=True)
+    max_age = ma.fields.Integer(required=True, metadata={"description": "Seconds; older ⇒ cannot_verify"})
+    scenario = ma.fields.String(required=True)
+
+
+class OfflineItemSchema(ma.Schema):
+    ref = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[!-~]{1,56}$"),
+                           metadata={"description": "The device's own id for this scan (deduplication)"})
+    code = CODE
+    scanned_at = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=EPOCH_MAX),
+                                   metadata={"description": "Epoch seconds of the scan"})
+    incentive = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=32),
+                                 metadata={"description": "The perk the device granted offline, if any"})
+
+
+class OfflineBatchSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(OfflineItemSchema), required=True,
+                           validate=ma.validate.Length(min=1, max=500))
+
+
+class OfflineAnswerSchema(ma.Schema):
+    ref = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(
+        ["granted", "flagged", "recorded", "rejected", "duplicate"]))
+    outcome = ma.fields.String(validate=ma.validate.OneOf(OUTCOMES))
+    reason = ma.fields.String(allow_none=True)
+    receipt = ma.fields.String(allow_none=True)
+
+
+class OfflineReportSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(OfflineAnswerSchema), required=True)
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)

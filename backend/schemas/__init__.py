@@ -1,1 +1,0 @@
-"""Marshmallow schemas: request validation and the OpenAPI description come from these."""

@@ -13,7 +13,7 @@ def _default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'credit.sqlite3'}"
 
 
-def _engine_options(url: str) -> dict:
+def engine_options(url: str) -> dict:
     """Pool and timeout settings so a dead database answers 503 quickly instead of hanging."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 5}}
@@ -38,7 +38,7 @@ class Config:
     ENV_NAME = os.environ.get("APP_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
     # Fernet keys, comma-separated, newest first: the first encrypts, all decrypt (rotation).
@@ -78,6 +78,8 @@ class Config:
     # Scanner hot path: devices and incentive rules are cached per worker this long (a revoked
     # device or an edited incentive takes effect within it on other workers; at once on this one).
     SCAN_CACHE_SECONDS = float(os.environ.get("SCAN_CACHE_SECONDS", "5"))
+    # 一键查询: how long a worker reuses the measures catalogue (`flask sync-measures` here: at once).
+    MEASURES_CACHE_SECONDS = float(os.environ.get("MEASURES_CACHE_SECONDS", "30"))
     # Offline scanners answer cannot_verify once their trust bundle is older than this.
     TRUST_BUNDLE_MAX_AGE = int(os.environ.get("TRUST_BUNDLE_MAX_AGE", "86400"))
 
@@ -111,7 +113,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     KEY_ENCRYPTION_KEY = "0l3J4Z9w7bH0yXw5m2QZt7cQy1xK3h6uN8pV9rS2dE4="
     ID_HASH_KEY = "test-id-hash-key"
     KEYRING_REFRESH_SECONDS = 0

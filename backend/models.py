@@ -1,17 +1,21 @@
-"""All models, imported here so Alembic and the app see one metadata."""
+"""The registry of every table: imports each feature's models so Alembic and the tests see one metadata.
 
+Only backend.app, migrations/ and tests import this module; features import each other's models
+from the feature package (e.g. `from backend.credit import Subject`).
+"""
+
+from backend.accounts.models import MpAccount, MpSession
+from backend.credit.models import CreditRecord, GradeChange, GradingRun, JointMeasure, ListEntry, Subject
+from backend.credit.vocab import GRADE_ZH, SubjectKind
+from backend.keys.models import SigningKey
+from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
+from backend.platform.access import Operator
+from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.db import Base
-from backend.merchants.commitment_models import Commitment
-from backend.credit.measure_models import GradingRun, JointMeasure
-from backend.merchants.models import Inspection, Market, Merchant
-from backend.accounts.models import MerchantBindingCode, MerchantOwner, MpAccount, MpSession
-from backend.credit.models import CreditRecord, GradeChange, ListEntry
 from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
-from backend.platform.access import AuditEntry, AuditHead, Operator, SigningKey
-from backend.credit.subject_models import GRADE_ZH, Subject, SubjectKind
 
 __all__ = [
-    "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GRADE_ZH", "GradeChange", "GradingRun",
+    "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
     "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
     "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
     "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",

@@ -85,9 +85,9 @@ def joint_query_load(url: str, app_secrets: dict, token: str) -> list[tuple[str,
 
 def run() -> list[tuple[str, str, str]]:
     """Load, re-grade, import and query on PostgreSQL, then re-grade on SQLite; return (metric, value, goal) rows."""
-    from backend.platform.extensions import db
     from backend.credit import joint
     from backend.operators import services as operators
+    from backend.platform.extensions import db
 
     rows = []
     url = scratch_database(pg_url("credit"))

@@ -40,11 +40,11 @@ CODE_MAX_AGE = 90  # scanners only use codes fetched this recently (they live CO
 
 def seed(url: str, app_secrets: dict, residents: int) -> dict:
     """Demo data, then residents (1 in 5 graded C) each with a bound mini-program session."""
-    from backend.platform.extensions import db
-    from backend.models import Base
     from backend.accounts import sessions as mp_sessions
-    from backend.demo.seed import seed_demo
     from backend.credit.subjects import get_or_create_person
+    from backend.demo.seed import seed_demo
+    from backend.models import Base
+    from backend.platform.extensions import db
 
     app = bench_app(url, app_secrets)
     with app.app_context():

@@ -20,8 +20,19 @@ from __future__ import annotations
 
 import shutil
 
-from bench.harness import (TRIVIAL, Gunicorn, bench_app, bench_secrets, knob, paced, pg_url, ratio_rounds, rotate_lua,
-                           scratch_database, wrk)
+from bench.harness import (
+    TRIVIAL,
+    Gunicorn,
+    bench_app,
+    bench_secrets,
+    knob,
+    paced,
+    pg_url,
+    ratio_rounds,
+    rotate_lua,
+    scratch_database,
+    wrk,
+)
 
 RATIO_GOAL = 0.7
 PUBLIC_BASE_URL = "https://xy.shanwei.gov.cn"
@@ -29,9 +40,9 @@ PUBLIC_BASE_URL = "https://xy.shanwei.gov.cn"
 
 def seed(url: str, app_secrets: dict) -> list[str]:
     """Schema and demo data; returns every demo merchant's sticker path."""
-    from backend.platform.extensions import db
-    from backend.models import Base
     from backend.demo.seed import seed_demo
+    from backend.models import Base
+    from backend.platform.extensions import db
 
     app = bench_app(url, app_secrets, PUBLIC_BASE_URL=PUBLIC_BASE_URL)
     with app.app_context():

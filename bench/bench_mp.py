@@ -25,11 +25,11 @@ CODE = "/api/mp/v1/me/code"
 
 def _prepare(url: str, app_secrets: dict) -> str:
     """Create the schema, a bound resident and a session; return the session token."""
-    from backend.platform.extensions import db
-    from backend.models import Base
     from backend.accounts import sessions as mp_sessions
-    from backend.keys.codes import issue_code
     from backend.credit.subjects import get_or_create_person
+    from backend.keys.codes import issue_code
+    from backend.models import Base
+    from backend.platform.extensions import db
 
     app = bench_app(url, app_secrets)
     with app.app_context():

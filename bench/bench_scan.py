@@ -23,8 +23,19 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection
 
-from bench.harness import (TRIVIAL, Gunicorn, bench_app, bench_secrets, knob, paced, pg_url, ratio_rounds, rotate_lua,
-                           scratch_database, wrk)
+from bench.harness import (
+    TRIVIAL,
+    Gunicorn,
+    bench_app,
+    bench_secrets,
+    knob,
+    paced,
+    pg_url,
+    ratio_rounds,
+    rotate_lua,
+    scratch_database,
+    wrk,
+)
 
 _people = itertools.count()
 VERIFY = "/api/scan/v1/verify"
@@ -32,9 +43,9 @@ VERIFY = "/api/scan/v1/verify"
 
 def setup(app) -> dict:
     """Schema and demo data; returns each scenario's device token."""
-    from backend.platform.extensions import db
-    from backend.models import Base
     from backend.demo.seed import seed_demo
+    from backend.models import Base
+    from backend.platform.extensions import db
     with app.app_context():
         Base.metadata.create_all(db.engine)
         return {d["scenario"]: d["token"] for d in seed_demo()["devices"]}
@@ -44,9 +55,9 @@ def codes_for(app, n: int, grade: str = "A") -> list[str]:
     """Fresh personal codes of n new residents of the grade."""
     from stdnum.cn import ric
 
-    from backend.platform.extensions import db
-    from backend.keys.codes import issue_code
     from backend.credit.subjects import get_or_create_person
+    from backend.keys.codes import issue_code
+    from backend.platform.extensions import db
     with app.app_context():
         people = []
         for _ in range(n):
@@ -82,7 +93,7 @@ def redemptions(port: int, token: str, codes: list[str]) -> tuple[float, dict]:
 def offline_rate(app, base: str, token: str, ops: int) -> float:
     """Verifications per second of one code against the served trust bundle, in this process."""
     import qr
-    from backend.keys.keyring import keyring
+    from backend.keys.ring import keyring
     with app.app_context():
         keys = keyring().verification_keys(int(time.time()))
     raw = urllib.request.urlopen(urllib.request.Request(f"{base}/api/scan/v1/trust-bundle",

@@ -8,8 +8,8 @@ import random
 from sqlalchemy import text
 from stdnum.cn import uscc
 
-from backend.platform.extensions import db
 from backend.models import Base
+from backend.platform.extensions import db
 
 DEPARTMENTS = ["汕尾市市场监督管理局", "国家税务总局汕尾市税务局", "汕尾市城区人民法院", "汕尾市发展和改革局"]
 # (category, weight, severity choices, result choices)

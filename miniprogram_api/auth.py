@@ -6,32 +6,29 @@ import logging
 import time
 from functools import lru_cache, wraps
 
-from flask import current_app, g
+from flask import current_app
 from limits import RateLimitItem, parse
 
-from backend.platform.web.auth import bearer_token
-from backend.platform.extensions import limiter
-from backend.accounts import sessions as mp_sessions
+from backend.accounts import MpPrincipal, authenticate, require_bound
 from backend.platform.errors import RateLimited
+from backend.platform.extensions import limiter
+from backend.platform.web.auth import MP_SESSION, principal, principal_required
 
-MP_SECURITY = [{"mpSession": []}]
 log = logging.getLogger(__name__)
 
+# Authenticate the mini-program session (g.mp); raises Unauthorized.
+require_mp_session = principal_required(authenticate, "mp", MP_SESSION)
+# The same, and the account must be bound to a person; raises Unauthorized or Forbidden (identity_required).
+require_bound_person = principal_required(authenticate, "mp", MP_SESSION, require_bound)
 
-def require_mp_session(view):
-    """Authenticate the mini-program session (g.mp); raises Unauthorized."""
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        g.mp = mp_sessions.authenticate(bearer_token())
-        return view(*args, **kwargs)
-
-    return wrapper
+def current_mp() -> MpPrincipal:
+    return principal("mp")
 
 
 def account_key() -> str:
     """Per WeChat account, not per session: logging in again does not reset the count."""
-    return f"mp-account:{g.mp.account_id}"
+    return f"mp-account:{current_mp().account_id}"
 
 
 binding_limit = limiter.shared_limit(lambda: current_app.config["MP_BIND_RATE_LIMIT"], scope="mp-bind",

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g
+from flask import Response, current_app
 
 import qr
-from backend.platform.clock import now_ts
-from backend.models import GRADE_ZH
+from backend.accounts import revocation
 from backend.accounts.schemas import CodeRevocationSchema, PersonalCodeSchema
-from backend.accounts import revocation as mp_code_revocation
-from backend.keys.codes import issue_code
-from backend.platform.errors import Forbidden
+from backend.credit.vocab import GRADE_ZH
+from backend.keys import issue_code
+from backend.platform.clock import now_ts
 from miniprogram_api import blp
-from miniprogram_api.auth import MP_SECURITY, binding_limit, code_issuance_limit, require_mp_session
+from miniprogram_api.auth import binding_limit, code_issuance_limit, current_mp, require_bound_person
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _fresh_code() -> qr.IssuedCode:
-    """A new code for the caller; raises Forbidden before real-name binding."""
-    if g.mp.subject_id is None:
-        raise Forbidden("请先完成实名绑定。", code="identity_required")
+    """A new code for the (bound) caller."""
     # The principal carries handle and grade from the session query: no ORM load on this hot path.
-    return issue_code(g.mp)
+    return issue_code(current_mp())
 
 
 def _refresh_margin(ttl: int) -> int:
@@ -31,14 +28,13 @@ def _refresh_margin(ttl: int) -> int:
 
 
 def _image(render, mimetype: str) -> Response:
-    """A fresh code rendered by `render`; raises Forbidden before real-name binding."""
+    """A fresh code rendered by `render`."""
     code = _fresh_code()
     return Response(render(code.token), mimetype=mimetype, headers={**NO_STORE, "X-Code-Expires": str(code.expires_at)})
 
 
 @blp.route("/me/code", methods=["GET"])
-@blp.doc(security=MP_SECURITY)
-@require_mp_session
+@require_bound_person
 @code_issuance_limit
 @blp.response(200, PersonalCodeSchema, headers={"Cache-Control": {"schema": {"type": "string"}}})
 @blp.alt_response(403, description="Real-name binding not done yet (identity_required)")
@@ -53,8 +49,7 @@ def get_code():
 
 
 @blp.route("/me/code.svg", methods=["GET"])
-@blp.doc(security=MP_SECURITY)
-@require_mp_session
+@require_bound_person
 @code_issuance_limit
 @blp.response(200, description="The personal code as an SVG QR code", content_type="image/svg+xml")
 def get_code_svg():
@@ -63,8 +58,7 @@ def get_code_svg():
 
 
 @blp.route("/me/code.png", methods=["GET"])
-@blp.doc(security=MP_SECURITY)
-@require_mp_session
+@require_bound_person
 @code_issuance_limit
 @blp.response(200, description="The personal code as a PNG QR code", content_type="image/png")
 def get_code_png():
@@ -73,11 +67,10 @@ def get_code_png():
 
 
 @blp.route("/me/code/revoke", methods=["POST"])
-@blp.doc(security=MP_SECURITY)
-@require_mp_session
+@require_bound_person
 @binding_limit
 @blp.response(200, CodeRevocationSchema)
 @blp.alt_response(403, description="Real-name binding not done yet (identity_required)")
 def revoke_codes():
     """Lost phone: void every code issued so far (scanners answer revoked) and log out the other sessions."""
-    return mp_code_revocation.revoke_my_codes(g.mp)
+    return revocation.revoke_my_codes(current_mp())

@@ -7,10 +7,22 @@ import logging
 from flask import current_app
 
 from backend.platform.errors import DomainError, RateLimited, Unavailable, UpstreamError
-from miniprogram_api.wechat import (WeChatError, WeChatGateway, WeChatInvalidCode, WeChatRateLimited,
-                                    WeChatUnavailable, WxSession)
+from miniprogram_api.wechat import (
+    WeChatError,
+    WeChatGateway,
+    WeChatInvalidCode,
+    WeChatRateLimited,
+    WeChatUnavailable,
+    WxSession,
+)
 
 log = logging.getLogger(__name__)
+
+
+class InvalidLoginCode(DomainError):
+    """The wx.login() code is malformed, unknown, expired or used already: the client logs in again."""
+
+    status, code = 400, "invalid_login_code"
 
 
 def gateway() -> WeChatGateway:
@@ -28,8 +40,7 @@ def domain_error(exc: WeChatError) -> DomainError:
     """The answer our client gets for a WeChat failure (WeChat's message is logged, not returned)."""
     log.warning("WeChat call failed: %s", exc)  # messages are scrubbed of secrets by the gateway
     if isinstance(exc, WeChatInvalidCode):
-        return DomainError("登录凭证无效或已使用，请重新登录。", code="invalid_login_code",
-                           details={"errcode": exc.errcode})
+        return InvalidLoginCode("登录凭证无效或已使用，请重新登录。", details={"errcode": exc.errcode})
     if isinstance(exc, WeChatRateLimited):
         return RateLimited("微信接口调用过于频繁，请稍后再试。", code="wechat_rate_limited",
                            retry_after=exc.retry_after)
@@ -49,7 +60,7 @@ def exchange_login_code(code: str) -> WxSession:
         try:
             return gateway().code_to_session(code)
         except ValueError:
-            raise DomainError("登录凭证格式不正确。", code="invalid_login_code") from None
+            raise InvalidLoginCode("登录凭证格式不正确。") from None
         except WeChatInvalidCode as exc:
             # After a timeout WeChat may have used the code already; the retry then sees 40163.
             if unavailable is not None:

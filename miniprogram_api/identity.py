@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import g
-
+from backend.accounts import identity
 from backend.accounts.schemas import IdentitySchema, MeSchema
-from backend.merchants import owners as merchant_owners
-from backend.accounts import identity as mp_identity
+from backend.merchants import owned_merchants
 from miniprogram_api import blp
-from miniprogram_api.auth import MP_SECURITY, binding_limit, require_mp_session
+from miniprogram_api.auth import binding_limit, current_mp, require_mp_session
 
 
 def _me(account_id: int, subject) -> dict:
@@ -16,20 +14,18 @@ def _me(account_id: int, subject) -> dict:
             "display_name": subject.display_name if subject else None,
             "id_number_masked": subject.resident_id_masked if subject else None,
             "grade": subject.grade if subject else None,
-            "merchants": merchant_owners.owned_merchants(account_id)}
+            "merchants": owned_merchants(account_id)}
 
 
 @blp.route("/me", methods=["GET"])
-@blp.doc(security=MP_SECURITY)
 @require_mp_session
 @blp.response(200, MeSchema)
 def get_me():
     """The account: whether it is bound to a person (masked), and the merchants it owns."""
-    return _me(g.mp.account_id, mp_identity.person(g.mp.subject_id))
+    return _me(current_mp().account_id, identity.person(current_mp().subject_id))
 
 
 @blp.route("/me/identity", methods=["POST"])
-@blp.doc(security=MP_SECURITY)
 @require_mp_session
 @binding_limit
 @blp.arguments(IdentitySchema)
@@ -37,5 +33,5 @@ def get_me():
 @blp.alt_response(409, description="The id is bound to another WeChat account (details.appeal says how to appeal)")
 def bind_identity(body):
     """Bind this account to a resident id (stored encrypted, shown masked); reuses the existing credit file."""
-    subject = mp_identity.bind_identity(g.mp.account_id, body["name"], body["id_number"])
-    return _me(g.mp.account_id, subject)
+    subject = identity.bind_identity(current_mp().account_id, body["name"], body["id_number"])
+    return _me(current_mp().account_id, subject)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app
 from flask_limiter.util import get_remote_address
 
-from backend.platform.extensions import limiter
+from backend.accounts import sessions
 from backend.accounts.schemas import LoginSchema, SessionSchema
-from backend.accounts import sessions as mp_sessions
+from backend.platform.extensions import limiter
 from miniprogram_api import blp
-from miniprogram_api.auth import MP_SECURITY, require_mp_session
+from miniprogram_api.auth import current_mp, require_mp_session
 from miniprogram_api.gateway import exchange_login_code
 
 
@@ -23,15 +23,14 @@ from miniprogram_api.gateway import exchange_login_code
 def login(body):
     """Exchange a wx.login() code for a session token; WeChat's session_key never leaves the server."""
     wx = exchange_login_code(body["code"])
-    result = mp_sessions.login(wx.openid, wx.session_key)
+    result = sessions.login(wx.openid, wx.session_key)
     return {"token": result.token, "expires_at": result.expires_at,
             "identity_bound": result.account.subject_id is not None}
 
 
 @blp.route("/logout", methods=["POST"])
-@blp.doc(security=MP_SECURITY)
 @require_mp_session
 @blp.response(204)
 def logout():
     """Revoke this session token at once."""
-    mp_sessions.logout(g.mp)
+    sessions.logout(current_mp())

@@ -25,7 +25,6 @@ from qr.errors import (
     WrongTokenType,
 )
 from qr.keyring import KeyRing, RingKey
-from qr.offline import OUTCOMES, OfflineResult, TrustBundle, load_bundle, scan_outcome, verify_offline
 from qr.keys import (
     SigningKey,
     generate_signing_key,
@@ -34,24 +33,18 @@ from qr.keys import (
     public_jwk,
     thumbprint,
 )
+from qr.offline import OUTCOMES, OfflineResult, TrustBundle, load_bundle, scan_outcome, verify_offline
 from qr.render import qr_matrix, qr_version, render_png, render_svg
 from qr.signed import BUNDLE_TYP, RECEIPT_TYP, sign_document, verify_document
 
 __all__ = [
     "BUNDLE_TYP",
-    "OUTCOMES",
-    "OfflineResult",
-    "RECEIPT_TYP",
-    "TrustBundle",
-    "load_bundle",
-    "scan_outcome",
-    "sign_document",
-    "verify_document",
-    "verify_offline",
     "CODE_TTL",
     "LEEWAY",
     "MAX_CODE_TTL",
+    "OUTCOMES",
     "PREFIX",
+    "RECEIPT_TYP",
     "BadSignature",
     "CodeClaims",
     "CodeError",
@@ -60,12 +53,15 @@ __all__ = [
     "KeyRing",
     "MalformedCode",
     "NotYetValid",
+    "OfflineResult",
     "RingKey",
     "SigningKey",
+    "TrustBundle",
     "UnknownKey",
     "WrongTokenType",
     "generate_signing_key",
     "kid_for",
+    "load_bundle",
     "new_jti",
     "public_from_jwk",
     "public_jwk",
@@ -73,7 +69,11 @@ __all__ = [
     "qr_version",
     "render_png",
     "render_svg",
+    "scan_outcome",
     "sign_code",
+    "sign_document",
     "thumbprint",
     "verify_code",
+    "verify_document",
+    "verify_offline",
 ]

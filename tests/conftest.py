@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from backend.app import create_app
 from backend.config import TestConfig
-from backend.platform.extensions import db as _db
 from backend.models import Base
+from backend.platform.extensions import db as _db
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -6,9 +6,9 @@ import itertools
 
 from stdnum.cn import ric, uscc
 
-from backend.platform.extensions import db
-from backend.operators import services as operators
 from backend.credit.subjects import get_or_create_organisation, get_or_create_person
+from backend.operators import services as operators
+from backend.platform.extensions import db
 
 _seq = itertools.count(1)
 

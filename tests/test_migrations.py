@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 from backend.app import create_app
 from backend.config import TestConfig
-from backend.platform.extensions import db
 from backend.models import Base
+from backend.platform.extensions import db
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 

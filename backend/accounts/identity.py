@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import MpAccount, Subject
+from backend.accounts.models import MpAccount
+from backend.credit import Subject, get_or_create_person, person_by_resident_id
 from backend.platform import audit
+from backend.platform.clock import utcnow
 from backend.platform.crypto import decrypt
+from backend.platform.db import db, use_case
 from backend.platform.errors import Conflict, InvalidInput, NotFound
 from backend.platform.identifiers import valid_resident_id
-from backend.credit.subjects import get_or_create_person, person_by_resident_id
 
 APPEAL = ("如非本人绑定，请携带本人居民身份证到汕尾市社会信用体系建设工作领导小组办公室（市发展改革局）"
           "或拨打12345政务服务热线申诉，核实后将解除原绑定。")
@@ -37,6 +37,7 @@ def _already_bound(subject_id: int, account_id: int) -> bool:
     return other is not None
 
 
+@use_case
 def bind_identity(account_id: int, name: str, id_number: str) -> Subject:
     """Bind the account to the person with this id (existing file reused); raises InvalidInput or Conflict."""
     rid = valid_resident_id(id_number)
@@ -57,12 +58,11 @@ def bind_identity(account_id: int, name: str, id_number: str) -> Subject:
     subject = get_or_create_person(rid, name)
     db.session.flush()
     acct.subject_id, acct.bound_at = subject.id, utcnow()
-    audit.record(f"mp_account:{acct.id}", "mp_account.bind_identity", "subject", subject.handle,
-                 details={"created": existing is None})
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # another account bound the same id a moment ago
-        db.session.rollback()
         raise Conflict("该身份证号已绑定其他微信账号。" + APPEAL, code="id_already_bound",
                        details={"appeal": APPEAL}) from None
+    audit.record(f"mp_account:{acct.id}", "mp_account.bind_identity", "subject", subject.handle,
+                 details={"created": existing is None})
     return subject

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from backend.platform.clock import from_ts, now_ts, utcnow
-from backend.platform.extensions import db
-from backend.models import MpSession
-from backend.platform import audit
-from backend.credit.files import bound_subject
+from backend.accounts.models import MpSession
 from backend.accounts.sessions import MpPrincipal
+from backend.credit import Subject
+from backend.platform import audit
+from backend.platform.clock import from_ts, now_ts, utcnow
+from backend.platform.db import db, use_case
 
 
+@use_case
 def revoke_my_codes(principal: MpPrincipal) -> dict:
-    """Void every code issued before now and log out the account's other sessions; raises Forbidden before binding."""
-    subject = bound_subject(principal.subject_id)
+    """Void every code issued before now and log out the account's other sessions (a bound principal)."""
+    subject = db.session.get(Subject, principal.subject_id)
     # Whole seconds, as a code's issue time (exp − ttl) is: a code fetched after this call, even
     # within the same second, stays valid; every earlier one answers `revoked` at scanners and
     # in trust bundles (revoked_subjects).
@@ -25,7 +26,5 @@ def revoke_my_codes(principal: MpPrincipal) -> dict:
                                 MpSession.revoked_at.is_(None), MpSession.expires_at > utcnow())
         .values(revoked_at=utcnow())
     ).rowcount
-    audit.record(f"mp_account:{principal.account_id}", "code.revoke_all", "subject", subject.handle,
-                 details={"sessions_ended": ended})
-    db.session.commit()
+    audit.record(principal.actor, "code.revoke_all", "subject", subject.handle, details={"sessions_ended": ended})
     return {"codes_valid_after": subject.codes_valid_after, "sessions_revoked": ended}

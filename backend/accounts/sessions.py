@@ -9,26 +9,40 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.platform.clock import utcnow
+from backend.accounts.models import MpAccount, MpSession
+from backend.credit import Subject
 from backend.platform import dbio
-from backend.platform.extensions import db
-from backend.models import MpAccount, MpSession, Subject
+from backend.platform.clock import utcnow
 from backend.platform.crypto import credential_hash, encrypt, keyed_hash, new_credential
-from backend.platform.errors import Unauthorized
+from backend.platform.db import db, use_case
+from backend.platform.errors import Forbidden, Unauthorized
 
 TOKEN_PREFIX = "mps"
 
 
 @dataclass(frozen=True)
 class MpPrincipal:
-    """Who is calling: the session, its account and (once bound) the person's handle and grade."""
+    """Who is calling: the session, its account and (once bound) the person's handle and grade.
+
+    Bound, it is a keys.CodeHolder: the code hot path signs from it without loading the subject.
+    """
 
     session_id: int
     account_id: int
     subject_id: int | None
     handle: str | None
     grade: str | None
-    kind: str = "person"
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this account."""
+        return f"mp_account:{self.account_id}"
+
+
+def require_bound(principal: MpPrincipal) -> None:
+    """Raises Forbidden until the account is bound to a person (real-name binding)."""
+    if principal.subject_id is None:
+        raise Forbidden("请先完成实名绑定。", code="identity_required")
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ def _account_for_openid(openid: str) -> MpAccount:
     return account
 
 
+@use_case
 def login(openid: str, session_key: str) -> LoginResult:
     """Find or create the account for a WeChat openid and open a session; raises nothing of its own."""
     account = _account_for_openid(openid)
@@ -60,14 +75,13 @@ def login(openid: str, session_key: str) -> LoginResult:
     token = new_credential(TOKEN_PREFIX)
     expires_at = now + dt.timedelta(seconds=current_app.config["MP_SESSION_TTL_SECONDS"])
     db.session.add(MpSession(account_id=account.id, token_hash=credential_hash(token), expires_at=expires_at))
-    db.session.commit()
     return LoginResult(token, expires_at, account)
 
 
 # One Core query on the hot path (GET /me/code): no ORM identity map, no lazy loads.
 _PRINCIPAL = (
-    select(MpSession.id, MpSession.expires_at, MpSession.revoked_at, MpAccount.id, MpAccount.subject_id,
-           Subject.handle, Subject.grade)
+    select(MpSession.id.label("session_id"), MpSession.expires_at, MpSession.revoked_at,
+           MpAccount.id.label("account_id"), MpAccount.subject_id, Subject.handle, Subject.grade)
     .join(MpAccount, MpAccount.id == MpSession.account_id)
     .outerjoin(Subject, Subject.id == MpAccount.subject_id)
     .where(MpSession.token_hash == bindparam("token_hash"))
@@ -79,16 +93,15 @@ def authenticate(token: str) -> MpPrincipal:
     if not token.startswith(TOKEN_PREFIX + "_"):
         raise Unauthorized("invalid mini-program session token", code="invalid_session")
     row = dbio.first(_PRINCIPAL, {"token_hash": credential_hash(token)})
-    if row is None or row[2] is not None:
+    if row is None or row.revoked_at is not None:
         raise Unauthorized("invalid or revoked mini-program session; log in again", code="invalid_session")
-    session_id, expires_at, _, account_id, subject_id, handle, grade = row
-    if expires_at <= utcnow():
+    if row.expires_at <= utcnow():
         raise Unauthorized("mini-program session expired; log in again", code="session_expired")
-    return MpPrincipal(session_id, account_id, subject_id, handle, grade)
+    return MpPrincipal(row.session_id, row.account_id, row.subject_id, row.handle, row.grade)
 
 
+@use_case
 def logout(principal: MpPrincipal) -> None:
     """Revoke the caller's session at once."""
     db.session.execute(update(MpSession).where(MpSession.id == principal.session_id).values(revoked_at=utcnow()))
-    db.session.commit()
 

@@ -1,29 +1,51 @@
-"""A resident's own credit file and code-use history, as the mini-program shows them."""
+"""Reading a subject's credit file: a department's audited reads and the subject's own view."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from sqlalchemy import select
 
-from sqlalchemy import func, select
-
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import (GRADE_ZH, CreditRecord, Incentive, ListEntry, Partner, Redemption, Scan, ScannerDevice,
-    Scenario, Subject)
-from backend.platform.errors import Forbidden
 from backend.credit.grades import current_breakdown, grade_history
-from backend.scanning.redemptions import REASON_ZH
-from backend.scanning.verification import OUTCOME_ZH
+from backend.credit.models import CreditRecord, ListEntry, Subject
+from backend.credit.subjects import find_subject, summary
+from backend.credit.vocab import GRADE_ZH, ListType, RecordStatus
+from backend.platform import audit
+from backend.platform.clock import china_today
+from backend.platform.db import db, paginate, use_case
+from backend.platform.errors import InvalidInput
 
 HISTORY_LIMIT = 20
 
 
-def bound_subject(subject_id: int | None) -> Subject:
-    """The caller's person subject; raises Forbidden until the account is bound to an id."""
-    subject = db.session.get(Subject, subject_id) if subject_id is not None else None
-    if subject is None:
-        raise Forbidden("请先完成实名绑定。", code="identity_required")
-    return subject
+@use_case
+def read_file(args: dict, *, actor: str) -> dict:
+    """A page of a subject's records, filtered; the read and its purpose go to the audit log."""
+    subject = find_subject(args)
+    query = select(CreditRecord).where(CreditRecord.subject_id == subject.id)
+    if not args.get("include_removed"):
+        query = query.where(CreditRecord.status == RecordStatus.ACTIVE)
+    if args.get("category"):
+        query = query.where(CreditRecord.category == args["category"])
+    if args.get("date_from"):
+        query = query.where(CreditRecord.decided_on >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(CreditRecord.decided_on <= args["date_to"])
+    if args.get("date_from") and args.get("date_to") and args["date_from"] > args["date_to"]:
+        raise InvalidInput("date_from: after date_to", details={"field": "date_from"})
+    page = paginate(query.order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc()),
+                    args["page"], args["per_page"])
+    audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"],
+                 details={"view": "records", "category": args.get("category")})
+    return page.envelope(subject=summary(subject))
+
+
+@use_case
+def grade_report(args: dict, *, actor: str) -> dict:
+    """Grade, live breakdown and history; the read and its purpose go to the audit log. Raises NotFound."""
+    subject = find_subject(args)
+    breakdown = current_breakdown(subject)
+    audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"], details={"view": "grade"})
+    return {"subject": summary(subject), "grade_zh": breakdown["grade_zh"], "model_version": subject.grade_model,
+            "breakdown": breakdown, "history": grade_history(subject)}
 
 
 def grade_view(subject: Subject) -> dict:
@@ -37,9 +59,9 @@ def grade_view(subject: Subject) -> dict:
     }
 
 
-def my_credit(subject_id: int | None) -> dict:
-    """Grade, breakdown, own records and list status; raises Forbidden before binding."""
-    subject = bound_subject(subject_id)
+def my_credit(subject_id: int) -> dict:
+    """A person's own file as the mini-program shows it: grade, breakdown, records and list status."""
+    subject = db.session.get(Subject, subject_id)
     records = db.session.execute(
         select(CreditRecord).where(CreditRecord.subject_id == subject.id)
         .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
@@ -47,50 +69,14 @@ def my_credit(subject_id: int | None) -> dict:
     entries = db.session.execute(
         select(ListEntry).where(ListEntry.subject_id == subject.id).order_by(ListEntry.starts_on.desc())
     ).scalars().all()
-    today = utcnow().date()
+    today = china_today()
     lists = [{"list_type": e.list_type, "reason": e.reason, "legal_basis": e.legal_basis,
               "decision_document": e.decision_document, "department": e.department,
-              "starts_on": e.starts_on, "ends_on": e.ends_on,
-              "active": e.removed_at is None and e.starts_on <= today and (e.ends_on is None or e.ends_on >= today)}
+              "starts_on": e.starts_on, "ends_on": e.ends_on, "active": e.active_on(today)}
              for e in entries]
     active = {e["list_type"] for e in lists if e["active"]}
     return {
         "display_name": subject.display_name, "id_number_masked": subject.resident_id_masked,
         **grade_view(subject), "records": records, "lists": lists,
-        "list_status": {"red": "red" in active, "black": "black" in active, "watch": "watch" in active},
+        "list_status": {t.value: t in active for t in ListType},
     }
-
-
-def _grants(scan_ids: list[int]) -> dict[int, list[dict]]:
-    """The perks granted (or, offline, flagged for review) at each of these scans (one query)."""
-    by_scan: dict[int, list[dict]] = defaultdict(list)
-    if scan_ids:
-        rows = db.session.execute(
-            select(Redemption.scan_id, Incentive.title, Redemption.granted_at, Redemption.status)
-            .join(Incentive, Incentive.id == Redemption.incentive_id)
-            .where(Redemption.scan_id.in_(scan_ids)).order_by(Redemption.granted_at, Redemption.id))
-        for scan_id, title, at, status in rows:
-            by_scan[scan_id].append({"title": title, "granted_at": at, "status": status})
-    return by_scan
-
-
-def my_scans(subject_id: int | None, page: int, per_page: int) -> tuple[list[dict], int]:
-    """Every scan of the caller's codes, newest first, with what was granted or refused there; raises Forbidden."""
-    subject = bound_subject(subject_id)
-    total = db.session.scalar(select(func.count(Scan.id)).where(Scan.subject_id == subject.id)) or 0
-    rows = db.session.execute(
-        select(Scan, ScannerDevice.name, Partner.name, Scenario.code, Scenario.name_zh)
-        .join(ScannerDevice, ScannerDevice.id == Scan.device_id)
-        .join(Partner, Partner.id == ScannerDevice.partner_id)
-        .join(Scenario, Scenario.code == ScannerDevice.scenario)
-        .where(Scan.subject_id == subject.id)
-        .order_by(Scan.scanned_at.desc(), Scan.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    grants = _grants([scan.id for scan, *_ in rows])
-    return [{
-        "scanned_at": scan.scanned_at, "outcome": scan.outcome,
-        "outcome_zh": OUTCOME_ZH.get(scan.outcome, scan.outcome), "offline": scan.offline,
-        "device": device, "partner": partner, "scenario": scenario, "scenario_zh": scenario_zh,
-        "granted": grants.get(scan.id, []), "refusal": scan.refusal,
-        "refusal_zh": REASON_ZH.get(scan.refusal, scan.refusal) if scan.refusal else None,
-    } for scan, device, partner, scenario, scenario_zh in rows], total

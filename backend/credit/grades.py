@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, insert, select, update
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
 from backend.credit.grading import Evaluation, GradingModel, ListFact, RecordFact, evaluate, load_model
-from backend.models import CreditRecord, GradeChange, ListEntry, Subject
+from backend.credit.models import CreditRecord, GradeChange, ListEntry, Subject
+from backend.credit.vocab import RecordStatus
+from backend.platform.clock import china_today, utcnow
+from backend.platform.db import db
 from backend.platform.observability.metrics import count_regrades
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 CHUNK = 1000  # ids per IN (...) query
 
 
 def install_model(app: Flask) -> None:
-    """Load the configured model into the app; raises backend.grading.ModelError."""
+    """Load the configured model into the app; raises backend.credit.grading.ModelError."""
     app.extensions["grading_model"] = load_model(app.config["GRADING_MODEL"])
 
 
 def current_model() -> GradingModel:
     return current_app.extensions["grading_model"]
-
-
-def today() -> dt.date:
-    """The date in Shanwei (UTC+8): record ages and list periods are counted in local days."""
-    return utcnow().astimezone(CHINA).date()
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -46,7 +40,7 @@ def _facts(subject_ids: list[int]) -> tuple[dict[int, list[RecordFact]], dict[in
         rows = db.session.execute(select(
             r.subject_id, r.id, r.category, r.severity, r.result, r.decided_on, r.tolerant_first_offence,
             r.emergency, r.title, r.department, r.document_no,
-        ).where(r.subject_id.in_(chunk), r.status == "active"))
+        ).where(r.subject_id.in_(chunk), r.status == RecordStatus.ACTIVE))
         for row in rows:
             records[row[0]].append(RecordFact(*row[1:]))
         entries = db.session.execute(select(
@@ -60,7 +54,7 @@ def _facts(subject_ids: list[int]) -> tuple[dict[int, list[RecordFact]], dict[in
 
 def evaluate_subjects(subject_ids: list[int]) -> dict[int, Evaluation]:
     """Evaluate each subject under the current model as of today."""
-    model, as_of = current_model(), today()
+    model, as_of = current_model(), china_today()
     records, lists = _facts(subject_ids)
     return {sid: evaluate(model, records.get(sid, []), lists.get(sid, []), as_of) for sid in subject_ids}
 

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
-from backend.platform.extensions import db
-from backend.models import JointMeasure, ListEntry, Subject
-from backend.platform import audit
-from backend.credit.credit_subjects import one_ref, summary, valid_resident_id_field
+from backend.credit.models import JointMeasure, ListEntry, Subject
+from backend.credit.subjects import one_ref, summary, valid_resident_id_field
+from backend.platform import audit, caching
+from backend.platform.clock import china_today
 from backend.platform.crypto import keyed_hash
+from backend.platform.db import db, on_commit, use_case
 from backend.platform.errors import NotFound
-from backend.credit.grades import today
 from backend.platform.identifiers import valid_uscc
 
 CATALOGUE = Path(__file__).resolve().parent / "grading" / "measures.toml"
-CATALOGUE_TTL = 30.0  # seconds a worker serves a cached catalogue after `flask sync-measures`
 MEASURE_FIELDS = ("title", "list_type", "kind", "applies_to", "legal_basis", "implementing_body")
 
 
+@use_case
 def sync_catalogue(path: Path = CATALOGUE, *, actor: str = "cli") -> int:
     """Upsert the catalogue file into joint_measures by code; measures missing from it are deactivated."""
     with open(path, "rb") as f:
@@ -43,8 +41,7 @@ def sync_catalogue(path: Path = CATALOGUE, *, actor: str = "cli") -> int:
             row.active, changed = False, changed + 1
     if changed:
         audit.record(actor, "measures.sync", "joint_measures", "-", details={"changed": changed})
-    db.session.commit()
-    current_app.extensions.pop("joint_measures", None)
+    on_commit(_measures().forget)
     return changed
 
 
@@ -53,13 +50,14 @@ def catalogue() -> list[JointMeasure]:
                                    .order_by(JointMeasure.list_type, JointMeasure.code)).scalars())
 
 
-def _cached_measures() -> list[dict]:
-    """Active measures as dicts, cached per process for CATALOGUE_TTL seconds (the 一键查询 hot path)."""
-    cached = current_app.extensions.get("joint_measures")
-    if cached is None or time.monotonic() - cached[0] > CATALOGUE_TTL:
-        rows = [{c: getattr(m, c) for c in ("code", *MEASURE_FIELDS)} for m in catalogue()]
-        cached = current_app.extensions["joint_measures"] = (time.monotonic(), rows)
-    return cached[1]
+def _measures() -> caching.TTLCache:
+    return caching.cache("joint_measures", ttl_setting="MEASURES_CACHE_SECONDS", max_entries=1)
+
+
+def active_measures() -> list[dict]:
+    """Active measures as dicts, cached per worker for MEASURES_CACHE_SECONDS (the 一键查询 hot path)."""
+    return _measures().get("all", lambda: [{c: getattr(m, c) for c in ("code", *MEASURE_FIELDS)}
+                                           for m in catalogue()])
 
 
 def _subject_row(args: dict):
@@ -75,18 +73,17 @@ def _subject_row(args: dict):
     return row
 
 
+@use_case
 def joint_query(args: dict, *, actor: str) -> dict:
     """List status and applicable measures; the query and its purpose go to the audit log. Raises NotFound."""
-    subject, day = _subject_row(args), today()
-    e = ListEntry.__table__.c
+    subject, day = _subject_row(args), china_today()
+    e = ListEntry
     entries = db.session.execute(select(e.list_type, e.decision_document, e.legal_basis, e.department, e.starts_on,
-                                        e.ends_on).where(
-        e.subject_id == subject.id, e.removed_at.is_(None), e.starts_on <= day,
-        (e.ends_on.is_(None)) | (e.ends_on >= day)).order_by(e.starts_on)).all()
+                                        e.ends_on).where(e.subject_id == subject.id, e.active_on(day))
+                                 .order_by(e.starts_on)).all()
     listed = {entry.list_type for entry in entries}
-    measures = [m for m in _cached_measures() if m["list_type"] in listed
+    measures = [m for m in active_measures() if m["list_type"] in listed
                 and (not args.get("applies_to") or m["applies_to"] == args["applies_to"])]
     audit.record(actor, "joint.query", "subject", subject.handle, purpose=args["purpose"],
                  details={"lists": sorted(listed), "applies_to": args.get("applies_to")})
-    db.session.commit()
     return {"subject": summary(subject), "lists": entries, "measures": measures, "checked_on": day}

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import ListEntry, Operator
+from backend.credit.grades import recompute_subject
+from backend.credit.models import ListEntry
+from backend.credit.records import acting_department
+from backend.credit.subjects import subject_for_filing
+from backend.credit.vocab import LIST_ZH
 from backend.platform import audit
-from backend.credit.credit_subjects import acting_department, subject_for_filing
+from backend.platform.access import Operator
+from backend.platform.clock import china_today, utcnow
+from backend.platform.db import Page, db, paginate, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
-from backend.credit.grades import recompute_subject, today
-
-LIST_ZH = {"red": "红名单", "black": "失信联合惩戒对象名单", "watch": "重点关注名单"}
 
 
+@use_case
 def add_entry(data: dict, *, operator: Operator | None, actor: str) -> ListEntry:
     """Put a subject on a list; raises InvalidInput without legal basis or decision document, Conflict."""
     for field in ("legal_basis", "decision_document", "reason"):
@@ -38,10 +40,10 @@ def add_entry(data: dict, *, operator: Operator | None, actor: str) -> ListEntry
     recompute_subject(subject, reason=f"列入{LIST_ZH[entry.list_type]}（{entry.decision_document}）")
     audit.record(actor, "list.add", "list_entry", entry.id, details={
         "list_type": entry.list_type, "subject": subject.handle, "decision_document": entry.decision_document})
-    db.session.commit()
     return entry
 
 
+@use_case
 def remove_entry(entry_id: int, reason: str, *, operator: Operator, actor: str) -> ListEntry:
     """Take a subject off a list with a reason; raises NotFound, Forbidden, Conflict."""
     entry = db.session.get(ListEntry, entry_id)
@@ -54,19 +56,14 @@ def remove_entry(entry_id: int, reason: str, *, operator: Operator, actor: str) 
     entry.removed_at, entry.removed_reason = utcnow(), reason
     recompute_subject(entry.subject, reason=f"移出{LIST_ZH[entry.list_type]}：{reason}")
     audit.record(actor, "list.remove", "list_entry", entry.id, details={"reason": reason})
-    db.session.commit()
     return entry
 
 
-def list_entries(args: dict) -> tuple[list[ListEntry], int]:
+def list_entries(args: dict) -> Page:
+    """A page of list entries, newest first; only those in force today with args["active"]."""
     query = select(ListEntry)
     if args.get("list_type"):
         query = query.where(ListEntry.list_type == args["list_type"])
     if args.get("active"):
-        day = today()
-        query = query.where(ListEntry.removed_at.is_(None), ListEntry.starts_on <= day,
-                            (ListEntry.ends_on.is_(None)) | (ListEntry.ends_on >= day))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(query.order_by(ListEntry.id.desc()).limit(args["per_page"])
-                              .offset((args["page"] - 1) * args["per_page"])).scalars().all()
-    return list(rows), total
+        query = query.where(ListEntry.active_on(china_today()))
+    return paginate(query.order_by(ListEntry.id.desc()), args["page"], args["per_page"])

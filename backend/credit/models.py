@@ -1,20 +1,49 @@
-"""Credit records, grade history and list entries: a subject's credit file."""
+"""A subject's credit file: subjects, records, grade history, list entries, the joint-measures
+catalogue and resumable re-grading runs."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, false, or_, true
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.platform.db import Base, CreatedAt
+from backend.credit.vocab import Grade, ListType, MeasureKind, Severity, SubjectKind
+from backend.platform.db import Base, CreatedAt, one_of
 
-RECORD_CATEGORIES = (
-    "admin_licence", "admin_penalty", "court_dishonesty", "tax_rating", "honour",
-    "contract_performance", "product_inspection", "commitment_kept", "commitment_broken",
-    "declaration",
-)
-LIST_TYPES = ("red", "black", "watch")
+ENCRYPTED = {"encrypted": True}  # column info: `flask rotate-encryption-key` re-encrypts these
+
+
+class Subject(CreatedAt, Base):
+    """A credit file's owner. Persons' ids are stored encrypted and found by keyed hash."""
+
+    __tablename__ = "subjects"
+    __table_args__ = (
+        one_of("kind", SubjectKind),
+        one_of("grade", Grade),
+        CheckConstraint("(kind = 'person') = (uscc IS NULL)", name="uscc_iff_not_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Opaque public handle carried in codes and URLs; reveals nothing about the subject.
+    handle: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # Merchants/organisations: public name. Persons: masked name only (张*三); full name encrypted.
+    display_name: Mapped[str] = mapped_column(String(200))
+    name_enc: Mapped[str | None] = mapped_column(String(512), info=ENCRYPTED)
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    resident_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    resident_id_enc: Mapped[str | None] = mapped_column(String(512), info=ENCRYPTED)
+    resident_id_masked: Mapped[str | None] = mapped_column(String(18))
+    # Current grade, denormalised from grade history for the scan hot path.
+    grade: Mapped[str] = mapped_column(String(1), default="B", server_default="B")
+    score: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    grade_updated_at: Mapped[dt.datetime | None]
+    # Evaluation model version that produced `grade` (NULL: never graded by a model).
+    grade_model: Mapped[str | None] = mapped_column(String(32))
+    # Codes issued before this instant are void (lost phone, misuse).
+    codes_valid_after: Mapped[dt.datetime | None]
 
 
 class CreditRecord(CreatedAt, Base):
@@ -23,7 +52,7 @@ class CreditRecord(CreatedAt, Base):
     __tablename__ = "credit_records"
     __table_args__ = (
         UniqueConstraint("department", "document_no"),
-        CheckConstraint("severity IS NULL OR severity IN ('minor','general','serious')", name="severity"),
+        one_of("severity", Severity, nullable=True),
         Index("ix_credit_records_subject_decided", "subject_id", "decided_on"),
     )
 
@@ -47,7 +76,7 @@ class CreditRecord(CreatedAt, Base):
     removed_at: Mapped[dt.datetime | None]
     removed_reason: Mapped[str | None] = mapped_column(String(500))
 
-    subject: Mapped["Subject"] = relationship()  # noqa: F821
+    subject: Mapped[Subject] = relationship()
 
 
 class GradeChange(Base):
@@ -71,7 +100,7 @@ class ListEntry(CreatedAt, Base):
 
     __tablename__ = "list_entries"
     __table_args__ = (
-        CheckConstraint("list_type IN ('red','black','watch')", name="list_type"),
+        one_of("list_type", ListType),
         Index("ix_list_entries_subject_type", "subject_id", "list_type"),
     )
 
@@ -87,4 +116,46 @@ class ListEntry(CreatedAt, Base):
     removed_at: Mapped[dt.datetime | None]
     removed_reason: Mapped[str | None] = mapped_column(String(500))
 
-    subject: Mapped["Subject"] = relationship()  # noqa: F821
+    subject: Mapped[Subject] = relationship()
+
+    @hybrid_method
+    def active_on(self, day: dt.date) -> bool:
+        """In force on `day` (a China date): not removed, started, not ended. Also a SQL expression."""
+        return self.removed_at is None and self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+    @active_on.inplace.expression
+    @classmethod
+    def _active_on_expression(cls, day):
+        return and_(cls.removed_at.is_(None), cls.starts_on <= day, or_(cls.ends_on.is_(None), cls.ends_on >= day))
+
+
+class JointMeasure(CreatedAt, Base):
+    """One measure of the 联合奖惩 catalogue: what applies to members of which list, on what basis."""
+
+    __tablename__ = "joint_measures"
+    __table_args__ = (one_of("list_type", ListType), one_of("kind", MeasureKind))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    list_type: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    # Which kind of decision the measure applies to: administrative_approval, government_procurement, …
+    applies_to: Mapped[str] = mapped_column(String(32))
+    legal_basis: Mapped[str] = mapped_column(String(500))
+    implementing_body: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class GradingRun(Base):
+    """A `flask recompute-grades` pass: its checkpoint lets an interrupted run resume."""
+
+    __tablename__ = "grading_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    last_subject_id: Mapped[int] = mapped_column(default=0)
+    processed: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)

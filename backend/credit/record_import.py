@@ -9,17 +9,19 @@ from collections import defaultdict
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, insert, select, update
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import CreditRecord, Operator, Subject
+from backend.credit.grades import recompute_many
+from backend.credit.models import CreditRecord, Subject
+from backend.credit.records import RECORD_FIELDS, acting_department, record_problems
 from backend.credit.schemas import RecordInSchema
+from backend.credit.subjects import kind_for_uscc, unique_handles
+from backend.credit.vocab import Grade, RecordStatus, SubjectKind
 from backend.platform import audit
-from backend.credit.credit_subjects import acting_department, kind_for_uscc
+from backend.platform.access import Operator
+from backend.platform.clock import china_today, utcnow
 from backend.platform.crypto import encrypt, keyed_hash
+from backend.platform.db import db, use_case
 from backend.platform.errors import DomainError, Forbidden, InvalidInput
-from backend.credit.grades import recompute_many, today
-from backend.platform.identifiers import mask_name, mask_resident_id, new_handle, valid_resident_id, valid_uscc
-from backend.credit.records import RECORD_FIELDS, record_problems
+from backend.platform.identifiers import mask_name, mask_resident_id, valid_resident_id, valid_uscc
 
 CHUNK = 1000
 HEADER_ALIASES = {
@@ -63,7 +65,7 @@ def _rows(reader) -> list[tuple[int, dict]]:
     rows = []
     for cells in reader:
         if any(c.strip() for c in cells):
-            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells) if c.strip()}))
+            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells, strict=False) if c.strip()}))
     return rows
 
 
@@ -79,7 +81,7 @@ class _Plan:
 
 
 def _validate(rows: list[tuple[int, dict]], operator: Operator | None) -> _Plan:
-    plan, schema, as_of, seen = _Plan(), RecordInSchema(), today(), {}
+    plan, schema, as_of, seen = _Plan(), RecordInSchema(), china_today(), {}
     for row_no, raw in rows:
         def bad(field, message, row_no=row_no):
             plan.errors.append({"row": row_no, "field": field, "message": message})
@@ -123,7 +125,8 @@ def _lookup(plan: _Plan) -> dict[str, int]:
     ids: dict[str, int] = {}
     codes = list(plan.orgs)
     for i in range(0, len(codes), CHUNK):
-        ids.update(db.session.execute(select(Subject.uscc, Subject.id).where(Subject.uscc.in_(codes[i:i + CHUNK]))).all())
+        ids.update(db.session.execute(select(Subject.uscc, Subject.id)
+                                      .where(Subject.uscc.in_(codes[i:i + CHUNK]))).all())
     hashes = {keyed_hash(rid): rid for rid in plan.persons}
     hash_list = list(hashes)
     for i in range(0, len(hash_list), CHUNK):
@@ -141,22 +144,25 @@ def _subject_ids(plan: _Plan) -> dict[str, int]:
             if not name:
                 plan.errors.append({"row": row_no, "field": "subject_name",
                                     "message": "a new merchant or organisation needs its name"})
-            new.append({"handle": new_handle(), "kind": kind_for_uscc(code), "display_name": name or code,
+            new.append({"kind": kind_for_uscc(code), "display_name": name or code,
                         "uscc": code, "name_enc": None, "resident_id_hash": None, "resident_id_enc": None,
                         "resident_id_masked": None})
     if plan.errors or plan.forbidden:
         return ids
     for rid, (_, name) in plan.persons.items():
         if rid not in ids:
-            new.append({"handle": new_handle(), "kind": "person", "display_name": mask_name(name) if name else "*",
+            new.append({"kind": SubjectKind.PERSON, "display_name": mask_name(name) if name else "*",
                         "uscc": None, "name_enc": encrypt(name) if name else None,
                         "resident_id_hash": keyed_hash(rid), "resident_id_enc": encrypt(rid),
                         "resident_id_masked": mask_resident_id(rid)})
+    for row, handle in zip(new, unique_handles(len(new)), strict=True):
+        row.update(handle=handle, grade=Grade.B, score=0.0)
     for i in range(0, len(new), CHUNK):
-        db.session.execute(insert(Subject.__table__), [{"grade": "B", "score": 0.0, **n} for n in new[i:i + CHUNK]])
+        db.session.execute(insert(Subject.__table__), new[i:i + CHUNK])
     return _lookup(plan) if new else ids
 
 
+@use_case
 def store_rows(rows: list[tuple[int, dict]], *, operator: Operator | None, actor: str,
                source: str = "json", encoding: str | None = None) -> dict:
     """Validate every row, then store all of them or none; raises InvalidInput listing every bad row."""
@@ -174,7 +180,6 @@ def store_rows(rows: list[tuple[int, dict]], *, operator: Operator | None, actor
     audit.record(actor, "records.import", "credit_records", ",".join(departments)[:64],
                  details={"source": source, "encoding": encoding, "rows": len(plan.rows), "created": created,
                           "updated": updated})
-    db.session.commit()
     return {"rows": len(plan.rows), "created": created, "updated": updated, "subjects_regraded": regraded,
             "encoding": encoding}
 
@@ -203,7 +208,7 @@ def _upsert(rows: list[dict], ids: dict[str, int]) -> tuple[int, int, set[int]]:
                                 **{f"v_{k}": v for k, v in values.items()}})
             else:
                 inserts.append({"department": department, "document_no": r["document_no"], "subject_id": sid,
-                                "status": "active", **values})
+                                "status": RecordStatus.ACTIVE, **values})
     for i in range(0, len(inserts), CHUNK):
         db.session.execute(insert(t), inserts[i:i + CHUNK])
     if updates:

@@ -1,18 +1,20 @@
-"""Filing, correcting and removing credit records one at a time, and reading a subject's file."""
+"""Filing, correcting and removing credit records one at a time, under the filing department."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import CreditRecord, Operator, Subject
+from backend.credit.grades import current_model, recompute_subject
+from backend.credit.models import CreditRecord, Subject
+from backend.credit.subjects import subject_for_filing
+from backend.credit.vocab import RecordStatus
 from backend.platform import audit
-from backend.credit.credit_subjects import acting_department, find_subject, subject_for_filing, summary
+from backend.platform.access import Operator
+from backend.platform.clock import china_today, utcnow
+from backend.platform.db import db, use_case
 from backend.platform.errors import Forbidden, InvalidInput, NotFound
-from backend.credit.grades import current_model, recompute_subject, today
 
 RECORD_FIELDS = ("category", "severity", "result", "title", "content", "legal_basis", "decided_on", "expires_on",
                  "tolerant_first_offence", "emergency")
@@ -43,9 +45,22 @@ def record_problems(data: dict, as_of: dt.date) -> list[tuple[str, str]]:
     return problems
 
 
+def acting_department(op: Operator | None, requested: str | None) -> str:
+    """The department a write is filed under; raises Forbidden outside the operator's own, InvalidInput."""
+    if op is None or op.role == "admin":  # CLI or platform admin: must say which department decided
+        if not requested:
+            raise InvalidInput("department: required when not filed by a department operator",
+                               code="department_required", details={"field": "department"})
+        return requested
+    if requested and requested != op.department:
+        raise Forbidden(f"a {op.department} operator cannot file for {requested}", code="outside_department",
+                        details={"field": "department"})
+    return op.department
+
+
 def check_record(data: dict) -> None:
     """Raises InvalidInput naming the first bad field."""
-    problems = record_problems(data, today())
+    problems = record_problems(data, china_today())
     if problems:
         field, why = problems[0]
         raise InvalidInput(f"{field}: {why}", code="invalid_record", details={"field": field, "problems": [
@@ -75,6 +90,7 @@ def put_record(subject: Subject, department: str, data: dict, *, reason: str | N
     return record, created
 
 
+@use_case
 def file_record(data: dict, *, operator: Operator | None, actor: str) -> tuple[CreditRecord, bool]:
     """Create, or update the earlier submission with the same department and document number; re-grade."""
     department = acting_department(operator, data.get("department"))
@@ -84,10 +100,10 @@ def file_record(data: dict, *, operator: Operator | None, actor: str) -> tuple[C
     audit.record(actor, "record.create" if created else "record.update", "credit_record", record.id,
                  details={"department": department, "document_no": record.document_no, "category": record.category,
                           "subject": subject.handle})
-    db.session.commit()
     return record, created
 
 
+@use_case
 def remove_record(record_id: int, reason: str, *, operator: Operator, actor: str) -> CreditRecord:
     """Withdraw a record (revoked decision, credit repair) and re-grade; raises NotFound, Forbidden."""
     record = db.session.get(CreditRecord, record_id)
@@ -95,47 +111,9 @@ def remove_record(record_id: int, reason: str, *, operator: Operator, actor: str
         raise NotFound(f"no credit record {record_id}")
     if operator.role != "admin" and record.department != operator.department:
         raise Forbidden("a department removes only its own records", code="outside_department")
-    if record.status == "removed":
+    if record.status == RecordStatus.REMOVED:
         return record
-    record.status, record.removed_at, record.removed_reason = "removed", utcnow(), reason
+    record.status, record.removed_at, record.removed_reason = RecordStatus.REMOVED, utcnow(), reason
     recompute_subject(record.subject, reason=f"{record.department} 撤销 {record.document_no}")
     audit.record(actor, "record.remove", "credit_record", record.id, details={"reason": reason})
-    db.session.commit()
     return record
-
-
-def read_file(args: dict, *, actor: str) -> dict:
-    """A page of a subject's records, filtered; the read and its purpose go to the audit log."""
-    subject = find_subject(args)
-    query = select(CreditRecord).where(CreditRecord.subject_id == subject.id)
-    if not args.get("include_removed"):
-        query = query.where(CreditRecord.status == "active")
-    if args.get("category"):
-        query = query.where(CreditRecord.category == args["category"])
-    if args.get("date_from"):
-        query = query.where(CreditRecord.decided_on >= args["date_from"])
-    if args.get("date_to"):
-        query = query.where(CreditRecord.decided_on <= args["date_to"])
-    if args.get("date_from") and args.get("date_to") and args["date_from"] > args["date_to"]:
-        raise InvalidInput("date_from: after date_to", details={"field": "date_from"})
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page, per_page = args["page"], args["per_page"]
-    items = db.session.execute(query.order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
-                               .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"],
-                 details={"view": "records", "category": args.get("category")})
-    db.session.commit()
-    return {"subject": summary(subject), "items": items,
-            "meta": {"page": page, "per_page": per_page, "total": total or 0}}
-
-
-def grade_report(args: dict, *, actor: str) -> dict:
-    """Grade, live breakdown and history; the read and its purpose go to the audit log. Raises NotFound."""
-    from backend.credit.grades import current_breakdown, grade_history
-
-    subject = find_subject(args)
-    breakdown = current_breakdown(subject)
-    audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"], details={"view": "grade"})
-    db.session.commit()
-    return {"subject": summary(subject), "grade_zh": breakdown["grade_zh"], "model_version": subject.grade_model,
-            "breakdown": breakdown, "history": grade_history(subject)}

@@ -2,9 +2,12 @@
 
 import marshmallow as ma
 
-from backend.credit.measure_models import MEASURE_KINDS
-from backend.credit.models import LIST_TYPES, RECORD_CATEGORIES
-from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema
+from backend.credit.vocab import ListType, MeasureKind, RecordCategory, Severity
+from backend.platform.web.schemas import PageArgsSchema, page_schema
+
+V = ma.validate
+RECORD_CATEGORIES = tuple(RecordCategory)
+LIST_TYPES = tuple(ListType)
 
 TRUTHY = ma.fields.Boolean.truthy | {"是", "Y", "y"}
 FALSY = ma.fields.Boolean.falsy | {"否", "N", "n", ""}
@@ -21,9 +24,10 @@ class SubjectRefSchema(ma.Schema):
 
 class RecordInSchema(SubjectRefSchema):
     subject_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
-                                    metadata={"description": "Merchant/organisation name (USCC); person's name (optional)"})
+                                    metadata={"description": "Merchant/organisation name (USCC); "
+                                                             "person's name (optional)"})
     category = ma.fields.String(required=True, validate=ma.validate.OneOf(RECORD_CATEGORIES))
-    severity = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(("minor", "general", "serious")),
+    severity = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(tuple(Severity)),
                                 metadata={"description": "admin_penalty only: minor / general / serious"})
     result = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=16),
                               metadata={"description": "tax_rating A/B/M/C/D; product_inspection pass/fail; "
@@ -31,7 +35,8 @@ class RecordInSchema(SubjectRefSchema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     content = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
     department = ma.fields.String(validate=ma.validate.Length(min=1, max=100),
-                                  metadata={"description": "Deciding department; a department operator's own by default"})
+                                  metadata={"description": "Deciding department; "
+                                                           "a department operator's own by default"})
     document_no = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     legal_basis = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
     decided_on = ma.fields.Date(required=True)
@@ -106,10 +111,8 @@ class SubjectSummarySchema(ma.Schema):
     score = ma.fields.Float(required=True)
 
 
-class CreditFilePageSchema(ma.Schema):
-    subject = ma.fields.Nested(SubjectSummarySchema, required=True)
-    items = ma.fields.List(ma.fields.Nested(RecordSchema), required=True)
-    meta = ma.fields.Nested(PageMetaSchema, required=True)
+CreditFilePageSchema = page_schema(RecordSchema, "CreditFilePageSchema",
+                                   subject=ma.fields.Nested(SubjectSummarySchema, required=True))
 
 
 class GradeChangeSchema(ma.Schema):
@@ -159,16 +162,14 @@ class ListArgsSchema(PageArgsSchema):
     active = ma.fields.Boolean(load_default=True)
 
 
-class ListEntryPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ListEntrySchema), required=True)
-    meta = ma.fields.Nested(PageMetaSchema, required=True)
+ListEntryPageSchema = page_schema(ListEntrySchema, "ListEntryPageSchema")
 
 
 class MeasureSchema(ma.Schema):
     code = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     list_type = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(MEASURE_KINDS))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(MeasureKind)))
     applies_to = ma.fields.String(required=True)
     legal_basis = ma.fields.String(required=True)
     implementing_body = ma.fields.String(required=True)
@@ -180,7 +181,8 @@ class MeasureListSchema(ma.Schema):
 
 class JointQueryArgsSchema(FileQuerySchema):
     applies_to = ma.fields.String(validate=ma.validate.Length(max=32),
-                                  metadata={"description": "Only measures for this decision kind, e.g. government_procurement"})
+                                  metadata={"description": "Only measures for this decision kind, "
+                                                           "e.g. government_procurement"})
 
 
 class ListStatusSchema(ma.Schema):
@@ -197,3 +199,52 @@ class JointResultSchema(ma.Schema):
     lists = ma.fields.List(ma.fields.Nested(ListStatusSchema), required=True)
     measures = ma.fields.List(ma.fields.Nested(MeasureSchema), required=True)
     checked_on = ma.fields.Date(required=True)
+
+
+# The subject's own view (mini-program: GET /me/credit; merchant owners).
+
+
+class GradeViewSchema(ma.Schema):
+    grade = ma.fields.String(required=True)
+    grade_zh = ma.fields.String(required=True)
+    score = ma.fields.Float(required=True)
+    grade_updated_at = ma.fields.DateTime(allow_none=True)
+    model_version = ma.fields.String(allow_none=True, metadata={"description": "Model version of the breakdown"})
+    breakdown = ma.fields.Dict(required=True, metadata={
+        "description": "Live explanation by the current evaluation model (grading.current_breakdown): base_score, "
+                       "records (each with points and rule), adjustments, score, score_grade, lists, grade, grade_zh"})
+    history = ma.fields.List(ma.fields.Nested(GradeChangeSchema), required=True)
+
+class OwnRecordSchema(ma.Schema):
+    category = ma.fields.String(required=True)
+    severity = ma.fields.String(allow_none=True)
+    title = ma.fields.String(required=True)
+    content = ma.fields.String(allow_none=True)
+    department = ma.fields.String(required=True)
+    document_no = ma.fields.String(required=True)
+    legal_basis = ma.fields.String(required=True)
+    decided_on = ma.fields.Date(required=True)
+    expires_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(required=True)
+
+class ListEntryViewSchema(ma.Schema):
+    list_type = ma.fields.String(required=True, metadata={"description": "red, black or watch"})
+    reason = ma.fields.String(required=True)
+    legal_basis = ma.fields.String(required=True)
+    decision_document = ma.fields.String(required=True)
+    department = ma.fields.String(required=True)
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    active = ma.fields.Boolean(required=True)
+
+class ListFlagsSchema(ma.Schema):
+    red = ma.fields.Boolean(required=True)
+    black = ma.fields.Boolean(required=True)
+    watch = ma.fields.Boolean(required=True)
+
+class MyCreditSchema(GradeViewSchema):
+    display_name = ma.fields.String(required=True)
+    id_number_masked = ma.fields.String(allow_none=True)
+    records = ma.fields.List(ma.fields.Nested(OwnRecordSchema), required=True)
+    lists = ma.fields.List(ma.fields.Nested(ListEntryViewSchema), required=True)
+    list_status = ma.fields.Nested(ListFlagsSchema, required=True)

@@ -1,20 +1,56 @@
-"""Finding and creating credit subjects by their public identifiers."""
+"""Credit subjects: finding them by USCC, resident id or handle, creating them, and their summary."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.platform.extensions import db
-from backend.models import Subject
+from backend.credit.models import Subject
+from backend.credit.vocab import SubjectKind
 from backend.platform.crypto import encrypt, keyed_hash
+from backend.platform.db import db
+from backend.platform.errors import InvalidInput, NotFound
 from backend.platform.identifiers import mask_name, mask_resident_id, new_handle, valid_resident_id, valid_uscc
 
+CHUNK = 1000
 
-def _unique_handle() -> str:
-    while True:
-        handle = new_handle()
-        if db.session.execute(select(Subject.id).where(Subject.handle == handle)).first() is None:
-            return handle
+
+def unique_handles(count: int) -> list[str]:
+    """`count` fresh random handles that no subject has yet (checked in bulk, collisions redrawn)."""
+    handles: set[str] = set()
+    while len(handles) < count:
+        batch = {new_handle() for _ in range(count - len(handles))} - handles
+        taken: set[str] = set()
+        listed = list(batch)
+        for i in range(0, len(listed), CHUNK):
+            taken.update(db.session.execute(select(Subject.handle).where(
+                Subject.handle.in_(listed[i:i + CHUNK]))).scalars())
+        handles |= batch - taken
+    return list(handles)
+
+
+def unique_handle() -> str:
+    return unique_handles(1)[0]
+
+
+def kind_for_uscc(code: str) -> str:
+    """GB 32100: registration authority 9 = 工商 (enterprises, individual businesses); others organisations."""
+    return SubjectKind.MERCHANT if code[0] == "9" else SubjectKind.ORGANISATION
+
+
+def subject_by_handle(handle: str) -> Subject:
+    """Raises NotFound."""
+    subject = db.session.execute(select(Subject).where(Subject.handle == handle)).scalar_one_or_none()
+    if subject is None:
+        raise NotFound(f"no subject with handle {handle!r}")
+    return subject
+
+
+def person_by_handle(handle: str) -> Subject:
+    """The person with this handle; raises NotFound, or InvalidInput for a merchant or organisation."""
+    subject = subject_by_handle(handle)
+    if subject.kind != SubjectKind.PERSON:
+        raise InvalidInput("personal credit codes are issued to persons only", code="not_a_person")
+    return subject
 
 
 def person_by_resident_id(resident_id: str) -> Subject | None:
@@ -30,7 +66,7 @@ def get_or_create_person(resident_id: str, name: str | None = None) -> Subject:
     rid = valid_resident_id(resident_id)
     subject = person_by_resident_id(rid)
     if subject is None:
-        subject = Subject(handle=_unique_handle(), kind="person", display_name="*",
+        subject = Subject(handle=unique_handle(), kind=SubjectKind.PERSON, display_name="*",
                           resident_id_hash=keyed_hash(rid), resident_id_enc=encrypt(rid),
                           resident_id_masked=mask_resident_id(rid))
         db.session.add(subject)
@@ -39,11 +75,63 @@ def get_or_create_person(resident_id: str, name: str | None = None) -> Subject:
     return subject
 
 
-def get_or_create_organisation(code: str, name: str, kind: str = "merchant") -> Subject:
+def get_or_create_organisation(code: str, name: str, kind: str = SubjectKind.MERCHANT) -> Subject:
     """The merchant or organisation with this USCC, created if new; raises InvalidInput."""
     compact = valid_uscc(code)
     subject = db.session.execute(select(Subject).where(Subject.uscc == compact)).scalar_one_or_none()
     if subject is None:
-        subject = Subject(handle=_unique_handle(), kind=kind, display_name=name, uscc=compact)
+        subject = Subject(handle=unique_handle(), kind=kind, display_name=name, uscc=compact)
         db.session.add(subject)
     return subject
+
+
+def one_ref(ref: dict) -> tuple[str, str]:
+    """(field, value) of the one identifier given; raises InvalidInput."""
+    given = [(k, ref[k]) for k in ("uscc", "resident_id") if ref.get(k)]
+    if len(given) != 1:
+        raise InvalidInput("name the subject by exactly one of uscc or resident_id",
+                           code="subject_ref", details={"field": "uscc"})
+    return given[0]
+
+
+def valid_resident_id_field(value: str) -> str:
+    """The compact id; raises InvalidInput naming the resident_id field."""
+    return valid_resident_id(value, field="resident_id")
+
+
+def find_subject(ref: dict) -> Subject:
+    """The subject named by uscc or resident_id; raises InvalidInput or NotFound."""
+    field, value = one_ref(ref)
+    if field == "uscc":
+        subject = db.session.execute(select(Subject).where(Subject.uscc == valid_uscc(value))).scalar_one_or_none()
+    else:
+        subject = person_by_resident_id(valid_resident_id_field(value))
+    if subject is None:
+        raise NotFound("no credit file for this subject")
+    return subject
+
+
+def subject_for_filing(ref: dict, name: str | None) -> Subject:
+    """Find or create the subject a record or list entry names; raises InvalidInput.
+
+    Persons are keyed by the resident id's keyed hash, so a file opened here is the one the
+    mini-program finds when that person binds the same id later.
+    """
+    field, value = one_ref(ref)
+    if field == "resident_id":
+        return get_or_create_person(valid_resident_id_field(value), name)
+    code = valid_uscc(value)
+    existing = db.session.execute(select(Subject).where(Subject.uscc == code)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    if not name:
+        raise InvalidInput("subject_name: a new merchant or organisation needs its name",
+                           code="subject_name_required", details={"field": "subject_name"})
+    return get_or_create_organisation(code, name, kind=kind_for_uscc(code))
+
+
+def summary(subject) -> dict:
+    """What department views show of a subject (a Subject or a Core row with the same columns)."""
+    return {"handle": subject.handle, "kind": subject.kind, "display_name": subject.display_name,
+            "uscc": subject.uscc, "resident_id_masked": subject.resident_id_masked, "grade": subject.grade,
+            "score": subject.score}

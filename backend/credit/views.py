@@ -1,47 +1,62 @@
-"""Credit records in (one, batch, CSV), a subject's file and grade out (roles department and admin)."""
+"""/api/dept/v1 for departments and admins: credit records in (one, batch, CSV), a subject's file and grade
+out, red/black/watch lists, the measures catalogue and 一键查询."""
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 
-from backend.platform.web.auth import operator_actor, require_operator
+from backend.credit import files, joint, lists, record_import, records
+from backend.credit.schemas import (
+    CreditFilePageSchema,
+    FileArgsSchema,
+    FileQuerySchema,
+    GradeReportSchema,
+    ImportReportSchema,
+    JointQueryArgsSchema,
+    JointResultSchema,
+    ListArgsSchema,
+    ListEntryInSchema,
+    ListEntryPageSchema,
+    ListEntrySchema,
+    MeasureListSchema,
+    RecordBatchSchema,
+    RecordFiledSchema,
+    RecordInSchema,
+    RecordSchema,
+    RemovalSchema,
+)
+from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.web.http import accepts
-from backend.credit.schemas import (CreditFilePageSchema, FileArgsSchema, FileQuerySchema, GradeReportSchema,
-    ImportReportSchema, RecordBatchSchema, RecordFiledSchema, RecordInSchema, RecordSchema, RemovalSchema)
-from backend.credit import record_import, records
 
 blp = Blueprint("credit", __name__, url_prefix="/api/dept/v1",
                 description="Departments: credit records, files, grades, lists and 一键查询")
-OPERATOR = [{"operatorToken": []}]
 CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string", "format": "binary"},
             "example": "uscc,subject_name,category,severity,title,document_no,legal_basis,decided_on\n"}}}
 
 
 @blp.route("/records", methods=["POST"])
-@blp.doc(security=OPERATOR)
 @require_operator("department", "admin")
 @blp.arguments(RecordInSchema)
 @blp.response(201, RecordFiledSchema)
 def file_record(body):
     """File one record; the same department and document number again updates it (re-grades at once)."""
-    record, created = records.file_record(body, operator=g.operator, actor=operator_actor())
+    record, created = records.file_record(body, operator=current_operator(), actor=operator_actor())
     return {"record": record, "created": created, "grade": record.subject.grade}
 
 
 @blp.route("/records/batch", methods=["POST"])
-@blp.doc(security=OPERATOR)
 @require_operator("department", "admin")
 @blp.arguments(RecordBatchSchema)
 @blp.response(201, ImportReportSchema)
 def file_batch(body):
     """File up to 1,000 records; one bad row rejects the batch and the error lists every bad row."""
     rows = [(i, r) for i, r in enumerate(RecordBatchSchema().dump(body)["records"])]
-    return record_import.store_rows(rows, operator=g.operator, actor=operator_actor(), source="json")
+    return record_import.store_rows(rows, operator=current_operator(), actor=operator_actor(), source="json")
 
 
 @blp.route("/records/import", methods=["POST"])
-@blp.doc(security=OPERATOR, requestBody=CSV_BODY)
+@blp.doc(requestBody=CSV_BODY)
 @require_operator("department", "admin")
 @blp.response(201, ImportReportSchema)
 @accepts("text/csv")
@@ -49,35 +64,76 @@ def import_csv():
     """Import a CSV (UTF-8 or GBK); rows are numbered by file line; any bad row rejects the whole file."""
     request.max_content_length = current_app.config["CSV_MAX_BYTES"]
     text, encoding = record_import.decode_csv(request.get_data())
-    return record_import.store_rows(record_import.parse_csv(text), operator=g.operator, actor=operator_actor(),
+    return record_import.store_rows(record_import.parse_csv(text), operator=current_operator(), actor=operator_actor(),
                                     source="csv", encoding=encoding)
 
 
 @blp.route("/records/<int:record_id>/remove", methods=["POST"])
-@blp.doc(security=OPERATOR)
 @require_operator("department", "admin")
 @blp.arguments(RemovalSchema)
 @blp.response(200, RecordSchema)
 def remove_record(body, record_id):
     """Withdraw one of your department's records (revoked decision, credit repair); re-grades."""
-    return records.remove_record(record_id, body["reason"], operator=g.operator, actor=operator_actor())
+    return records.remove_record(record_id, body["reason"], operator=current_operator(), actor=operator_actor())
 
 
 @blp.route("/subjects/file", methods=["GET"])
-@blp.doc(security=OPERATOR)
 @require_operator("department", "admin")
 @blp.arguments(FileArgsSchema, location="query")
 @blp.response(200, CreditFilePageSchema)
 def credit_file(args):
     """A subject's credit file, newest first, filterable by category and decision date (audited with purpose)."""
-    return records.read_file(args, actor=operator_actor())
+    return files.read_file(args, actor=operator_actor())
 
 
 @blp.route("/subjects/grade", methods=["GET"])
-@blp.doc(security=OPERATOR)
 @require_operator("department", "admin")
 @blp.arguments(FileQuerySchema, location="query")
 @blp.response(200, GradeReportSchema)
 def grade(args):
     """A subject's grade with its breakdown (every record, points, rule) and history (audited with purpose)."""
-    return records.grade_report(args, actor=operator_actor())
+    return files.grade_report(args, actor=operator_actor())
+
+
+@blp.route("/list-entries", methods=["POST"])
+@require_operator("department", "admin")
+@blp.arguments(ListEntryInSchema)
+@blp.response(201, ListEntrySchema)
+def add_list_entry(body):
+    """Put a subject on the red, black or watch list (legal basis and decision document required)."""
+    return lists.add_entry(body, operator=current_operator(), actor=operator_actor())
+
+
+@blp.route("/list-entries/<int:entry_id>/remove", methods=["POST"])
+@require_operator("department", "admin")
+@blp.arguments(RemovalSchema)
+@blp.response(200, ListEntrySchema)
+def remove_list_entry(body, entry_id):
+    """Take a subject off a list, with the reason; re-grades at once."""
+    return lists.remove_entry(entry_id, body["reason"], operator=current_operator(), actor=operator_actor())
+
+
+@blp.route("/list-entries", methods=["GET"])
+@require_operator("department", "admin")
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, ListEntryPageSchema)
+def list_entries(args):
+    """List entries, newest first (active only by default)."""
+    return lists.list_entries(args).envelope()
+
+
+@blp.route("/joint-measures/catalogue", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, MeasureListSchema)
+def measures_catalogue():
+    """The catalogue of joint reward and punishment measures."""
+    return {"items": joint.catalogue()}
+
+
+@blp.route("/joint-measures", methods=["GET"])
+@require_operator("department", "admin")
+@blp.arguments(JointQueryArgsSchema, location="query")
+@blp.response(200, JointResultSchema)
+def joint_query(args):
+    """一键查询: list status and every applicable measure with its legal basis (audited with purpose)."""
+    return joint.joint_query(args, actor=operator_actor())

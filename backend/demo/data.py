@@ -74,7 +74,8 @@ SAMR, DRC, TAX, COURT, CIVIL = ("汕尾市市场监督管理局", "汕尾市发�
                                 "汕尾市城区人民法院", "汕尾市文明办")
 _LICENCE = ("admin_licence", None, None, "食品经营许可", "JY", SAMR)
 MERCHANT_RECORDS = {
-    "A": [_LICENCE, ("honour", None, None, "诚信经营示范户", "CX", DRC), ("tax_rating", None, "A", "纳税信用A级", "NS", TAX),
+    "A": [_LICENCE, ("honour", None, None, "诚信经营示范户", "CX", DRC),
+          ("tax_rating", None, "A", "纳税信用A级", "NS", TAX),
           ("commitment_kept", None, None, "诚信经营承诺践行", "CN", SAMR)],
     "B": [_LICENCE],
     "C": [_LICENCE, ("admin_penalty", "minor", None, "未按规定公示食品进货查验记录", "汕市监罚", SAMR)],

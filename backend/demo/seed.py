@@ -11,18 +11,22 @@ from flask import current_app
 from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
-from backend.platform.extensions import db
-from backend.models import (CreditRecord, Incentive, Inspection, ListEntry, Market, Merchant, Operator, Partner,
-    ScannerDevice, Scenario)
-from backend.demo import data as D
-from backend.platform.crypto import credential_hash
-from backend.credit.grades import recompute_subject, today
+from backend.credit.grades import recompute_subject
 from backend.credit.joint import sync_catalogue
+from backend.credit.models import CreditRecord, ListEntry
+from backend.credit.subjects import get_or_create_organisation, get_or_create_person
+from backend.demo import data as D
+from backend.keys.ring import ensure_signing_key
 from backend.merchants.credit_filing import file_inspection
+from backend.merchants.models import Inspection, Market, Merchant
 from backend.merchants.stickers import page_path
 from backend.operators.services import resolve_scope
-from backend.keys.keyring import keyring
-from backend.credit.subjects import get_or_create_organisation, get_or_create_person
+from backend.platform.access import Operator
+from backend.platform.clock import china_today
+from backend.platform.crypto import credential_hash
+from backend.platform.db import db, use_case
+from backend.scanning.models import Incentive, Partner, ScannerDevice, Scenario
+
 
 def demo_credential(prefix: str, name: str) -> str:
     """Stable per installation (derived from SECRET_KEY), so re-running the seed prints the same tokens."""
@@ -34,14 +38,14 @@ def _uscc(base17: str) -> str:
     return base17 + uscc.calc_check_digit(base17)
 
 
-def _resident_id(i: int) -> str:
+def demo_resident_id(i: int) -> str:
     base = f"441502{1960 + i * 2}{(i % 12) + 1:02d}{(i % 27) + 1:02d}{100 + i:03d}"
     return base + ric.calc_check_digit(base + "0")  # stdnum expects a placeholder check digit
 
 
 def _seed_records(subject, recipe: list[tuple], tag: str) -> None:
     """File the demo records (once, keyed like real resubmissions) and grade the subject by the model."""
-    decided = today() - dt.timedelta(days=60)
+    decided = china_today() - dt.timedelta(days=60)
     for n, (category, severity, result, title, prefix, department) in enumerate(recipe):
         doc = f"{prefix}〔2026〕{tag}-{n}号"
         exists = db.session.execute(select(CreditRecord.id).where(
@@ -92,11 +96,12 @@ def seed_markets() -> list[dict]:
             market = Market(slug=slug, name=name, address=address)
             db.session.add(market)
             db.session.flush()
-        for i, ((mname, scope), grade) in enumerate(zip(D.MERCHANTS[slug], D.MERCHANT_GRADES), start=1):
+        for i, ((mname, scope), grade) in enumerate(zip(D.MERCHANTS[slug], D.MERCHANT_GRADES, strict=True), start=1):
             code = _uscc(f"92441502MA{'5M' if slug == 'magong' else '5N'}{i:05d}")
             subject = get_or_create_organisation(code, mname, kind="merchant")
             db.session.flush()
-            merchant = db.session.execute(select(Merchant).where(Merchant.subject_id == subject.id)).scalar_one_or_none()
+            merchant = db.session.execute(
+                select(Merchant).where(Merchant.subject_id == subject.id)).scalar_one_or_none()
             if merchant is None:
                 merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=f"{slug[0].upper()}{i:03d}",
                                     business_scope=scope)
@@ -116,24 +121,27 @@ def _seed_inspections(merchant: Merchant, grade: str, slug: str, i: int) -> None
     results = [("pass", None)] + ([("fail", "镉(以Cd计)超标")] if grade in "CD" else [("pass", None)])
     for n, (result, failed) in enumerate(results):
         inspection = Inspection(merchant_id=merchant.id, product=product,
-                                sampled_on=today() - dt.timedelta(days=80 - 30 * n), agency=D.INSPECTION_AGENCY,
+                                sampled_on=china_today() - dt.timedelta(days=80 - 30 * n), agency=D.INSPECTION_AGENCY,
                                 result=result, failed_items=failed, report_no=f"SWJ2026-{slug[:2].upper()}{i:03d}-{n}")
         db.session.add(inspection)
         db.session.flush()
         file_inspection(merchant, inspection)
 
 
+def _listed(person) -> bool:
+    return db.session.execute(select(ListEntry.id).where(ListEntry.subject_id == person.id)).first() is not None
+
+
 def seed_residents() -> list[dict]:
     residents = []
     for i, (name, grade) in enumerate(D.RESIDENTS):
-        person = get_or_create_person(_resident_id(i), name)
+        person = get_or_create_person(demo_resident_id(i), name)
         db.session.flush()
-        if name == D.BLACKLISTED_RESIDENT:
-            if db.session.execute(select(ListEntry.id).where(ListEntry.subject_id == person.id)).first() is None:
-                db.session.add(ListEntry(subject_id=person.id, list_type="black", reason="拒不履行生效判决",
-                                         legal_basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
-                                         decision_document=f"(2026)粤1502执{i:03d}号", department="汕尾市城区人民法院",
-                                         starts_on=dt.date(2026, 5, 1)))
+        if name == D.BLACKLISTED_RESIDENT and not _listed(person):
+            db.session.add(ListEntry(subject_id=person.id, list_type="black", reason="拒不履行生效判决",
+                                     legal_basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
+                                     decision_document=f"(2026)粤1502执{i:03d}号", department="汕尾市城区人民法院",
+                                     starts_on=dt.date(2026, 5, 1)))
         _seed_records(person, D.RESIDENT_RECORDS[grade], f"R{i:03d}")
         residents.append({"handle": person.handle, "masked_name": person.display_name, "grade": person.grade,
                           "blacklisted": name == D.BLACKLISTED_RESIDENT})
@@ -153,13 +161,13 @@ def seed_operators() -> dict:
     return {"operator_tokens": by_role, "operators": listed}
 
 
+@use_case
 def seed_demo() -> dict:
     """Create (or find) all demo data in one transaction; returns what a newcomer needs to try it."""
     devices = seed_scenarios_and_partners()
     merchants = seed_markets()
     residents = seed_residents()
     operators = seed_operators()
-    db.session.commit()
     sync_catalogue(actor="cli:seed-demo")
-    keyring()  # make sure a signing key exists
+    ensure_signing_key(actor="cli:seed-demo")
     return {**operators, "devices": list(devices.values()), "residents": residents, "merchants": merchants}

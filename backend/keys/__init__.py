@@ -1,0 +1,7 @@
+"""Signing keys and personal codes: the key ring that signs and verifies, rotation, JWKS, code issuing."""
+
+from backend.keys.codes import CodeHolder, issue_code
+from backend.keys.models import SigningKey
+from backend.keys.ring import ensure_signing_key, jwks, keyring, rotate
+
+__all__ = ["CodeHolder", "SigningKey", "ensure_signing_key", "issue_code", "jwks", "keyring", "rotate"]

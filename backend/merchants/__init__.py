@@ -1,0 +1,8 @@
+"""Merchants of the 马宫 market and the 三马路 street: their management by market offices, inspections and
+commitments filed as credit records, printed 一码查信 stickers and posters, the public pages, and owners
+bound in the mini-program."""
+
+from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
+from backend.merchants.owners import owned_merchants
+
+__all__ = ["Commitment", "Inspection", "Market", "Merchant", "MerchantBindingCode", "MerchantOwner", "owned_merchants"]

@@ -10,10 +10,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from backend.platform.extensions import db
-from backend.models import Commitment, CreditRecord, Inspection, Market, Merchant, Subject
+from backend.credit import CreditRecord, RecordCategory, Subject, put_record
+from backend.merchants.models import Commitment, Inspection, Market, Merchant
+from backend.merchants.vocab import InspectionResult
+from backend.platform.db import db
 from backend.platform.errors import Conflict
-from backend.credit.records import put_record
 
 INSPECTION_BASIS = "《中华人民共和国产品质量法》第十五条；《中华人民共和国食品安全法》第八十七条"
 COMMITMENT_BASIS = "《广东省社会信用条例》第二十四条（信用承诺）"
@@ -31,10 +32,10 @@ def _unclaimed(department: str, document_no: str, subject: Subject, category: st
 def file_inspection(merchant: Merchant, inspection: Inspection) -> CreditRecord:
     """File (or update) the product_inspection record of this inspection and re-grade; raises Conflict."""
     subject = db.session.get(Subject, merchant.subject_id)
-    _unclaimed(inspection.agency, inspection.report_no, subject, "product_inspection")
-    failed = inspection.result == "fail"
+    _unclaimed(inspection.agency, inspection.report_no, subject, RecordCategory.PRODUCT_INSPECTION)
+    failed = inspection.result == InspectionResult.FAIL
     title = f"产品质量抽检{'不合格' if failed else '合格'}：{inspection.product}"
-    data = {"category": "product_inspection", "result": inspection.result, "title": title[:300],
+    data = {"category": RecordCategory.PRODUCT_INSPECTION, "result": inspection.result, "title": title[:300],
             "content": f"不合格项目：{inspection.failed_items}" if failed else None,
             "document_no": inspection.report_no, "legal_basis": INSPECTION_BASIS,
             "decided_on": inspection.sampled_on}
@@ -52,8 +53,8 @@ def file_broken_commitment(merchant: Merchant, commitment: Commitment, on: dt.da
     subject = db.session.get(Subject, merchant.subject_id)
     department = db.session.get(Market, merchant.market_id).name
     document_no = commitment_document_no(commitment)
-    _unclaimed(department, document_no, subject, "commitment_broken")
-    data = {"category": "commitment_broken", "title": f"违背信用承诺：{commitment.title}"[:300],
+    _unclaimed(department, document_no, subject, RecordCategory.COMMITMENT_BROKEN)
+    data = {"category": RecordCategory.COMMITMENT_BROKEN, "title": f"违背信用承诺：{commitment.title}"[:300],
             "content": reason, "document_no": document_no, "legal_basis": COMMITMENT_BASIS,
             "decided_on": on}
     record, _ = put_record(subject, department, data, reason=f"{department} 记录违背信用承诺 {document_no}")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.platform.extensions import db
-from backend.models import Commitment, Inspection, Market, Merchant, Operator, Subject
-from backend.platform import audit, caching as page_cache
-from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
-from backend.credit.grades import today
+from backend.credit import Subject, SubjectKind, get_or_create_organisation
 from backend.merchants.credit_filing import file_broken_commitment, file_inspection
+from backend.merchants.models import Commitment, Inspection, Market, Merchant
+from backend.merchants.pages import forget_pages, search_merchants
 from backend.merchants.stickers import sticker_url
-from backend.merchants.pages import search_merchants
-from backend.credit.subjects import get_or_create_organisation
+from backend.merchants.vocab import CommitmentStatus, InspectionResult
+from backend.platform import audit
+from backend.platform.access import Operator
+from backend.platform.clock import china_today
+from backend.platform.db import Page, db, on_commit, use_case
+from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 EDITABLE = ("stall_no", "business_scope", "contact_phone", "photo_url")
 
@@ -43,10 +45,10 @@ def describe(merchant: Merchant) -> dict:
             "sticker_url": sticker_url(subject.handle, merchant.code_serial)}
 
 
-def _committed(merchant: Merchant) -> None:
-    """Commit, then drop this process's cached pages of the merchant so the change shows at once."""
-    db.session.commit()
-    page_cache.forget(db.session.get(Subject, merchant.subject_id).handle)
+def _changed(merchant: Merchant) -> None:
+    """Once committed, drop this worker's cached pages of the merchant so the change shows at once."""
+    handle = db.session.get(Subject, merchant.subject_id).handle
+    on_commit(lambda: forget_pages(handle))
 
 
 def _stall_free(market_id: int, stall_no: str, except_id: int | None = None) -> None:
@@ -56,11 +58,12 @@ def _stall_free(market_id: int, stall_no: str, except_id: int | None = None) -> 
         raise Conflict(f"stall {stall_no} already has a merchant", code="stall_taken")
 
 
+@use_case
 def create_merchant(op: Operator, *, uscc: str, name: str, stall_no: str, actor: str, **fields) -> dict:
     """Register a merchant (USCC verified) in the operator's market; raises InvalidInput or Conflict."""
     market = operator_market(op)
-    subject = get_or_create_organisation(uscc, name, kind="merchant")
-    if subject.kind == "person":
+    subject = get_or_create_organisation(uscc, name, kind=SubjectKind.MERCHANT)
+    if subject.kind == SubjectKind.PERSON:
         raise InvalidInput("uscc belongs to a person", code="invalid_uscc")
     db.session.flush()
     if db.session.execute(select(Merchant.id).where(Merchant.subject_id == subject.id)).first():
@@ -72,10 +75,10 @@ def create_merchant(op: Operator, *, uscc: str, name: str, stall_no: str, actor:
     db.session.flush()
     audit.record(actor, "merchant.create", "merchant", merchant.id,
                  details={"market": market.slug, "stall_no": stall_no, "uscc": subject.uscc})
-    db.session.commit()
     return describe(merchant)
 
 
+@use_case
 def update_merchant(op: Operator, merchant_id: int, *, actor: str, **fields) -> dict:
     """Change stall, scope, contact, photo or public name; raises NotFound or Conflict."""
     merchant = merchant_in_scope(op, merchant_id)
@@ -88,38 +91,40 @@ def update_merchant(op: Operator, merchant_id: int, *, actor: str, **fields) -> 
         else:
             setattr(merchant, key, fields[key])
     audit.record(actor, "merchant.update", "merchant", merchant.id, details={"fields": changed})
-    _committed(merchant)
+    _changed(merchant)
     return describe(merchant)
 
 
+@use_case
 def reissue_code(op: Operator, merchant_id: int, *, actor: str, reason: str) -> dict:
     """Void the current sticker and issue the next serial; raises NotFound."""
     merchant = merchant_in_scope(op, merchant_id)
     merchant.code_serial += 1
     audit.record(actor, "merchant.reissue_code", "merchant", merchant.id,
                  details={"serial": merchant.code_serial, "reason": reason})
-    _committed(merchant)
+    _changed(merchant)
     return describe(merchant)
 
 
-def list_merchants(op: Operator, q: str | None, page: int, per_page: int) -> tuple[list[dict], int]:
-    market = operator_market(op)
-    rows, total = search_merchants(market.id, q, page, per_page)
-    return [describe(db.session.get(Merchant, r.id)) for r in rows], total
+def list_merchants(op: Operator, q: str | None, page: int, per_page: int) -> Page:
+    """A page of the operator's market's merchants, as describe() shows them."""
+    found = search_merchants(operator_market(op).id, q, page, per_page)
+    return Page([describe(db.session.get(Merchant, r.id)) for r in found.items], found.total, page, per_page)
 
 
 def _not_future(day, field: str) -> None:
-    if day > today():
+    if day > china_today():
         raise InvalidInput(f"{field}: the date lies in the future", details={"field": field})
 
 
+@use_case
 def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -> Inspection:
     """Record an inspection and its credit record, re-grade; raises NotFound, InvalidInput or Conflict (same report)."""
     merchant = merchant_in_scope(op, merchant_id)
     _not_future(fields["sampled_on"], "sampled_on")
-    if fields["result"] == "fail" and not fields.get("failed_items"):
+    if fields["result"] == InspectionResult.FAIL and not fields.get("failed_items"):
         raise InvalidInput("a failed inspection needs failed_items", details={"field": "failed_items"})
-    if fields["result"] == "pass":
+    if fields["result"] == InspectionResult.PASS:
         fields["failed_items"] = None
     if db.session.execute(select(Inspection.id).where(Inspection.agency == fields["agency"],
                                                       Inspection.report_no == fields["report_no"])).first():
@@ -131,10 +136,11 @@ def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -
     audit.record(actor, "inspection.create", "inspection", inspection.id,
                  details={"merchant_id": merchant.id, "result": inspection.result,
                           "report_no": inspection.report_no, "credit_record": record.id})
-    _committed(merchant)
+    _changed(merchant)
     return inspection
 
 
+@use_case
 def add_commitment(op: Operator, merchant_id: int, *, actor: str, **fields) -> Commitment:
     """Record a commitment the merchant signed; raises NotFound."""
     merchant = merchant_in_scope(op, merchant_id)
@@ -142,10 +148,11 @@ def add_commitment(op: Operator, merchant_id: int, *, actor: str, **fields) -> C
     db.session.add(commitment)
     db.session.flush()
     audit.record(actor, "commitment.create", "commitment", commitment.id, details={"merchant_id": merchant.id})
-    _committed(merchant)
+    _changed(merchant)
     return commitment
 
 
+@use_case
 def set_commitment_status(op: Operator, merchant_id: int, commitment_id: int, *, actor: str, status: str,
                           on, reason: str) -> Commitment:
     """Mark a commitment broken (filed as a credit record, re-graded) or withdrawn; raises NotFound or Conflict."""
@@ -154,12 +161,12 @@ def set_commitment_status(op: Operator, merchant_id: int, commitment_id: int, *,
     commitment = db.session.get(Commitment, commitment_id)
     if commitment is None or commitment.subject_id != merchant.subject_id:
         raise NotFound(f"no commitment {commitment_id} for this merchant", code="commitment_not_found")
-    if commitment.status != "active":
+    if commitment.status != CommitmentStatus.ACTIVE:
         raise Conflict(f"commitment is already {commitment.status}", code="commitment_closed")
     details = {"merchant_id": merchant.id, "reason": reason}
-    if status == "broken":  # first: it may refuse, and nothing should have changed then
+    if status == CommitmentStatus.BROKEN:  # first: it may refuse, and nothing should have changed then
         details["credit_record"] = file_broken_commitment(merchant, commitment, on, reason).id
     commitment.status, commitment.status_changed_on = status, on
     audit.record(actor, f"commitment.{status}", "commitment", commitment.id, details=details)
-    _committed(merchant)
+    _changed(merchant)
     return commitment

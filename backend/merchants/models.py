@@ -1,13 +1,15 @@
-"""Markets, their merchants and product-quality inspections (一码查信)."""
+"""Markets, their merchants, product-quality inspections, commitments, and merchant owners bound by
+one-time codes (一码查信)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.platform.db import Base, CreatedAt
+from backend.merchants.vocab import CommitmentStatus, InspectionResult
+from backend.platform.db import Base, CreatedAt, one_of
 
 
 class Market(CreatedAt, Base):
@@ -40,7 +42,7 @@ class Inspection(CreatedAt, Base):
 
     __tablename__ = "inspections"
     __table_args__ = (
-        CheckConstraint("result IN ('pass','fail')", name="result"),
+        one_of("result", InspectionResult),
         UniqueConstraint("agency", "report_no"),
         Index("ix_inspections_merchant_sampled", "merchant_id", "sampled_on"),
     )
@@ -53,3 +55,48 @@ class Inspection(CreatedAt, Base):
     result: Mapped[str] = mapped_column(String(8))
     failed_items: Mapped[str | None] = mapped_column(Text)
     report_no: Mapped[str] = mapped_column(String(64))
+
+
+class Commitment(CreatedAt, Base):
+    """A signed commitment; a broken one stays listed (with the date) rather than disappearing."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        one_of("status", CommitmentStatus),
+        Index("ix_commitments_subject_signed", "subject_id", "signed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    signed_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    status_changed_on: Mapped[dt.date | None]
+
+
+class MerchantBindingCode(CreatedAt, Base):
+    """A one-time code a market operator hands a merchant's owner; stored as a keyed hash only."""
+
+    __tablename__ = "merchant_binding_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("mp_accounts.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class MerchantOwner(CreatedAt, Base):
+    """A mini-program account allowed to see a merchant's file (its owner or manager)."""
+
+    __tablename__ = "merchant_owners"
+    __table_args__ = (UniqueConstraint("account_id", "merchant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("mp_accounts.id", ondelete="CASCADE"))
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"))
+    binding_code_id: Mapped[int | None] = mapped_column(ForeignKey("merchant_binding_codes.id", ondelete="SET NULL"))

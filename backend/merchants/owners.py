@@ -8,13 +8,14 @@ import secrets
 from flask import current_app
 from sqlalchemy import select, update
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner, Operator, Subject
+from backend.credit import Subject, grade_view
+from backend.merchants.models import Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
 from backend.platform import audit
+from backend.platform.access import Operator
+from backend.platform.clock import utcnow
 from backend.platform.crypto import keyed_hash
+from backend.platform.db import db, use_case
 from backend.platform.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
-from backend.credit.files import grade_view
 
 # Read aloud or typed from a slip of paper: no 0/O, 1/I/L. 10 symbols ≈ 50 bits, single-use, expiring.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -40,6 +41,7 @@ def merchant_by_handle(handle: str) -> tuple[Merchant, Subject]:
     return row[0], row[1]
 
 
+@use_case
 def issue_binding_code(op: Operator, handle: str, note: str | None = None) -> dict:
     """A fresh one-time code for this merchant; raises NotFound or Forbidden (another market's merchant)."""
     merchant, subject = merchant_by_handle(handle)
@@ -51,14 +53,14 @@ def issue_binding_code(op: Operator, handle: str, note: str | None = None) -> di
                               expires_at=expires_at, note=note)
     db.session.add(row)
     db.session.flush()
-    audit.record(f"operator:{op.id}", "merchant.binding_code.issue", "merchant", subject.handle,
+    audit.record(op.actor, "merchant.binding_code.issue", "merchant", subject.handle,
                  details={"binding_code_id": row.id, "expires_at": expires_at.isoformat()})
-    db.session.commit()
     shown = f"{code[:5]}-{code[5:]}"
     return {"merchant": handle, "binding_code": shown, "expires_at": expires_at}
 
 
-def redeem_binding_code(account_id: int, code: str) -> dict:
+@use_case
+def redeem_binding_code(account_id: int, code: str, *, actor: str) -> dict:
     """Bind the caller as an owner; raises InvalidInput (unknown), Gone (expired) or Conflict (used)."""
     if len(_normalise(code)) != CODE_LENGTH:
         raise InvalidInput("绑定码应为10位字母或数字。", code="invalid_binding_code", details={"field": "binding_code"})
@@ -86,9 +88,8 @@ def redeem_binding_code(account_id: int, code: str) -> dict:
         db.session.add(MerchantOwner(account_id=account_id, merchant_id=row.merchant_id, binding_code_id=row.id))
     merchant = db.session.get(Merchant, row.merchant_id)
     subject = db.session.get(Subject, merchant.subject_id)
-    audit.record(f"mp_account:{account_id}", "merchant.owner.bind", "merchant", subject.handle,
+    audit.record(actor, "merchant.owner.bind", "merchant", subject.handle,
                  details={"binding_code_id": row.id})
-    db.session.commit()
     return _summary(merchant, subject)
 
 

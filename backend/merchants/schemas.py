@@ -2,7 +2,8 @@
 
 import marshmallow as ma
 
-from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema
+from backend.credit.schemas import GradeViewSchema
+from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, page_schema
 
 V = ma.validate
 
@@ -44,9 +45,7 @@ class MerchantSchema(ma.Schema):
     sticker_url = ma.fields.String(required=True, metadata={"description": "URL on the current sticker"})
 
 
-class MerchantPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(MerchantSchema), required=True)
-    meta = ma.fields.Nested(PageMetaSchema, required=True)
+MerchantPageSchema = page_schema(MerchantSchema, "MerchantPageSchema")
 
 
 class ReissueSchema(ma.Schema):
@@ -93,7 +92,8 @@ class PublicMarketRefSchema(ma.Schema):
 
 
 class PublicListSchema(ma.Schema):
-    list_type = ma.fields.String(required=True, metadata={"description": "black 失信联合惩戒 / watch 重点关注 / red 红名单"})
+    list_type = ma.fields.String(required=True,
+                                 metadata={"description": "black 失信联合惩戒 / watch 重点关注 / red 红名单"})
     label = ma.fields.String(required=True)
     reason = ma.fields.String(required=True)
     department = ma.fields.String(required=True)
@@ -159,3 +159,36 @@ class PublicMarketSchema(ma.Schema):
     q = ma.fields.String(required=True)
     items = ma.fields.List(ma.fields.Nested(PublicMarketItemSchema), required=True)
     meta = ma.fields.Nested(PageMetaSchema, required=True)
+
+
+# Merchant owners (mini-program) and their binding codes.
+
+
+class MerchantSummarySchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    market = ma.fields.String(required=True)
+    stall_no = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True)
+
+class RedeemBindingSchema(ma.Schema):
+    binding_code = ma.fields.String(required=True, validate=V.Length(min=1, max=32))
+
+class InspectionViewSchema(ma.Schema):
+    product = ma.fields.String(required=True)
+    sampled_on = ma.fields.Date(required=True)
+    agency = ma.fields.String(required=True)
+    result = ma.fields.String(required=True)
+    failed_items = ma.fields.String(allow_none=True)
+    report_no = ma.fields.String(required=True)
+
+class MerchantFileSchema(MerchantSummarySchema, GradeViewSchema):
+    inspections = ma.fields.List(ma.fields.Nested(InspectionViewSchema), required=True)
+
+class NewBindingCodeSchema(ma.Schema):
+    note = ma.fields.String(validate=V.Length(max=200), metadata={"description": "Who it was handed to"})
+
+class BindingCodeSchema(ma.Schema):
+    merchant = ma.fields.String(required=True, metadata={"description": "Merchant handle"})
+    binding_code = ma.fields.String(required=True, metadata={"description": "Shown once; single-use"})
+    expires_at = ma.fields.DateTime(required=True)

@@ -1,17 +1,28 @@
-"""The printed 一码查信 code: a short URL /m/<handle>-<serial> on PUBLIC_BASE_URL.
+"""The printed 一码查信 sticker: its short URL and the printable A6 poster that carries it.
 
-The serial is the merchant's code_serial: reissuing a sticker increments it, so an old
-sticker's URL resolves to a 410 "void" page. /m/<handle> alone is the canonical page
-(links from market pages); only a printed URL carries the serial.
+The URL is /m/<handle>-<serial> on PUBLIC_BASE_URL. The serial is the merchant's code_serial:
+reissuing a sticker increments it, so an old sticker's URL resolves to a 410 "void" page.
+/m/<handle> alone is the canonical page (links from market pages); only a printed URL carries the
+serial. Posters: PNG at 300 dpi and PDF with an embedded font. The QR carries only the short
+sticker URL (no personal data), at level H when it fits version 5, else Q, with automatic mask
+selection (rendered once, then printed).
 """
 
 from __future__ import annotations
 
+import io
+import os
 import re
+from dataclasses import dataclass
 
-from flask import current_app
+from flask import Response, current_app
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
 
 import qr
+from backend.credit import Subject
+from backend.merchants.models import Market, Merchant
+from backend.platform.db import db
 
 REF = re.compile(r"^([A-Za-z0-9]{4,16})(?:-([0-9]{1,6}))?$")
 MAX_VERSION = 5  # keeps modules large enough to scan from a sticker at arm's length
@@ -45,3 +56,119 @@ def sticker_error_level(url: str) -> str:
             return level
     raise ValueError(f"sticker URL {url!r} needs QR version > {MAX_VERSION} at level Q; "
                      "shorten PUBLIC_BASE_URL")
+
+
+FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+A6_MM = (105.0, 148.0)
+DPI = 300
+PX_PER_MM = DPI / 25.4
+TITLE = "一码查信"
+HINT = "用手机相机扫一扫，查看本商户信用等级和产品检测结果"
+FOOTER = "信用汕尾 · 消费投诉请拨 12315"
+QR_MM = 72.0
+
+
+class PosterFontMissing(RuntimeError):
+    """The Chinese font the poster embeds is not installed."""
+
+
+@dataclass(frozen=True)
+class PosterText:
+    market: str
+    name: str
+    stall: str
+    url: str
+    serial: int
+
+
+def _font_path() -> str:
+    """The Chinese font file; raises PosterFontMissing with the package to install."""
+    if not os.path.exists(FONT_PATH):
+        raise PosterFontMissing(f"{FONT_PATH} is missing: install the Debian package fonts-wqy-microhei")
+    return FONT_PATH
+
+
+def poster_text(merchant: Merchant) -> PosterText:
+    subject = db.session.get(Subject, merchant.subject_id)
+    market = db.session.get(Market, merchant.market_id)
+    return PosterText(market.name, subject.display_name, f"摊位号 {merchant.stall_no}",
+                      sticker_url(subject.handle, merchant.code_serial), merchant.code_serial)
+
+
+# Vertical layout in millimetres from the top: (text attribute or literal, font size in pt, y).
+LAYOUT = [("TITLE", 26, 10), ("market", 13, 24), ("name", 22, 33), ("stall", 14, 45)]
+QR_TOP_MM = 54.0
+BOTTOM = [("HINT", 9.5, 130), ("FOOTER", 9, 137.5)]
+
+
+def _lines(text: PosterText) -> list[tuple[str, float, float]]:
+    value = {"TITLE": TITLE, "HINT": HINT, "FOOTER": FOOTER}
+    return [(value.get(key) or getattr(text, key), pt, y) for key, pt, y in LAYOUT + BOTTOM]
+
+
+def poster_png(merchant: Merchant) -> bytes:
+    """The A6 poster as a 300 dpi PNG; raises PosterFontMissing or ValueError (URL too long)."""
+    text, font = poster_text(merchant), _font_path()
+    width, height = (round(v * PX_PER_MM) for v in A6_MM)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    for line, pt, y in _lines(text):
+        face = ImageFont.truetype(font, round(pt * DPI / 72), index=0)
+        draw.text((width / 2, y * PX_PER_MM), line, font=face, fill=0, anchor="mt")
+    code = Image.open(io.BytesIO(qr.render_png(text.url, scale=1, border=4, error=sticker_error_level(text.url),
+                                               mask=None))).convert("L")
+    side = round(QR_MM * PX_PER_MM)
+    module = side // code.width  # whole pixels per module keep every module the same size
+    code = code.resize((code.width * module, code.width * module), Image.Resampling.NEAREST)
+    page.paste(code, ((width - code.width) // 2, round(QR_TOP_MM * PX_PER_MM)))
+    small = ImageFont.truetype(font, round(6.5 * DPI / 72), index=0)
+    draw.text((width / 2, (QR_TOP_MM + QR_MM + 0.5) * PX_PER_MM), text.url, font=small, fill=90, anchor="mt")
+    out = io.BytesIO()
+    page.save(out, format="PNG", dpi=(DPI, DPI), optimize=True)
+    return out.getvalue()
+
+
+def poster_pdf(merchant: Merchant) -> bytes:
+    """The A6 poster as PDF with the font embedded and a vector QR; raises PosterFontMissing or ValueError."""
+    text, font = poster_text(merchant), _font_path()
+    pdf = FPDF(unit="mm", format=A6_MM)
+    pdf.set_margin(0)
+    pdf.set_auto_page_break(False)
+    pdf.set_title(f"{text.market} {text.name} 一码查信")
+    pdf.add_font("wqy", fname=font, collection_font_number=0)
+    pdf.add_page()
+    for line, pt, y in _lines(text):
+        pdf.set_font("wqy", size=pt)
+        pdf.set_xy(0, y)
+        pdf.cell(w=A6_MM[0], h=pt * 0.3528, text=line, align="C")
+    matrix = qr.qr_matrix(text.url, sticker_error_level(text.url), mask=None)
+    modules = len(matrix) + 8
+    unit = QR_MM / modules
+    left = (A6_MM[0] - QR_MM) / 2
+    pdf.set_fill_color(0, 0, 0)
+    for y, row in enumerate(matrix, start=4):
+        x = 0
+        while x < len(row):  # one rectangle per horizontal run: no hairlines between modules
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < len(row) and row[x]:
+                x += 1
+            pdf.rect(left + (start + 4) * unit, QR_TOP_MM + y * unit, (x - start) * unit, unit, style="F")
+    pdf.set_font("wqy", size=6.5)
+    pdf.set_text_color(90)
+    pdf.set_xy(0, QR_TOP_MM + QR_MM + 0.5)
+    pdf.cell(w=A6_MM[0], h=3, text=text.url, align="C")
+    return bytes(pdf.output())
+
+
+POSTER_TYPES = {"png": (poster_png, "image/png"), "pdf": (poster_pdf, "application/pdf")}
+
+
+def poster_download(merchant: Merchant, fmt: str) -> Response:
+    """The merchant's A6 poster as a download; raises PosterFontMissing or ValueError (URL too long)."""
+    render, mimetype = POSTER_TYPES[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="poster-{merchant.stall_no}.{fmt}"',
+               "Cache-Control": "no-store"}
+    return Response(render(merchant), mimetype=mimetype, headers=headers)  # smorest passes a Response untouched

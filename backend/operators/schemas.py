@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.platform.access import OPERATOR_ROLES
-from backend.platform.web.schemas import PageMetaSchema
+from backend.platform.web.schemas import page_schema
 
 
 class NewOperatorSchema(ma.Schema):
@@ -30,9 +30,7 @@ class OperatorCreatedSchema(ma.Schema):
     token = ma.fields.String(required=True, metadata={"description": "Bearer token, shown once"})
 
 
-class OperatorPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(OperatorSchema), required=True)
-    meta = ma.fields.Nested(PageMetaSchema, required=True)
+OperatorPageSchema = page_schema(OperatorSchema, "OperatorPageSchema")
 
 
 class RotatedKeySchema(ma.Schema):

@@ -1,16 +1,18 @@
-"""Operators: creation with a one-time token, authentication by token hash, revocation."""
+"""Operator administration: creation with a one-time token (only its hash is kept), revocation, listing.
+(Authenticating operators is platform.access.)"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import Market, Operator, Partner
-from backend.platform.access import OPERATOR_ROLES
+from backend.merchants import Market
 from backend.platform import audit
+from backend.platform.access import OPERATOR_ROLES, Operator, OperatorRole
+from backend.platform.clock import utcnow
 from backend.platform.crypto import credential_hash, new_credential
-from backend.platform.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from backend.platform.db import Page, db, paginate, use_case
+from backend.platform.errors import Conflict, InvalidInput, NotFound
+from backend.scanning import Partner
 
 
 def resolve_scope(role: str, department: str | None, market_slug: str | None,
@@ -18,16 +20,16 @@ def resolve_scope(role: str, department: str | None, market_slug: str | None,
     """Resolve the scope a role needs; raises InvalidInput when it is missing or unknown."""
     if role not in OPERATOR_ROLES:
         raise InvalidInput(f"role must be one of {', '.join(OPERATOR_ROLES)}")
-    if role == "department":
+    if role == OperatorRole.DEPARTMENT:
         if not department:
             raise InvalidInput("a department operator needs --department")
         return {"department": department}
-    if role == "market":
+    if role == OperatorRole.MARKET:
         market = db.session.execute(select(Market).where(Market.slug == market_slug)).scalar_one_or_none()
         if market is None:
             raise InvalidInput(f"unknown market {market_slug!r}; a market operator needs --market")
         return {"market_id": market.id}
-    if role == "partner":
+    if role == OperatorRole.PARTNER:
         partner = db.session.execute(select(Partner).where(Partner.name == partner_name)).scalar_one_or_none()
         if partner is None:
             raise InvalidInput(f"unknown partner {partner_name!r}; a partner operator needs --partner")
@@ -35,6 +37,7 @@ def resolve_scope(role: str, department: str | None, market_slug: str | None,
     return {}
 
 
+@use_case
 def create_operator(name: str, role: str, *, department: str | None = None, market_slug: str | None = None,
                     partner_name: str | None = None, actor: str = "cli", token: str | None = None
                     ) -> tuple[Operator, str]:
@@ -47,20 +50,10 @@ def create_operator(name: str, role: str, *, department: str | None = None, mark
     db.session.add(op)
     db.session.flush()
     audit.record(actor, "operator.create", "operator", op.id, details={"role": role, **scope})
-    db.session.commit()
     return op, token
 
 
-def authenticate(token: str) -> Operator:
-    """The active operator holding this token; raises Unauthorized."""
-    op = db.session.execute(
-        select(Operator).where(Operator.token_hash == credential_hash(token))
-    ).scalar_one_or_none()
-    if op is None or op.revoked_at is not None:
-        raise Unauthorized("invalid or revoked operator token")
-    return op
-
-
+@use_case
 def revoke_operator(operator_id: int, *, actor: str) -> Operator:
     """Revoke an operator's token at once; raises NotFound or Conflict."""
     op = db.session.get(Operator, operator_id)
@@ -70,13 +63,8 @@ def revoke_operator(operator_id: int, *, actor: str) -> Operator:
         raise Conflict("operator already revoked", code="already_revoked")
     op.revoked_at = utcnow()
     audit.record(actor, "operator.revoke", "operator", op.id)
-    db.session.commit()
     return op
 
 
-def list_operators(page: int, per_page: int) -> tuple[list[Operator], int]:
-    total = db.session.scalar(select(db.func.count(Operator.id)))
-    rows = db.session.execute(
-        select(Operator).order_by(Operator.id).limit(per_page).offset((page - 1) * per_page)
-    ).scalars().all()
-    return list(rows), total or 0
+def list_operators(page: int, per_page: int) -> Page:
+    return paginate(select(Operator).order_by(Operator.id), page, per_page)

@@ -1,38 +1,39 @@
-"""Signing keys, operators and the hash-chained audit log."""
+"""Operators: the people and systems acting for a department, a market, a partner or the platform.
+
+The model, authentication by token hash, and the view decorator that requires a role. Operator
+administration (creating, revoking, listing) is the operators feature; the scope columns point at
+markets and partners by table name only, so the platform imports no feature.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.platform.db import Base, CreatedAt
+from backend.platform.crypto import credential_hash
+from backend.platform.db import Base, CreatedAt, db, one_of
+from backend.platform.errors import Forbidden, Unauthorized
+from backend.platform.web.auth import OPERATOR_TOKEN, principal, principal_required
 
-OPERATOR_ROLES = ("admin", "department", "market", "partner")
+
+class OperatorRole(enum.StrEnum):
+    ADMIN = "admin"
+    DEPARTMENT = "department"
+    MARKET = "market"
+    PARTNER = "partner"
 
 
-class SigningKey(CreatedAt, Base):
-    """An Ed25519 key. The private half is Fernet-encrypted and wiped once the key is retired."""
-
-    __tablename__ = "signing_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kid: Mapped[str] = mapped_column(String(16), unique=True)
-    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
-    private_key_enc: Mapped[str | None] = mapped_column(Text)
-    activated_at: Mapped[dt.datetime]
-    # True for the one signing key, NULL otherwise: the unique constraint allows only one signer.
-    is_signer: Mapped[bool | None] = mapped_column(unique=True)
-    # Set when a newer key takes over; published until every code it signed has expired.
-    retired_at: Mapped[dt.datetime | None]
+OPERATOR_ROLES = tuple(OperatorRole)
 
 
 class Operator(CreatedAt, Base):
     """A person or system acting for a department, a market, a partner, or the platform."""
 
     __tablename__ = "operators"
-    __table_args__ = (CheckConstraint("role IN ('admin','department','market','partner')", name="role"),)
+    __table_args__ = (one_of("role", OperatorRole),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -44,30 +45,37 @@ class Operator(CreatedAt, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     revoked_at: Mapped[dt.datetime | None]
 
-
-class AuditEntry(Base):
-    """Append-only; each row's hash covers the previous row's hash, so edits and gaps show."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
-
-    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    at: Mapped[dt.datetime]
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(64))
-    target_type: Mapped[str] = mapped_column(String(32))
-    target_id: Mapped[str] = mapped_column(String(64))
-    purpose: Mapped[str | None] = mapped_column(String(300))
-    details: Mapped[dict]
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    @property
+    def actor(self) -> str:
+        """How the audit log names this operator."""
+        return f"operator:{self.id}"
 
 
-class AuditHead(Base):
-    """The chain's tip: one row, locked while appending, so a truncated tail is detectable too."""
+def authenticate(token: str) -> Operator:
+    """The active operator holding this token; raises Unauthorized."""
+    op = db.session.execute(
+        select(Operator).where(Operator.token_hash == credential_hash(token))
+    ).scalar_one_or_none()
+    if op is None or op.revoked_at is not None:
+        raise Unauthorized("invalid or revoked operator token")
+    return op
 
-    __tablename__ = "audit_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int]
-    hash: Mapped[str] = mapped_column(String(64))
+def require_operator(*roles: str):
+    """Authenticate the operator (g.operator) and require one of `roles`; raises Unauthorized or Forbidden."""
+
+    def check(op: Operator) -> None:
+        if op.role not in roles:
+            raise Forbidden(f"this endpoint needs role {' or '.join(roles)}", code="wrong_role")
+
+    return principal_required(authenticate, "operator", OPERATOR_TOKEN, check)
+
+
+def current_operator() -> Operator:
+    """The operator require_operator authenticated for this request."""
+    return principal("operator")
+
+
+def operator_actor() -> str:
+    """How the audit log names the current operator."""
+    return current_operator().actor

@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Index, String, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import AuditEntry, AuditHead
+from backend.platform.db import Base, db
 
 GENESIS = "0" * 64
+
+
+class AuditEntry(Base):
+    """Append-only; each row's hash covers the previous row's hash, so edits and gaps show."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str | None] = mapped_column(String(300))
+    details: Mapped[dict]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The chain's tip: one row, locked while appending, so a truncated tail is detectable too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 def _canonical(value: Any) -> Any:

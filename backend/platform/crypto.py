@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from cryptography.fernet import InvalidToken, MultiFernet, Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
 

@@ -1,31 +1,34 @@
-"""One-statement database access for the hot paths (code refresh, scans): one round trip.
+"""One-statement database access for the hot paths (code refresh, scans): one round trip, named rows.
 
 Through the ORM session a single read costs BEGIN, the query and ROLLBACK at teardown (plus
 a pre-ping on checkout): four round trips and their driver overhead. On PostgreSQL these
 helpers run the statement on a pooled connection in autocommit mode instead, which is safe
 for a single statement, and through the driver itself (statements compiled once). SQLite
-(tests, `make run`) keeps using the session's connection: its in-memory test database is one
-shared connection whose transaction state must not change.
+(tests, `make run`) keeps using the session's connection, inside the caller's transaction
+(its in-memory test database is one shared connection whose transaction state must not change):
+there the caller's use case commits. Rows come back as named tuples on both, so callers read
+`row.handle`, never `row[5]`; label the columns of a statement whose names would repeat.
 """
 
 from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Executable, Row, Select, exc, func, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Executable, Select, exc, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from backend.platform.extensions import db
+from backend.platform.db import db
 
 _PG = postgresql.psycopg.dialect()
 
 
-def _autocommit() -> bool:
+def is_postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def is_postgresql() -> bool:
-    return _autocommit()
+def conflict_insert(model):
+    """INSERT for `model` that supports .on_conflict_do_nothing() on this database (PostgreSQL or SQLite)."""
+    return (postgresql.insert if is_postgresql() else sqlite.insert)(model)
 
 
 @functools.lru_cache(maxsize=64)
@@ -40,8 +43,8 @@ def pg_sql(statement: Executable) -> tuple[str, dict]:
     return str(compiled), {k: v for k, v in compiled.params.items() if v is not None}
 
 
-def _driver_first(statement: Executable, params: dict) -> tuple | None:
-    """PostgreSQL only: one statement through the driver itself, autocommit; the first row.
+def _driver_first(statement: Executable, params: dict):
+    """PostgreSQL only: one statement through the driver itself, autocommit; the first row, named.
 
     Skips SQLAlchemy's per-execution work (~45 µs a statement measured here), so bound
     values must already be driver-ready (aware datetimes, dates, str, int): no type
@@ -49,30 +52,30 @@ def _driver_first(statement: Executable, params: dict) -> tuple | None:
     a broken connection is invalidated like any other.
     """
     import psycopg
+    from psycopg.rows import namedtuple_row
 
     sql, literals = pg_sql(statement)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         try:
-            return conn.connection.driver_connection.execute(sql, {**literals, **params}).fetchone()
+            with conn.connection.driver_connection.cursor(row_factory=namedtuple_row) as cur:
+                return cur.execute(sql, {**literals, **params}).fetchone()
         except psycopg.Error as e:
             if isinstance(e, psycopg.OperationalError):  # the connection may be gone: never reuse it
                 conn.invalidate()
             raise exc.DBAPIError.instance(sql, None, e, psycopg.Error) from None
 
 
-def first(statement: Executable, params: dict | None = None) -> Row | tuple | None:
-    """The first row of a single statement; on PostgreSQL its own autocommit transaction, via _driver_first."""
-    if not _autocommit():
+def first(statement: Executable, params: dict | None = None):
+    """The first row (named) of a single statement; on PostgreSQL its own autocommit transaction."""
+    if not is_postgresql():
         return db.session.connection().execute(statement, params or {}).first()
     return _driver_first(statement, params or {})
 
 
 def insert_returning(statement: Executable, params: dict) -> int:
-    """Run one INSERT … RETURNING id as its own transaction and return the id (SQLite: via the session)."""
-    if not _autocommit():
-        row_id = db.session.execute(statement, params).scalar_one()
-        db.session.commit()
-        return row_id
+    """One INSERT … RETURNING id: on PostgreSQL its own autocommit transaction, on SQLite the caller's."""
+    if not is_postgresql():
+        return db.session.execute(statement, params).scalar_one()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         return conn.execute(statement, params).scalar_one()
 
@@ -84,6 +87,6 @@ def without_wal_wait(values: Select) -> Select:
     crash is acceptable, an fsync per row is not. set_config(…, true) lasts for the statement's
     own transaction only, and keeps it one round trip (no SET LOCAL, no BEGIN/COMMIT).
     """
-    if not _autocommit():
+    if not is_postgresql():
         return values
     return values.select_from(select(func.set_config("synchronous_commit", "off", True)).subquery())

@@ -1,0 +1,7 @@
+"""Scanning: scanner devices, online verification, perks granted exactly once, offline scans with trust
+bundles, partners' devices and incentives, the staff scan console, and a resident's scan history."""
+
+from backend.scanning.history import my_scans
+from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
+
+__all__ = ["Incentive", "Partner", "Redemption", "RevokedCode", "Scan", "ScannerDevice", "Scenario", "my_scans"]

@@ -1,73 +1,73 @@
-"""Partners manage their scanner devices and incentives (role partner, or admin for any partner)."""
+"""/api/dept/v1 for partners: their scanner devices and incentives (role partner, or admin for any partner)."""
 
 from __future__ import annotations
 
-from flask import g
 from flask_smorest import Blueprint
 
-from backend.platform.web.auth import operator_actor, require_operator
-from backend.scanning.schemas import (DeviceCreatedSchema, DeviceListSchema, DeviceSchema, IncentiveListSchema,
-    IncentiveRulesSchema, IncentiveSchema, NewDeviceSchema, NewIncentiveSchema)
+from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.scanning import partners
+from backend.scanning.schemas import (
+    DeviceCreatedSchema,
+    DeviceListSchema,
+    DeviceSchema,
+    IncentiveListSchema,
+    IncentiveRulesSchema,
+    IncentiveSchema,
+    NewDeviceSchema,
+    NewIncentiveSchema,
+)
 
 blp = Blueprint("partners", __name__, url_prefix="/api/dept/v1",
                 description="Partners: scanner devices and incentives")
-PARTNER = [{"operatorToken": []}]
 
 
 @blp.route("/devices", methods=["GET"])
-@blp.doc(security=PARTNER)
 @require_operator("partner", "admin")
 @blp.response(200, DeviceListSchema)
 def list_devices():
     """List scanner devices (a partner sees its own)."""
-    return {"items": partners.list_devices(g.operator)}
+    return {"items": partners.list_devices(current_operator())}
 
 
 @blp.route("/devices", methods=["POST"])
-@blp.doc(security=PARTNER)
 @require_operator("partner", "admin")
 @blp.arguments(NewDeviceSchema)
 @blp.response(201, DeviceCreatedSchema)
 def create_device(body):
     """Register a scanner device in the partner's scenario; its token is shown this once."""
-    device, token = partners.create_device(g.operator, actor=operator_actor(), **body)
+    device, token = partners.create_device(current_operator(), actor=operator_actor(), **body)
     return {"device": device, "token": token}
 
 
 @blp.route("/devices/<int:device_id>/revoke", methods=["POST"])
-@blp.doc(security=PARTNER)
 @require_operator("partner", "admin")
 @blp.response(200, DeviceSchema)
 def revoke_device(device_id):
     """Revoke a device's credential (other workers notice within SCAN_CACHE_SECONDS)."""
-    return partners.revoke_device(g.operator, device_id, actor=operator_actor())
+    return partners.revoke_device(current_operator(), device_id, actor=operator_actor())
 
 
 @blp.route("/incentives", methods=["GET"])
-@blp.doc(security=PARTNER)
 @require_operator("partner", "admin")
 @blp.response(200, IncentiveListSchema)
 def list_incentives():
     """List incentives (a partner sees its own)."""
-    return {"items": partners.list_incentives(g.operator)}
+    return {"items": partners.list_incentives(current_operator())}
 
 
 @blp.route("/incentives", methods=["POST"])
-@blp.doc(security=PARTNER)
 @require_operator("partner", "admin")
 @blp.arguments(NewIncentiveSchema)
 @blp.response(201, IncentiveSchema)
 def create_incentive(body):
     """Create a 信用+ perk in the partner's scenario."""
-    return partners.create_incentive(g.operator, actor=operator_actor(), **body)
+    return partners.create_incentive(current_operator(), actor=operator_actor(), **body)
 
 
 @blp.route("/incentives/<int:incentive_id>", methods=["PATCH"])
-@blp.doc(security=PARTNER)
 @require_operator("partner", "admin")
 @blp.arguments(IncentiveRulesSchema)
 @blp.response(200, IncentiveSchema)
 def update_incentive(body, incentive_id):
     """Change an incentive's rules, validity window or active flag."""
-    return partners.update_incentive(g.operator, incentive_id, actor=operator_actor(), **body)
+    return partners.update_incentive(current_operator(), incentive_id, actor=operator_actor(), **body)

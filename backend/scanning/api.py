@@ -1,45 +1,42 @@
-"""Verify a code, grant a perk, fetch the trust bundle, upload offline scans."""
+"""/api/scan/v1 for scanner devices: verify a code, grant a perk, fetch the trust bundle, upload offline scans."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import g
 from flask_smorest import Blueprint
 
-from backend.platform.web.auth import bearer_token
-from backend.scanning.schemas import (IdempotencyHeaderSchema, OfflineBatchSchema, OfflineReportSchema,
-    RedeemRequestSchema, RedemptionSchema, TrustBundleSchema, VerifyRequestSchema, VerifyResultSchema)
-from backend.scanning import offline as offline_scans, redemptions, verification
-from backend.scanning.devices import authenticate_device
+from backend.platform.web.auth import DEVICE_TOKEN, principal, principal_required
+from backend.scanning import offline, redemptions, verification
+from backend.scanning.devices import Device, authenticate_device
+from backend.scanning.schemas import (
+    IdempotencyHeaderSchema,
+    OfflineBatchSchema,
+    OfflineReportSchema,
+    RedeemRequestSchema,
+    RedemptionSchema,
+    TrustBundleSchema,
+    VerifyRequestSchema,
+    VerifyResultSchema,
+)
 
 blp = Blueprint("scan", __name__, url_prefix="/api/scan/v1", description="Scanner devices (bus, hotel, hospital, gate)")
-DEVICE = [{"deviceToken": []}]
+# Authenticates the scanner device (Bearer dev_…) before the body is parsed; raises Unauthorized.
+require_device = principal_required(authenticate_device, "device", DEVICE_TOKEN)
 
 
-def require_device(view):
-    """Authenticate the scanner device (Bearer dev_…) before parsing; raises Unauthorized."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        g.device = authenticate_device(bearer_token())
-        return view(*args, **kwargs)
-
-    return wrapper
+def current_device() -> Device:
+    return principal("device")
 
 
 @blp.route("/verify", methods=["POST"])
-@blp.doc(security=DEVICE)
 @require_device
 @blp.arguments(VerifyRequestSchema)
 @blp.response(200, VerifyResultSchema)
 def verify(body):
     """Check a personal code; a rejected code is still 200 with its outcome. The scan is recorded."""
-    return verification.verify(g.device, body["code"], body.get("scenario"))
+    return verification.verify(current_device(), body["code"], body.get("scenario"))
 
 
 @blp.route("/redemptions", methods=["POST"])
-@blp.doc(security=DEVICE)
 @require_device
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(RedeemRequestSchema)
@@ -48,24 +45,22 @@ def verify(body):
 @blp.alt_response(409, description="Ineligible or over quota; details.reason says which")
 def redeem(headers, body):
     """Grant a perk within its quota, exactly once per Idempotency-Key; the receipt is signed."""
-    return redemptions.redeem(g.device, body["code"], body["incentive"], headers["idempotency_key"],
+    return redemptions.redeem(current_device(), body["code"], body["incentive"], headers["idempotency_key"],
                               body.get("scan_id"))
 
 
 @blp.route("/trust-bundle", methods=["GET"])
-@blp.doc(security=DEVICE)
 @require_device
 @blp.response(200, TrustBundleSchema)
 def trust_bundle():
     """A signed bundle for offline verification (qr.offline); refetch before max_age runs out."""
-    return verification.trust_bundle(g.device)
+    return verification.trust_bundle(current_device())
 
 
 @blp.route("/offline-scans", methods=["POST"])
-@blp.doc(security=DEVICE)
 @require_device
 @blp.arguments(OfflineBatchSchema)
 @blp.response(200, OfflineReportSchema)
 def upload_offline_scans(body):
     """Upload offline scans: duplicates answered as such, grants over quota flagged for review."""
-    return offline_scans.upload(g.device, body["items"])
+    return offline.upload(current_device(), body["items"])

@@ -7,10 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.platform.db import Base, CreatedAt
-
-SCENARIOS = ("transit", "lodging", "medical", "tourism", "market")
-QUOTA_PERIODS = ("once", "day", "week", "month")
+from backend.platform.db import Base, CreatedAt, one_of
+from backend.scanning.vocab import QuotaPeriod, RedemptionStatus
 
 
 class Scenario(Base):
@@ -39,7 +37,7 @@ class Incentive(CreatedAt, Base):
 
     __tablename__ = "incentives"
     __table_args__ = (
-        CheckConstraint("quota_period IN ('once','day','week','month')", name="quota_period"),
+        one_of("quota_period", QuotaPeriod),
         CheckConstraint("quota_count >= 1", name="quota_count"),
     )
 
@@ -89,7 +87,7 @@ class Scan(Base):
     scanned_at: Mapped[dt.datetime]
     offline: Mapped[bool] = mapped_column(default=False)
     client_ref: Mapped[str | None] = mapped_column(String(64))
-    # Why no perk was granted at this scan (grade, blacklisted, over_quota …; see redemptions.REASON_ZH):
+    # Why no perk was granted at this scan (a vocab.Refusal: grade, blacklisted, over_quota …):
     # set by verify when nothing was grantable, or by a refused redemption that names this scan.
     refusal: Mapped[str | None] = mapped_column(String(16))
 
@@ -101,7 +99,7 @@ class Redemption(Base):
     __table_args__ = (
         UniqueConstraint("incentive_id", "subject_id", "period_key", "slot"),
         UniqueConstraint("device_id", "idempotency_key"),
-        CheckConstraint("status IN ('granted','flagged')", name="status"),
+        one_of("status", RedemptionStatus),
         # A granted row holds a quota slot; a flagged one (offline, over quota) holds none.
         CheckConstraint("(status = 'granted') = (slot IS NOT NULL)", name="slot_iff_granted"),
     )

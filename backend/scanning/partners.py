@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.platform.clock import utcnow
-from backend.platform.extensions import db
-from backend.models import Incentive, Operator, Partner, ScannerDevice
 from backend.platform import audit
+from backend.platform.access import Operator
+from backend.platform.clock import utcnow
 from backend.platform.crypto import credential_hash, new_credential
+from backend.platform.db import db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.scanning.devices import forget_cached
+from backend.scanning.models import Incentive, Partner, ScannerDevice
 
 
 def _partner_for(op: Operator, partner_id: int | None) -> Partner:
@@ -43,6 +44,7 @@ def list_devices(op: Operator) -> list[ScannerDevice]:
     return list(db.session.execute(_scoped(op, ScannerDevice)).scalars())
 
 
+@use_case
 def create_device(op: Operator, *, name: str, partner_id: int | None = None, actor: str) -> tuple[ScannerDevice, str]:
     """Register a device in its partner's scenario; returns it with its token, shown once."""
     partner = _partner_for(op, partner_id)
@@ -53,10 +55,10 @@ def create_device(op: Operator, *, name: str, partner_id: int | None = None, act
     db.session.flush()
     audit.record(actor, "device.create", "scanner_device", device.id,
                  details={"partner_id": partner.id, "scenario": partner.scenario})
-    db.session.commit()
     return device, token
 
 
+@use_case
 def revoke_device(op: Operator, device_id: int, *, actor: str) -> ScannerDevice:
     """Revoke a device's credential at once; raises NotFound or Conflict."""
     device = _own(op, db.session.get(ScannerDevice, device_id))
@@ -64,8 +66,7 @@ def revoke_device(op: Operator, device_id: int, *, actor: str) -> ScannerDevice:
         raise Conflict("device already revoked", code="already_revoked")
     device.revoked_at = utcnow()
     audit.record(actor, "device.revoke", "scanner_device", device.id)
-    db.session.commit()
-    forget_cached()
+    on_commit(forget_cached)
     return device
 
 
@@ -78,6 +79,7 @@ def _check_rule(fields: dict) -> None:
         raise InvalidInput("valid_from is after valid_to", code="bad_window")
 
 
+@use_case
 def create_incentive(op: Operator, *, actor: str, partner_id: int | None = None, **fields) -> Incentive:
     """A new perk in the partner's scenario; raises InvalidInput, Forbidden or Conflict (code taken)."""
     partner = _partner_for(op, partner_id)
@@ -88,11 +90,11 @@ def create_incentive(op: Operator, *, actor: str, partner_id: int | None = None,
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "incentive.create", "incentive", row.id, details={"code": row.code})
-    db.session.commit()
-    forget_cached()
+    on_commit(forget_cached)
     return row
 
 
+@use_case
 def update_incentive(op: Operator, incentive_id: int, *, actor: str, **fields) -> Incentive:
     """Change rules, window or active flag; raises NotFound or InvalidInput."""
     row = _own(op, db.session.get(Incentive, incentive_id))
@@ -101,6 +103,5 @@ def update_incentive(op: Operator, incentive_id: int, *, actor: str, **fields) -
     for name, value in fields.items():
         setattr(row, name, value)
     audit.record(actor, "incentive.update", "incentive", row.id, details=fields)
-    db.session.commit()
-    forget_cached()
+    on_commit(forget_cached)
     return row

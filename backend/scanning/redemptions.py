@@ -1,31 +1,28 @@
-"""Granting perks exactly once: quota slots claimed by INSERT … ON CONFLICT DO NOTHING, signed receipts."""
+"""Granting perks exactly once: quota slots claimed by INSERT … ON CONFLICT DO NOTHING, signed receipts,
+each grant linked to the scan it follows (the verify it names, or a scan row of its own)."""
 
 from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
 
 import qr
-from backend.platform.clock import from_ts, now_ts
-from backend.platform.extensions import db
-from backend.platform.observability.metrics import count_redemption
-from backend.models import Incentive, Redemption
+from backend.keys import keyring
+from backend.platform import dbio
+from backend.platform.clock import from_ts, local_date, now_ts
+from backend.platform.db import db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
-from backend.scanning.scan_links import linked_scan, scan_for
-from backend.scanning.devices import (CodeCheck, Device, Holder, Rule, check_code, ineligibility, period_key,
-    scenario_rules)
-from backend.keys.keyring import keyring
+from backend.platform.observability.metrics import count_redemption
+from backend.scanning.checks import CodeCheck, check_code
+from backend.scanning.devices import Device, scenario_rules
+from backend.scanning.models import Incentive, Redemption, Scan
+from backend.scanning.rules import Holder, Rule, ineligibility, period_key
+from backend.scanning.verification import record_scan
+from backend.scanning.vocab import REASON_ZH, Outcome, RedemptionStatus, Refusal
 
-REASON_ZH = {
-    "grade": "信用等级不符合条件", "subject_kind": "该主体类型不适用", "blacklisted": "已列入失信联合惩戒名单",
-    "not_started": "活动尚未开始", "ended": "活动已结束", "over_quota": "本期次数已用完",
-}
-
-
-def _insert():
-    return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(Redemption)
+# A grant may follow its verify by this much (a hotel desk fills in forms between the two).
+LINK_WINDOW_SECONDS = 600
 
 
 def find_rule(device: Device, incentive: str) -> Rule:
@@ -40,23 +37,51 @@ def find_rule(device: Device, incentive: str) -> Rule:
     raise Forbidden(f"incentive {incentive!r} is not active in scenario {device.scenario}", code="wrong_scenario")
 
 
+def linked_scan(device: Device, check: CodeCheck, ts: int, scan_id: int | None) -> int | None:
+    """The given scan id once it is this device's recent valid scan of the same subject; raises InvalidInput."""
+    if scan_id is None:
+        return None
+    row = db.session.execute(select(Scan.device_id, Scan.subject_id, Scan.outcome, Scan.scanned_at)
+                             .where(Scan.id == scan_id)).first()
+    if row is None or row.device_id != device.id:  # another device's scans are not revealed
+        problem = "unknown_scan"
+    elif row.outcome != Outcome.VALID or row.subject_id != check.holder.id:
+        problem = "other_subject"
+    elif not 0 <= ts - int(row.scanned_at.timestamp()) <= LINK_WINDOW_SECONDS:
+        problem = "scan_too_old"
+    else:
+        return scan_id
+    raise InvalidInput(f"scan_id does not name a recent scan of this code by this device ({problem})",
+                       code="invalid_scan", details={"field": "scan_id", "reason": problem})
+
+
+def scan_for(device: Device, check: CodeCheck, ts: int, scan_id: int | None, refusal: str | None = None) -> int:
+    """The linked scan (noting the refusal on it), or a new scan row for a redemption that named none."""
+    if scan_id is None:
+        return record_scan(device, check, ts, refusal=refusal)
+    if refusal is not None:
+        db.session.execute(update(Scan).where(Scan.id == scan_id).values(refusal=refusal))
+    return scan_id
+
+
 def _receipt(device: Device, rule: Rule, holder: Holder, key: str, slot: int | None, ts: int,
              status: str, jti: str | None) -> str:
     claims = {"rid": secrets.token_urlsafe(9), "inc": rule.code, "sub": holder.handle, "dev": device.id,
-              "per": period_key(rule.quota_period, ts), "slot": slot, "st": status, "iat": ts, "jti": jti,
-              "idem": key}
+              "per": period_key(rule.quota_period, local_date(ts)), "slot": slot, "st": status, "iat": ts,
+              "jti": jti, "idem": key}
     return qr.sign_document(keyring().signer, qr.RECEIPT_TYP, claims)
 
 
 def claim_slot(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jti: str | None,
                *, scan_id: int | None, offline: bool = False) -> Redemption | None:
     """Insert into the first free slot 1..quota; None when all are taken (the unique key decides, not Python)."""
-    per = period_key(rule.quota_period, ts)
+    per = period_key(rule.quota_period, local_date(ts))
     for slot in range(1, rule.quota_count + 1):
-        row_id = db.session.execute(_insert().values(
+        row_id = db.session.execute(dbio.conflict_insert(Redemption).values(
             incentive_id=rule.id, subject_id=holder.id, device_id=device.id, period_key=per, slot=slot,
-            idempotency_key=key, granted_at=from_ts(ts), jti=jti, status="granted", offline=offline, scan_id=scan_id,
-            receipt=_receipt(device, rule, holder, key, slot, ts, "granted", jti),
+            idempotency_key=key, granted_at=from_ts(ts), jti=jti, status=RedemptionStatus.GRANTED.value,
+            offline=offline, scan_id=scan_id,
+            receipt=_receipt(device, rule, holder, key, slot, ts, RedemptionStatus.GRANTED, jti),
         ).on_conflict_do_nothing().returning(Redemption.id)).scalar()
         if row_id is not None:
             return db.session.get(Redemption, row_id)
@@ -66,10 +91,11 @@ def claim_slot(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jt
 def flag(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jti: str | None, reason: str,
          *, scan_id: int | None) -> Redemption:
     """Record an offline grant the server would have refused, for review (no slot)."""
-    row_id = db.session.execute(_insert().values(
-        incentive_id=rule.id, subject_id=holder.id, device_id=device.id, period_key=period_key(rule.quota_period, ts),
-        slot=None, idempotency_key=key, granted_at=from_ts(ts), jti=jti, status="flagged", flag_reason=reason,
-        offline=True, scan_id=scan_id, receipt=_receipt(device, rule, holder, key, None, ts, "flagged", jti),
+    row_id = db.session.execute(dbio.conflict_insert(Redemption).values(
+        incentive_id=rule.id, subject_id=holder.id, device_id=device.id,
+        period_key=period_key(rule.quota_period, local_date(ts)), slot=None, idempotency_key=key,
+        granted_at=from_ts(ts), jti=jti, status=RedemptionStatus.FLAGGED.value, flag_reason=reason, offline=True,
+        scan_id=scan_id, receipt=_receipt(device, rule, holder, key, None, ts, RedemptionStatus.FLAGGED, jti),
     ).on_conflict_do_nothing().returning(Redemption.id)).scalar()
     return db.session.get(Redemption, row_id) if row_id else by_key(device, key)
 
@@ -95,16 +121,12 @@ def _replay(device: Device, rule: Rule, key: str) -> dict | None:
     return _answer(row, rule, True)
 
 
-def _refuse(device: Device, check: CodeCheck, ts: int, scan_id: int | None, reason: str) -> None:
-    """Keep the refusal on the scan (the resident sees it), commit; the caller raises."""
-    scan_for(device, check, ts, scan_id, refusal=reason)
-    db.session.commit()
-
-
+@use_case
 def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | None = None) -> tuple[dict, int]:
     """Grant once within quota, linked to the scan it follows (scan_id from verify) or to a scan of its own.
 
-    Raises Forbidden, InvalidInput (bad code, bad scan_id) or Conflict (ineligible, over quota).
+    Raises Forbidden, InvalidInput (bad code, bad scan_id) or Conflict (ineligible, over quota); a refusal
+    is kept on the scan (committed before the error is raised: the resident sees why).
     """
     rule = find_rule(device, incentive)
     if (done := _replay(device, rule, key)) is not None:
@@ -112,13 +134,14 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
         return done, 200
     ts = now_ts()
     check = check_code(code, ts)
-    if check.holder is None or check.outcome != "valid":
+    if check.holder is None or check.outcome != Outcome.VALID:
         count_redemption("refused", "code_rejected")
         raise InvalidInput(f"the code cannot be accepted: {check.outcome}", code="code_rejected",
                            details={"outcome": check.outcome})
     scan_id = linked_scan(device, check, ts, scan_id)
-    if (reason := ineligibility(rule, check.holder, ts)) is not None:
-        _refuse(device, check, ts, scan_id, reason)
+    if (reason := ineligibility(rule, check.holder, local_date(ts))) is not None:
+        scan_for(device, check, ts, scan_id, refusal=reason)
+        db.session.commit()  # keep the refusal, then refuse
         count_redemption("refused", reason)
         raise Conflict(REASON_ZH[reason], code="ineligible", details={"reason": reason})
     row = claim_slot(device, rule, check.holder, key, ts, check.jti, scan_id=scan_for(device, check, ts, scan_id))
@@ -128,11 +151,11 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
         if (done := _replay(device, rule, key)) is not None:
             count_redemption("replayed")
             return done, 200
-        _refuse(device, check, ts, scan_id, "over_quota")
-        count_redemption("refused", "over_quota")
-        raise Conflict(REASON_ZH["over_quota"], code="over_quota",
-                       details={"reason": "over_quota", "quota_count": rule.quota_count,
+        scan_for(device, check, ts, scan_id, refusal=Refusal.OVER_QUOTA)
+        db.session.commit()  # keep the refusal, then refuse
+        count_redemption("refused", Refusal.OVER_QUOTA)
+        raise Conflict(REASON_ZH[Refusal.OVER_QUOTA], code="over_quota",
+                       details={"reason": Refusal.OVER_QUOTA, "quota_count": rule.quota_count,
                                 "quota_period": rule.quota_period})
-    db.session.commit()
-    count_redemption("granted")
+    on_commit(lambda: count_redemption("granted"))
     return _answer(row, rule, False), 201

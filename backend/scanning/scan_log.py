@@ -5,7 +5,7 @@ rate of a trivial endpoint). Through the ORM it cost five round trips; as two Co
 statements on autocommit connections it ran at 0.35 of jwks.json. Here a data-modifying
 CTE inserts the scan (its outcome computed from the same holder row, by the rule that
 check_code applies in Python) and returns the scan id with the holder row, through the
-driver (backend.dbio.first). Only a scan that ends with a refusal reason (no perk
+driver (platform.dbio.first). Only a scan that ends with a refusal reason (no perk
 grantable) needs a second, small UPDATE. SQLite (tests, `make run`) takes the portable
 path: check_code, then an insert.
 """
@@ -18,13 +18,15 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, case, false, func, insert, or_, select, true, update
 
 import qr
+from backend.keys import keyring
 from backend.platform import dbio
 from backend.platform.clock import from_ts
-from backend.platform.extensions import db
-from backend.models import Scan
-from backend.scanning.devices import (CodeCheck, Device, Rule, _holder_query, check_code, code_check_from_row,
-    holder_params, issued_at)
-from backend.keys.keyring import keyring
+from backend.platform.db import db
+from backend.scanning.checks import CodeCheck, check_code, code_check_from_row, holder_params, holder_query, issued_at
+from backend.scanning.devices import Device
+from backend.scanning.models import Scan
+from backend.scanning.rules import Rule
+from backend.scanning.vocab import Outcome
 
 SCANS = Scan.__table__  # Core: the ORM would treat bound parameters as a bulk insert
 _COLUMNS = ("device_id", "subject_id", "jti", "outcome", "scanned_at", "refusal")
@@ -42,16 +44,17 @@ def insert_scan(relaxed: bool):
 @functools.lru_cache(maxsize=32)
 def _verify_and_log(n_rules: int):
     """WITH h AS (holder), scan AS (INSERT … RETURNING id) SELECT scan.id, h.* — one round trip."""
-    h = _holder_query(n_rules).cte("h")
+    h = holder_query(n_rules).cte("h")
     relaxed = select(func.set_config("synchronous_commit", "off", True).label("relaxed")).subquery("relaxed")
     revoked = or_(h.c.id.is_(None), h.c.jti_revoked, h.c.codes_valid_after > bindparam("issued_at"))
-    values = (select(bindparam("device_id"), h.c.id, bindparam("jti"), case((revoked, "revoked"), else_="valid"),
+    values = (select(bindparam("device_id"), h.c.id, bindparam("jti"),
+                     case((revoked, Outcome.REVOKED.value), else_=Outcome.VALID.value),
                      bindparam("scanned_at"), false())
               .select_from(relaxed.outerjoin(h, true())))
     scan = (insert(SCANS).from_select([SCANS.c.device_id, SCANS.c.subject_id, SCANS.c.jti, SCANS.c.outcome,
                                        SCANS.c.scanned_at, SCANS.c.offline], values)
             .returning(SCANS.c.id).cte("scan"))
-    return select(scan.c.id, *h.c).select_from(scan.outerjoin(h, true()))
+    return select(scan.c.id.label("scan_id"), *h.c).select_from(scan.outerjoin(h, true()))
 
 
 # Built once: dbio compiles a statement once per object, so a fresh .returning() per call would recompile.
@@ -72,7 +75,7 @@ def check_and_log(device: Device, code: str, ts: int, rules: Sequence[Rule]) -> 
     params = {**holder_params(claims, rules, ts), "device_id": device.id, "scanned_at": from_ts(ts),
               "issued_at": from_ts(issued_at(claims))}
     row = dbio.first(_verify_and_log(len(rules)), params)
-    return code_check_from_row(claims, rules, row[1:] if row[1] is not None else None), row[0]
+    return code_check_from_row(claims, rules, row if row.id is not None else None), row.scan_id
 
 
 def note_refusal(scan_id: int, refusal: str) -> None:
@@ -80,8 +83,7 @@ def note_refusal(scan_id: int, refusal: str) -> None:
     if dbio.is_postgresql():
         dbio.first(_SET_REFUSAL_RETURNING, {"scan_id": scan_id, "refusal": refusal})
     else:
-        db.session.execute(_SET_REFUSAL, {"scan_id": scan_id, "refusal": refusal})
-        db.session.commit()
+        db.session.execute(_SET_REFUSAL, {"scan_id": scan_id, "refusal": refusal})  # the caller's use case commits
 
 
 def scan_values(device: Device, check: CodeCheck, ts: int, refusal: str | None = None) -> dict:

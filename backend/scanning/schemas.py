@@ -2,9 +2,11 @@
 
 import marshmallow as ma
 
-from backend.scanning.models import QUOTA_PERIODS, SCENARIOS
-from backend.platform.web.schemas import JsonBoolean, body_id
-from qr.offline import OUTCOMES
+from backend.platform.web.schemas import JsonBoolean, body_id, page_schema
+from backend.scanning.vocab import Outcome, QuotaPeriod, ScenarioCode
+
+OUTCOMES = tuple(Outcome)
+SCENARIOS = tuple(ScenarioCode)
 
 EPOCH_MAX = 4102444800  # 2100-01-01: later timestamps overflow datetime conversions
 
@@ -44,7 +46,7 @@ class IncentiveRulesSchema(ma.Schema):
                                                ma.validate.Regexp(r"^(person|merchant|organisation)"
                                                                   r"(,(person|merchant|organisation))*$")])
     quota_count = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=1000))
-    quota_period = ma.fields.String(validate=ma.validate.OneOf(QUOTA_PERIODS))
+    quota_period = ma.fields.String(validate=ma.validate.OneOf(tuple(QuotaPeriod)))
     valid_from = ma.fields.Date(allow_none=True)
     valid_to = ma.fields.Date(allow_none=True)
     active = JsonBoolean()
@@ -162,3 +164,31 @@ class OfflineAnswerSchema(ma.Schema):
 class OfflineReportSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(OfflineAnswerSchema), required=True)
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
+
+
+# A resident's own scans (mini-program: GET /me/scans).
+
+
+class GrantSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    granted_at = ma.fields.DateTime(required=True)
+    status = ma.fields.String(required=True, metadata={
+        "description": "granted, or flagged: granted offline beyond what the rules allow, under review"})
+
+class ScanViewSchema(ma.Schema):
+    scanned_at = ma.fields.DateTime(required=True)
+    outcome = ma.fields.String(required=True)
+    outcome_zh = ma.fields.String(required=True)
+    offline = ma.fields.Boolean(required=True)
+    device = ma.fields.String(required=True)
+    partner = ma.fields.String(required=True)
+    scenario = ma.fields.String(required=True)
+    scenario_zh = ma.fields.String(required=True)
+    granted = ma.fields.List(ma.fields.Nested(GrantSchema), required=True,
+                             metadata={"description": "Perks granted at this scan (redemptions linked to it)"})
+    refusal = ma.fields.String(allow_none=True, metadata={
+        "description": "Why a perk was refused at this scan: grade, subject_kind, blacklisted, not_started, ended, "
+                       "over_quota (null: none refused; a rejected code shows in outcome)"})
+    refusal_zh = ma.fields.String(allow_none=True)
+
+ScanPageSchema = page_schema(ScanViewSchema, "ScanPageSchema")

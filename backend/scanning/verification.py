@@ -6,20 +6,18 @@ from flask import current_app
 from sqlalchemy import select
 
 import qr
-from backend.platform.clock import from_ts, now_ts
-from backend.platform.extensions import db
-from backend.platform.observability.metrics import count_scan
-from backend.models import GRADE_ZH, RevokedCode, Subject
-from backend.scanning import scan_log
+from backend.credit import Subject
+from backend.keys import keyring
+from backend.platform.clock import from_ts, local_date, now_ts
+from backend.platform.db import db, use_case
 from backend.platform.errors import Forbidden
-from backend.scanning.devices import Device, Holder, Rule, _black_listed, ineligibility, local_time, scenario_rules
-from backend.keys.keyring import keyring
-
-OUTCOME_ZH = {
-    "valid": "验证通过", "expired": "二维码已过期", "bad_signature": "二维码签名无效",
-    "unknown_key": "二维码密钥未知", "malformed": "不是有效的信用码", "revoked": "二维码已作废",
-    "cannot_verify": "暂时无法验证",
-}
+from backend.platform.observability.metrics import count_scan
+from backend.scanning import scan_log
+from backend.scanning.checks import CodeCheck, black_listed
+from backend.scanning.devices import Device, scenario_rules
+from backend.scanning.models import RevokedCode
+from backend.scanning.rules import disclose, grantable
+from backend.scanning.vocab import OUTCOME_ZH, Outcome
 
 
 def require_scenario(device: Device, scenario: str | None) -> None:
@@ -29,43 +27,18 @@ def require_scenario(device: Device, scenario: str | None) -> None:
                         code="wrong_scenario")
 
 
-def grantable(holder: Holder, rules: list[Rule], ts: int, used: dict[int, int]) -> tuple[bool, list[dict], str | None]:
-    """Whether the holder qualifies for any perk here, the perks with quota left now, and else why none."""
-    reasons = [(r, ineligibility(r, holder, ts)) for r in rules]
-    eligible = [r for r, why in reasons if why is None]
-    perks = [{"code": r.code, "title": r.title, "description": r.description,
-              "quota_period": r.quota_period, "remaining": r.quota_count - used.get(r.id, 0)}
-             for r in eligible]
-    perks = [p for p in perks if p["remaining"] > 0]
-    refusal = None if perks or not rules else ("over_quota" if eligible else reasons[0][1])
-    return bool(eligible), perks, refusal
-
-
-def disclose(device: Device, holder: Holder, eligible: bool, perks: list[dict]) -> dict:
-    """Only the fields this scenario's profile lists; an id number is never among them."""
-    shown: dict = {}
-    for field in device.disclosure:
-        if field == "eligibility":
-            shown["eligible"] = eligible
-        elif field == "discount":
-            shown["discount"] = [p["title"] for p in perks]
-        elif field == "masked_name" and holder.kind == "person":
-            shown["masked_name"] = holder.display_name
-        elif field == "grade":
-            shown["grade"] = GRADE_ZH[holder.grade]
-    return shown
-
-
-def record_scan(device: Device, check, ts: int, *, refusal: str | None = None) -> int:
+def record_scan(device: Device, check: CodeCheck, ts: int, *, refusal: str | None = None) -> int:
     """Insert the scan row in the caller's transaction (fully durable) and return its id."""
-    return db.session.execute(scan_log.insert_scan(False), scan_log.scan_values(device, check, ts, refusal)).scalar_one()
+    return db.session.execute(scan_log.insert_scan(False),
+                              scan_log.scan_values(device, check, ts, refusal)).scalar_one()
 
 
+@use_case
 def verify(device: Device, code: str, scenario: str | None = None) -> dict:
     """Check a code at this device and record the scan; raises Forbidden for another scenario.
 
     The hottest endpoint: on PostgreSQL one statement reads the holder and logs the scan
-    (backend.services.scan_log); a refusal reason costs a second one.
+    (scanning.scan_log); a refusal reason costs a second one.
     """
     require_scenario(device, scenario)
     ts = now_ts()
@@ -76,9 +49,9 @@ def verify(device: Device, code: str, scenario: str | None = None) -> dict:
               "scenario": device.scenario, "scenario_name": device.scenario_name, "checked_at": from_ts(ts),
               "disclosed": {}, "incentives": []}
     refusal = None
-    if check.holder is not None and check.outcome == "valid":
-        eligible, perks, refusal = grantable(check.holder, rules, ts, check.used or {})
-        result["disclosed"] = disclose(device, check.holder, eligible, perks)
+    if check.holder is not None and check.outcome == Outcome.VALID:
+        eligible, perks, refusal = grantable(check.holder, rules, local_date(ts), check.used or {})
+        result["disclosed"] = disclose(device.disclosure, check.holder, eligible, perks)
         result["incentives"] = perks
     if refusal is not None:
         scan_log.note_refusal(scan_id, refusal)
@@ -95,8 +68,7 @@ def trust_bundle(device: Device) -> dict:
         select(Subject.handle, Subject.codes_valid_after).where(Subject.codes_valid_after > horizon)).all()
     revoked_codes = db.session.execute(
         select(RevokedCode.jti).where(RevokedCode.expires_at > from_ts(ts - qr.LEEWAY))).scalars().all()
-    blocked = db.session.execute(
-        select(Subject.handle).where(_black_listed(local_time(ts).date()))).scalars().all()
+    blocked = db.session.execute(select(Subject.handle).where(black_listed(local_date(ts)))).scalars().all()
     max_age = current_app.config["TRUST_BUNDLE_MAX_AGE"]
     claims = {
         "iss": "信用汕尾", "scenario": device.scenario, "iat": ts, "max_age": max_age,

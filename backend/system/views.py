@@ -1,14 +1,25 @@
-"""GET /healthz and GET /.well-known/jwks.json."""
+"""Platform endpoints: GET /healthz and GET /.well-known/jwks.json (anyone), GET /metrics (monitoring)."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+import hmac
+
+from flask import Blueprint, Response, current_app
+from flask_smorest import Blueprint as ApiBlueprint
 from sqlalchemy import text
 
+from backend.keys import jwks
+from backend.platform.access import authenticate as authenticate_operator
+from backend.platform.errors import Forbidden
 from backend.platform.extensions import db, limiter
+from backend.platform.observability.metrics import exposition
+from backend.platform.web.auth import bearer_token
+from backend.platform.web.http import conditional_get
 from backend.system.schemas import HealthSchema, JwksSchema
-from backend.keys.keyring import jwks
-from backend.system import blp
+
+blp = ApiBlueprint("system", __name__, url_prefix="/", description="Health and public keys")
+# /metrics is Prometheus text, not a JSON endpoint: a plain blueprint, outside the OpenAPI description.
+metrics_blp = Blueprint("observability", __name__)
 
 
 @blp.route("/healthz")
@@ -19,7 +30,7 @@ def get_health():
     """Liveness and database reachability; 503 when the database does not answer."""
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # any failure to reach the database is "down" here
+    except Exception:  # noqa: BLE001  any failure to reach the database is "down" here
         db.session.rollback()
         return {"status": "degraded", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}
@@ -31,7 +42,16 @@ def get_health():
 def get_jwks():
     """Every public key that may have signed a live code (RFC 7517; refetch on an unknown kid)."""
     body, etag = jwks()
-    headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={current_app.config['JWKS_MAX_AGE']}"}
-    if request.if_none_match.contains(etag):
-        return current_app.response_class(status=304, headers=headers)
-    return body, 200, headers
+    return conditional_get(etag, current_app.config["JWKS_MAX_AGE"], lambda: body)
+
+
+@metrics_blp.get("/metrics")
+def metrics():
+    """Prometheus text format; raises Unauthorized without a valid token, Forbidden for a non-admin operator."""
+    token = bearer_token()
+    expected = current_app.config.get("METRICS_TOKEN") or ""
+    monitoring = bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
+    if not monitoring and authenticate_operator(token).role != "admin":
+        raise Forbidden("metrics are for the platform's admins and its monitoring only", code="wrong_role")
+    body, content_type = exposition()
+    return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-import qr
 from sqlalchemy import func, select
 
+import qr
+from backend.keys.ring import keyring
 from backend.models import GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
-from backend.keys.keyring import keyring
 
 
 def seed(runner) -> dict:

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 import qr
+from backend.keys import codes
+from backend.keys import ring as signing_keys
 from backend.models import SigningKey
-from backend.keys import codes, keyring as signing_keys
 from backend.platform import crypto
 from tests.factories import bearer, operator_token, person, resident_id
 
@@ -69,7 +70,7 @@ def test_rotation_under_running_app(app, client, clock):
     assert kids == {old_kid, new_kid}
     verify_with_jwks(client, old.token)
     verify_with_jwks(client, new.token)
-    assert app.extensions["keyring"].ring.verification_keys(int(clock())).keys() == {old_kid, new_kid}
+    assert signing_keys.keyring().verification_keys(int(clock())).keys() == {old_kid, new_kid}
 
     # The retired key's private half is gone from the database.
     retired = app.extensions["sqlalchemy"].session.execute(

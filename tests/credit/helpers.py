@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.credit.grades import today
+from backend.platform.clock import china_today as today
 from backend.credit.joint import sync_catalogue
 from tests.factories import bearer, operator_token, resident_id, uscc_code
 

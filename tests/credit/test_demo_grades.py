@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import select
 
-from backend.models import GradeChange, Subject
 from backend.demo import data as D
+from backend.models import GradeChange, Subject
 
 
 def test_demo_grades_come_from_the_model(runner, db):

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from backend.credit.grades import install_model
 from backend.credit.grading import ListFact, ModelError, RecordFact, evaluate, load_model
 from backend.credit.grading.model import MODELS_DIR
 from backend.models import GradeChange, GradingRun, Subject
-from backend.credit.grades import install_model
 from tests.credit.helpers import dept, grade_of, merchant_ref, penalty, record
 
 URL = "/api/dept/v1/records"

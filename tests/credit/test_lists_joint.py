@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.models import AuditEntry, JointMeasure
 from backend.credit.joint import sync_catalogue
+from backend.models import AuditEntry, JointMeasure
 from tests.credit.helpers import TAX, dept, grade_of, merchant_ref, person_ref, record
 
 LISTS = "/api/dept/v1/list-entries"

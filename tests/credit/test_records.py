@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from backend.models import AuditEntry, CreditRecord, GradeChange
 from backend.credit.subjects import get_or_create_person
+from backend.models import AuditEntry, CreditRecord, GradeChange
 from tests.credit.helpers import SAMR, TAX, admin, dept, grade_of, merchant_ref, penalty, person_ref, record
 from tests.factories import bearer, resident_id, uscc_code
 

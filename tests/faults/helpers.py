@@ -23,12 +23,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from backend.app import create_app
-from backend.config import TestConfig, _engine_options
-from backend.platform.extensions import db
-from backend.models import Base, MpAccount
 from backend.accounts import sessions as mp_sessions
-from tests.scan.servers import ROOT, _wait_ready, free_port
+from backend.app import create_app
+from backend.config import TestConfig, engine_options
+from backend.models import Base, MpAccount
+from backend.platform.extensions import db
+from tests.scan.servers import ROOT, free_port, wait_ready
 
 INITDB = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 REDIS_SERVER = shutil.which("redis-server")
@@ -138,7 +138,7 @@ def private_redis():
 def seeding_app(url: str):
     """The app on `url` (test secrets, same as the servers) in an app context; creates the schema."""
     config = type("FaultConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
-                                                  "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url)})
+                                                  "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url)})
     app = create_app(config)
     with app.app_context():
         Base.metadata.create_all(db.engine)
@@ -174,7 +174,7 @@ class AppServer:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, start_new_session=True,
                                          stdout=subprocess.DEVNULL, stderr=log)
-        _wait_ready(self.base, self.proc)
+        wait_ready(self.base, self.proc)
         return self
 
     def kill(self) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from backend.models import MpAccount, SigningKey, Subject
 from backend.accounts import sessions as mp_sessions
+from backend.keys.ring import keyring
+from backend.models import MpAccount, SigningKey, Subject
 from backend.platform.crypto import decrypt
-from backend.keys.keyring import keyring
 from tests.factories import person
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
-from backend.platform.extensions import db
-from backend.models import Base
 from backend.demo import data as D
-from backend.demo.seed import _resident_id, seed_demo
+from backend.demo.seed import demo_resident_id, seed_demo
+from backend.models import Base
+from backend.platform.extensions import db
 from tests.factories import bearer
 
 OPERATOR_ROLES = ("admin", "department", "market", "partner")
@@ -39,7 +39,7 @@ def build_world(client, wechat) -> World:
     token = resp.get_json()["token"]
     name = D.RESIDENTS[0][0]
     resp = client.post("/api/mp/v1/me/identity", headers=bearer(token),
-                       json={"name": name, "id_number": _resident_id(0)})
+                       json={"name": name, "id_number": demo_resident_id(0)})
     assert resp.status_code == 200, resp.get_json()
     return World(operators=dict(seeded["operator_tokens"]),
                  devices={d["scenario"]: d["token"] for d in seeded["devices"]},

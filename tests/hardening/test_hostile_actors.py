@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from backend.models import Redemption
+from backend.credit.subjects import subject_by_handle
 from backend.keys import codes
-from backend.keys.codes import subject_by_handle
+from backend.models import Redemption
 from tests.factories import bearer, uscc_code
 from tests.hardening.helpers import row_counts
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from backend.models import Inspection, ListEntry, Market, Merchant, Subject
 from backend.platform.clock import utcnow
 from backend.platform.extensions import db
-from backend.models import Inspection, ListEntry, Market, Merchant, Subject
 from tests.factories import merchant_subject, operator_token
 
 _stall = itertools.count(1)

@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import func, select
 
-from backend.models import CreditRecord, GradeChange, Inspection
-from backend.demo import data as D
 from backend.credit.grades import current_breakdown
+from backend.demo import data as D
+from backend.models import CreditRecord, GradeChange, Inspection
 from tests.credit.helpers import days_ago, dept, record
 from tests.factories import bearer
 from tests.merchants.helpers import handle_of, market_operator, merchant, row_subject

@@ -12,7 +12,7 @@ import zxingcpp
 from PIL import Image
 
 import qr
-from backend.merchants import posters
+from backend.merchants import stickers as posters
 from backend.merchants.stickers import MAX_VERSION, sticker_error_level, sticker_url
 from tests.factories import bearer
 from tests.merchants.helpers import handle_of, market_operator, merchant

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from backend.platform.clock import utcnow
-from backend.models import Commitment
 from backend.merchants.pages import GRADE_MEANING
+from backend.models import Commitment
+from backend.platform.clock import utcnow
 from tests.merchants.helpers import handle_of, inspection, listing, merchant, row_subject
 
 GRADES = {"A": ("优", "grade-A"), "B": ("良", "grade-B"), "C": ("中", "grade-C"), "D": ("差", "grade-D")}
@@ -39,7 +39,7 @@ def test_page_shows_name_market_stall_and_grade(client, grade):
 
 def test_grade_time_is_shown_in_beijing_time(client, db):
     row = merchant()
-    row_subject(row).grade_updated_at = dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.timezone.utc)
+    row_subject(row).grade_updated_at = dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC)
     db.session.commit()
     assert "评价更新于 2026-12-01 01:30" in page(client, f"/m/{handle_of(row)}")
 
@@ -73,7 +73,7 @@ def test_ended_or_removed_listings_are_not_shown(client, clock):
     row = merchant()
     listing(row, "black", removed=True)
     listing(row, "watch", ends_on=dt.date(2026, 3, 1))
-    clock.now = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc).timestamp()
+    clock.now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC).timestamp()
     html = page(client, f"/m/{handle_of(row)}")
     assert "失信联合惩戒" not in html and "重点关注" not in html
 

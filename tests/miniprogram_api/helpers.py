@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.platform.extensions import db
 from backend.models import Market, Merchant, Partner, ScannerDevice, Scenario
 from backend.platform.crypto import credential_hash
+from backend.platform.extensions import db
 from tests.factories import bearer, merchant_subject, resident_id
 from tests.fakes.wechat_server import FakeWeChat
 
@@ -62,4 +62,4 @@ def market_merchant(slug: str = "magong", stall: str = "A-01", name: str = "æµ·é
 
 
 def at(clock, seconds: float = 0) -> dt.datetime:
-    return dt.datetime.fromtimestamp(clock.now + seconds, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(clock.now + seconds, dt.UTC)

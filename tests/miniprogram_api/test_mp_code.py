@@ -14,11 +14,11 @@ from joserfc.jwk import KeySet
 from PIL import Image
 
 import qr
+from backend.accounts import sessions as mp_sessions
 from backend.app import create_app
 from backend.config import TestConfig
-from backend.platform.extensions import db
 from backend.models import Base, ListEntry, MpAccount
-from backend.accounts import sessions as mp_sessions
+from backend.platform.extensions import db
 from qr.b64 import b64url_decode
 from tests.factories import bearer, person, resident_id
 

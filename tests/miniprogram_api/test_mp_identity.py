@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from backend.platform.extensions import db
 from backend.models import CreditRecord, MpAccount, Subject
 from backend.platform.audit import verify_chain
+from backend.platform.extensions import db
 from tests.factories import person, resident_id
 
 

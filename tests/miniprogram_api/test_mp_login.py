@@ -7,9 +7,9 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from backend.platform.extensions import db
 from backend.models import MpAccount, MpSession
 from backend.platform.crypto import decrypt
+from backend.platform.extensions import db
 from tests.factories import bearer
 from tests.miniprogram_api.helpers import MpClient
 

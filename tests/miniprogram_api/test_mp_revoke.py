@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import qr
-from backend.platform.extensions import db
+from backend.keys.ring import keyring
 from backend.models import AuditEntry
-from backend.keys.keyring import keyring
+from backend.platform.extensions import db
 from tests.factories import bearer
 from tests.miniprogram_api.helpers import MpClient
 from tests.scan.helpers import scan_setup, verify

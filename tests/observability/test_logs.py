@@ -82,8 +82,9 @@ def test_exceptions_are_redacted_too(log_output):
 
 
 def test_text_format_for_development(client):
-    from backend.platform.observability.logs import install_logging
     import io
+
+    from backend.platform.observability.logs import install_logging
 
     buffer = io.StringIO()
     handler = install_logging("text", stream=buffer)

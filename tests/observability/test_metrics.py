@@ -7,8 +7,8 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from backend.platform.extensions import db as _db
 from backend.models import Base
+from backend.platform.extensions import db as _db
 from tests.credit.helpers import dept, person_ref, record
 from tests.factories import bearer, operator_token, person
 from tests.scan.helpers import code_for, redeem, scan_setup, verify

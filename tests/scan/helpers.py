@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from backend.platform.extensions import db
-from backend.keys import codes
 from backend.demo.seed import seed_scenarios_and_partners
+from backend.keys import codes
+from backend.platform.extensions import db
 from tests.factories import bearer
 
 _keys = itertools.count(1)

@@ -20,7 +20,7 @@ from backend.config import TestConfig
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -52,7 +52,7 @@ def gunicorn(database_url: str, workers: int = 2):
            "--graceful-timeout", "5", "--log-level", "warning", "wsgi:app"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     try:
-        _wait_ready(f"http://127.0.0.1:{port}", proc)
+        wait_ready(f"http://127.0.0.1:{port}", proc)
         yield f"http://127.0.0.1:{port}"
     finally:
         if proc.poll() is None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from backend.platform.extensions import db
 from backend.models import Redemption, Scan
+from backend.platform.extensions import db
 from tests.factories import person
 from tests.scan.helpers import code_for, scan_setup
 from tests.scan.servers import thread_server

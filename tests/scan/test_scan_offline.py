@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 import qr
-from backend.platform.clock import utcnow
+from backend.keys.ring import keyring
 from backend.models import Redemption
-from backend.keys.keyring import keyring
+from backend.platform.clock import utcnow
 from tests.factories import bearer, person
 from tests.scan.helpers import code_for, scan_setup
 

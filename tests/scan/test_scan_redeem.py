@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 import qr
+from backend.keys.ring import keyring
 from backend.models import Redemption
-from backend.keys.keyring import keyring
 from tests.factories import bearer, operator_token, person
 from tests.scan.helpers import code_for, redeem, scan_setup
 

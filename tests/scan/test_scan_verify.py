@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 import qr
-from backend.platform.clock import from_ts, utcnow
-from backend.models import ListEntry, RevokedCode, Scan
 from backend.keys import codes
+from backend.models import ListEntry, RevokedCode, Scan
+from backend.platform.clock import from_ts, utcnow
 from tests.factories import bearer, person, resident_id
 from tests.scan.helpers import code_for, scan_setup, verify
 

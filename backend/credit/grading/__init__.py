@@ -3,5 +3,13 @@
 from backend.credit.grading.evaluate import Evaluation, ListFact, RecordFact, evaluate
 from backend.credit.grading.model import GRADES, GradingModel, ModelError, load_model
 
-__all__ = ["Evaluation", "GRADES", "GradingModel", "ListFact", "ModelError", "RecordFact", "evaluate",
-           "load_model"]
+__all__ = [
+           "GRADES",
+           "Evaluation",
+           "GradingModel",
+           "ListFact",
+           "ModelError",
+           "RecordFact",
+           "evaluate",
+           "load_model",
+]

@@ -6,10 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from backend.credit.grading.model import GRADES, GradingModel
-
-SEVERITY_ZH = {"minor": "轻微", "general": "一般", "serious": "严重"}
-GRADE_ZH = {"A": "优", "B": "良", "C": "中", "D": "差"}
+from backend.credit.grading.model import GradingModel
+from backend.credit.vocab import GRADE_ZH, GRADES, SEVERITY_ZH
 
 
 class RecordFact(NamedTuple):
@@ -82,8 +80,9 @@ def _apply_lists(model: GradingModel, grade: str, lists: list[ListFact], as_of: 
     red, watch, black = (model.lists.get(k, {}) for k in ("red", "watch", "black"))
     if "red" in active and red.get("lift"):
         lifted = GRADES[max(GRADES.index(grade) - int(red["lift"]), 0)]
+        change = f"{GRADE_ZH[grade]}→{GRADE_ZH[lifted]}"
         effects.append({"list_type": "red", "decision_document": active["red"].decision_document,
-                        "rule": f"列入{red.get('title', '红名单')}：等级上调{red['lift']}级（{GRADE_ZH[grade]}→{GRADE_ZH[lifted]}）"})
+                        "rule": f"列入{red.get('title', '红名单')}：等级上调{red['lift']}级（{change}）"})
         grade = lifted
     if "watch" in active and watch.get("cap") and GRADES.index(grade) < GRADES.index(watch["cap"]):
         effects.append({"list_type": "watch", "decision_document": active["watch"].decision_document,

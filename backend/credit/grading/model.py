@@ -7,11 +7,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from backend.credit.models import LIST_TYPES, RECORD_CATEGORIES
+from backend.credit.vocab import GRADES, ListType, RecordCategory, Severity
 
 MODELS_DIR = Path(__file__).parent / "models"
-GRADES = "ABCD"  # best first
-SEVERITIES = ("minor", "general", "serious")
+RECORD_CATEGORIES = tuple(RecordCategory)
+LIST_TYPES = tuple(ListType)
+SEVERITIES = tuple(Severity)
 
 
 class ModelError(ValueError):

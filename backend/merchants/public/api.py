@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
+from backend.merchants import pages
 from backend.merchants.public import api_blp
 from backend.merchants.schemas import PublicMarketSchema, PublicMerchantSchema, SearchArgsSchema
-from backend.merchants import pages as merchant_pages
-from backend.platform import caching as page_cache
+from backend.platform.web.http import conditional_get, etag_of
 
 CACHE_HEADERS = {"ETag": {"schema": {"type": "string"}}, "Cache-Control": {"schema": {"type": "string"}}}
+CORS = [("Access-Control-Allow-Origin", "*")]
 
 
-def _with_etag(data: dict) -> tuple[str, dict]:
-    return merchant_pages.etag_of(data, "json"), data
-
-
-def _conditional(tagged: tuple[str, dict]):
-    etag, data = tagged
-    headers = {"ETag": f'"{etag}"',
-               "Cache-Control": f"public, max-age={current_app.config['MERCHANT_PAGE_MAX_AGE']}",
-               "Access-Control-Allow-Origin": "*"}
-    if request.if_none_match.contains(etag):
-        return current_app.response_class(status=304, headers=headers)
-    return data, 200, headers
+def _conditional(etag: str, data: dict):
+    return conditional_get(etag, current_app.config["MERCHANT_PAGE_MAX_AGE"], lambda: data, headers=CORS)
 
 
 @api_blp.route("/merchants/<ref>")
@@ -36,7 +27,11 @@ def get_merchant(ref):
 
     `ref` is the sticker segment `<handle>-<serial>` or the bare `<handle>`.
     """
-    return _conditional(page_cache.cached(("json", ref), lambda: _with_etag(merchant_pages.page_data(ref))))
+    def build():
+        data = pages.page_data(ref)
+        return etag_of(data, "json"), data
+
+    return _conditional(*pages.cached_page("json", ref, build))
 
 
 @api_blp.route("/markets/<slug>/merchants")
@@ -47,4 +42,5 @@ def get_merchant(ref):
 def list_market_merchants(args, slug):
     """A market's merchants with their grades, by stall; `q` filters by name or stall number."""
     q = (args.get("q") or "").strip() or None
-    return _conditional(_with_etag(merchant_pages.market_listing(slug, q, args["page"], args["per_page"])))
+    data = pages.market_listing(slug, q, args["page"], args["per_page"])
+    return _conditional(etag_of(data, "json"), data)

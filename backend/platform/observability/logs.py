@@ -28,8 +28,8 @@ PATTERNS = [
     re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])"),  # 18-character resident id
 ]
 # key=value / "key": "value" for names whose values are personal or secret.
-KEYED = re.compile(r"(?i)(\b(?:\w+_)?(?:openid|unionid|session_key|id_number|id_card|token|code|name|password|secret|appsecret)"
-                   r"[\"']?\s*[:=]\s*[\"']?)([^\"'\s,&}]+)")
+KEYED = re.compile(r"(?i)(\b(?:\w+_)?(?:openid|unionid|session_key|id_number|id_card|token|code|name|password"
+                   r"|secret|appsecret)[\"']?\s*[:=]\s*[\"']?)([^\"'\s,&}]+)")
 REQUEST_FIELDS = ("method", "route", "status", "duration_ms", "request_id", "pid")
 
 
@@ -56,7 +56,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, msg, request_id, pid, and the request fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        out = {"ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+        out = {"ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
                "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage(),
                "pid": record.process}
         for name in REQUEST_FIELDS:

@@ -6,7 +6,8 @@ import logging
 
 from flask import Flask, Response, jsonify, request
 from markupsafe import escape
-from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from backend.platform.errors import DomainError

@@ -1,13 +1,12 @@
-"""Small helpers shared by the blueprints: accepted body types, pagination envelopes, poster downloads."""
+"""HTTP helpers shared by the blueprints: accepted body types, strong ETags and conditional GETs."""
 
 from __future__ import annotations
 
-from flask import Response
+import hashlib
+import json
+from collections.abc import Callable, Iterable
 
-from backend.models import Merchant
-from backend.merchants import posters
-
-POSTER_TYPES = {"png": (posters.poster_png, "image/png"), "pdf": (posters.poster_pdf, "application/pdf")}
+from flask import Response, current_app, request
 
 
 def accepts(*mimetypes: str):
@@ -20,14 +19,24 @@ def accepts(*mimetypes: str):
     return decorator
 
 
-def page_of(items: list, total: int, page: int, per_page: int) -> dict:
-    """The list envelope every paginated endpoint returns."""
-    return {"items": items, "meta": {"page": page, "per_page": per_page, "total": total}}
+def etag_of(data, salt: str = "") -> str:
+    """A strong validator: the hash of exactly what is shown (plus the representation's salt)."""
+    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str) + salt
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def poster_download(merchant: Merchant, fmt: str) -> Response:
-    """The merchant's A6 poster as a download; raises PosterFontMissing or ValueError (URL too long)."""
-    render, mimetype = POSTER_TYPES[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="poster-{merchant.stall_no}.{fmt}"',
-               "Cache-Control": "no-store"}
-    return Response(render(merchant), mimetype=mimetype, headers=headers)  # smorest passes a Response untouched
+def conditional_get(etag: str, max_age: int, render: Callable[[], object], *,
+                    public: bool = True, headers: Iterable[tuple[str, str]] = ()):
+    """304 when the client already holds this version, else render() with the caching headers.
+
+    render() returns what a view may return: a body (JSON-able or bytes) or a Response.
+    """
+    cache_headers = [("ETag", f'"{etag}"'),
+                     ("Cache-Control", f"{'public' if public else 'private'}, max-age={max_age}"), *headers]
+    if request.if_none_match.contains(etag):
+        return current_app.response_class(status=304, headers=cache_headers)
+    body = render()
+    if isinstance(body, Response):
+        body.headers.extend(cache_headers)
+        return body
+    return body, 200, cache_headers

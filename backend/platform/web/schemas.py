@@ -1,9 +1,8 @@
-"""Schemas shared by every blueprint: the error envelope and pagination."""
+"""Schemas shared by every blueprint: the error envelope, pagination, strict JSON fields."""
 
 import marshmallow as ma
 
-
-DB_INT_MAX = 2**31 - 1  # ids are INTEGER columns: a larger value overflows on PostgreSQL (was a 500)
+from backend.platform.db import DB_INT_MAX
 
 
 def body_id(**kwargs) -> ma.fields.Integer:
@@ -41,3 +40,11 @@ class PageMetaSchema(ma.Schema):
     page = ma.fields.Integer(required=True)
     per_page = ma.fields.Integer(required=True)
     total = ma.fields.Integer(required=True)
+
+
+def page_schema(item: type[ma.Schema], name: str, **extra: ma.fields.Field) -> type[ma.Schema]:
+    """The {items: [item], meta} envelope of a paginated list, as a schema class called `name`
+    (the name is what /openapi.json calls it), with any `extra` fields beside items and meta."""
+    fields = {"items": ma.fields.List(ma.fields.Nested(item), required=True),
+              "meta": ma.fields.Nested(PageMetaSchema, required=True), **extra}
+    return type(name, (ma.Schema,), fields)

@@ -1,0 +1,106 @@
+"""Signing keys: encrypted at rest, rotated on demand, served as a key ring to sign and verify."""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+import qr
+from backend.keys.models import SigningKey
+from backend.platform import audit, caching
+from backend.platform.clock import now_ts, utcnow
+from backend.platform.crypto import decrypt, encrypt
+from backend.platform.db import db, in_use_case, on_commit, use_case
+from backend.platform.errors import Unavailable
+from backend.platform.web.http import etag_of
+
+
+def _to_ring_key(row: SigningKey) -> qr.RingKey:
+    private = None
+    if row.is_signer and row.private_key_enc:
+        private = Ed25519PrivateKey.from_private_bytes(decrypt(row.private_key_enc))
+    return qr.RingKey(
+        kid=row.kid, public=Ed25519PublicKey.from_public_bytes(row.public_key), private=private,
+        retired_at=int(row.retired_at.timestamp()) if row.retired_at else None,
+    )
+
+
+def _new_key_row() -> SigningKey:
+    key = qr.generate_signing_key()
+    return SigningKey(kid=key.kid, public_key=key.public.public_bytes_raw(),
+                      private_key_enc=encrypt(key.private_bytes()), activated_at=utcnow(), is_signer=True)
+
+
+def _load_ring() -> qr.KeyRing | None:
+    """Every key that may still verify a live code; None while the database has no signing key."""
+    horizon = utcnow().timestamp() - qr.MAX_CODE_TTL - 3600
+    rows = db.session.execute(select(SigningKey).order_by(SigningKey.id)).scalars().all()
+    if not any(r.is_signer for r in rows):
+        return None
+    live = [r for r in rows if r.retired_at is None or r.retired_at.timestamp() > horizon]
+    return qr.KeyRing([_to_ring_key(r) for r in live], max_code_ttl=qr.MAX_CODE_TTL)
+
+
+def _rings() -> caching.TTLCache:
+    return caching.cache("keyring", ttl_setting="KEYRING_REFRESH_SECONDS", max_entries=1)
+
+
+def keyring() -> qr.KeyRing:
+    """The worker's ring, re-read every KEYRING_REFRESH_SECONDS (a rotation elsewhere shows up).
+
+    A new database has no key until `flask ensure-signing-key` (or seed-demo, or a rotation) makes
+    one; met before that, the first key is made by the ensure_signing_key use case: its own
+    transaction when called from a read (only use cases write, so nothing of the caller's is
+    pending), the caller's inside a use case (committed or rolled back with it). Raises Unavailable
+    when another worker made it at the same moment inside a use case (retry).
+    """
+    ring = _rings().get("ring", _load_ring)
+    if ring is None:
+        try:
+            ensure_signing_key()
+        except IntegrityError:  # another worker made the first key at the same moment
+            if in_use_case():  # this transaction is spoiled; the retry will find that key
+                raise Unavailable("signing key being created; retry", code="signing_key_race", retry_after=1) from None
+        ring = _load_ring()  # not cached: inside a use case it is uncommitted until on_commit drops the cache
+    return ring
+
+
+def _activate_new_key(actor: str) -> SigningKey:
+    """Retire the signer (wiping its private half) and make a new key the signer, in the caller's transaction."""
+    now = utcnow()
+    # Lock the active row(s) so two concurrent rotations cannot both leave a signer behind.
+    active = db.session.execute(
+        select(SigningKey).where(SigningKey.is_signer.is_(True)).with_for_update()
+    ).scalars().all()
+    for row in active:
+        row.retired_at, row.private_key_enc, row.is_signer = now, None, None
+    db.session.flush()
+    new = _new_key_row()
+    db.session.add(new)
+    db.session.flush()
+    audit.record(actor, "signing_key.rotate", "signing_key", new.kid, details={"retired": [r.kid for r in active]})
+    on_commit(_rings().forget)
+    return new
+
+
+@use_case
+def rotate(*, actor: str) -> SigningKey:
+    """Make a new key the signer at once; the old one is retired and its private half wiped."""
+    return _activate_new_key(actor)
+
+
+@use_case
+def ensure_signing_key(*, actor: str = "system:first-key") -> bool:
+    """Create the first signing key unless one exists; True when it made one. Raises IntegrityError when
+    another worker made it at the same moment (the unique is_signer column decides)."""
+    if db.session.execute(select(SigningKey.id).where(SigningKey.is_signer.is_(True))).first() is not None:
+        return False
+    _activate_new_key(actor)
+    return True
+
+
+def jwks() -> tuple[dict, str]:
+    """The JWK Set of every key that may have signed a live code, with a strong ETag."""
+    body = {"keys": keyring().published(now_ts())}
+    return body, etag_of(body)

@@ -6,7 +6,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: install install-dev run serve test test-postgres check-migrations bench clean
+.PHONY: install install-dev run serve test test-postgres lint check-migrations bench clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: install-dev
 
 test-postgres: install-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+
+## the layout's import rules (import-linter, pyproject.toml) and ruff
+lint: install-dev
+	$(BIN)/lint-imports
+	$(BIN)/ruff check backend miniprogram_api qr tests bench
 
 ## models and migrations agree, from an empty database
 check-migrations: install

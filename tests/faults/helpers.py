@@ -28,7 +28,7 @@ from backend.app import create_app
 from backend.config import TestConfig, engine_options
 from backend.models import Base, MpAccount
 from backend.platform.extensions import db
-from tests.scan.servers import ROOT, free_port, wait_ready
+from tests.scanning.servers import ROOT, free_port, wait_ready
 
 INITDB = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 REDIS_SERVER = shutil.which("redis-server")

@@ -15,7 +15,7 @@ import pytest
 
 from tests.factories import person
 from tests.faults.helpers import AppServer, app_servers, private_postgres, redeem, seeding_app
-from tests.scan.helpers import code_for, scan_setup
+from tests.scanning.helpers import code_for, scan_setup
 
 pytestmark = pytest.mark.faults
 KEY = "crash-after-commit-0001"

@@ -13,7 +13,7 @@ from backend.models import Redemption
 from backend.platform.extensions import db
 from tests.factories import person, resident_id
 from tests.faults.helpers import app_servers, call, private_postgres, redeem, seeding_app, verify
-from tests.scan.helpers import code_for, scan_setup
+from tests.scanning.helpers import code_for, scan_setup
 
 pytestmark = pytest.mark.faults
 RESIDENTS = 200

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import person
 from tests.faults.helpers import app_servers, me_code, mp_token, private_postgres, private_redis, redeem, seeding_app
-from tests.scan.helpers import code_for, scan_setup
+from tests.scanning.helpers import code_for, scan_setup
 
 pytestmark = pytest.mark.faults
 LIMIT = 4

@@ -10,7 +10,7 @@ from backend.models import AuditEntry
 from backend.platform.extensions import db
 from tests.factories import bearer
 from tests.miniprogram_api.helpers import MpClient
-from tests.scan.helpers import scan_setup, verify
+from tests.scanning.helpers import scan_setup, verify
 
 
 def bundle_now(client, device_token, clock):

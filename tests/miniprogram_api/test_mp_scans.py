@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import bearer, person, resident_id
-from tests.scan.helpers import code_for, scan_setup, verify
+from tests.scanning.helpers import code_for, scan_setup, verify
 
 
 def redeem(client, token, code, incentive, key, **extra):

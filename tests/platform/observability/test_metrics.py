@@ -11,8 +11,8 @@ from backend.models import Base
 from backend.platform.extensions import db as _db
 from tests.credit.helpers import dept, person_ref, record
 from tests.factories import bearer, operator_token, person
-from tests.scan.helpers import code_for, redeem, scan_setup, verify
-from tests.scan.servers import gunicorn
+from tests.scanning.helpers import code_for, redeem, scan_setup, verify
+from tests.scanning.servers import gunicorn
 
 
 def samples(text: str) -> dict[tuple, float]:

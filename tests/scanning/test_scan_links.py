@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from backend.models import Redemption, Scan
 from tests.factories import bearer, person
-from tests.scan.helpers import code_for, scan_setup, verify
+from tests.scanning.helpers import code_for, scan_setup, verify
 
 _keys = iter(range(1, 10**6))
 

@@ -10,7 +10,7 @@ from backend.keys.ring import keyring
 from backend.models import Redemption
 from backend.platform.clock import utcnow
 from tests.factories import bearer, person
-from tests.scan.helpers import code_for, scan_setup
+from tests.scanning.helpers import code_for, scan_setup
 
 
 @pytest.fixture

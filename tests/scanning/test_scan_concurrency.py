@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from backend.models import Redemption
 from tests.factories import person
-from tests.scan.helpers import code_for, scan_setup
-from tests.scan.servers import gunicorn
+from tests.scanning.helpers import code_for, scan_setup
+from tests.scanning.servers import gunicorn
 
 pytestmark = pytest.mark.postgres
 REQUESTS = 100

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from backend.models import AuditEntry, Partner
 from tests.factories import bearer, operator_token, person
-from tests.scan.helpers import code_for, scan_setup, verify
+from tests.scanning.helpers import code_for, scan_setup, verify
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import qr
 from backend.keys.ring import keyring
 from backend.models import Redemption
 from tests.factories import bearer, operator_token, person
-from tests.scan.helpers import code_for, redeem, scan_setup
+from tests.scanning.helpers import code_for, redeem, scan_setup
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from backend.keys import codes
 from backend.models import ListEntry, RevokedCode, Scan
 from backend.platform.clock import from_ts, utcnow
 from tests.factories import bearer, person, resident_id
-from tests.scan.helpers import code_for, scan_setup, verify
+from tests.scanning.helpers import code_for, scan_setup, verify
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from backend.platform.observability.logs import redact
 from tests.credit.helpers import dept, person_ref, record
 from tests.factories import bearer, person, resident_id
 from tests.miniprogram_api.helpers import MpClient
-from tests.scan.helpers import code_for, redeem, scan_setup, verify
+from tests.scanning.helpers import code_for, redeem, scan_setup, verify
 
 
 def lines(text: str) -> list[dict]:

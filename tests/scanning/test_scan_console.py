@@ -11,8 +11,8 @@ from sqlalchemy import select
 from backend.models import Redemption, Scan
 from backend.platform.extensions import db
 from tests.factories import person
-from tests.scan.helpers import code_for, scan_setup
-from tests.scan.servers import thread_server
+from tests.scanning.helpers import code_for, scan_setup
+from tests.scanning.servers import thread_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

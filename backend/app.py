@@ -39,6 +39,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_error_handlers(app)
     register_blueprints(app)
     register_commands(app)
+    register_code_eligibility(app)
     return app
 
 
@@ -110,6 +111,13 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, system.metrics_blp):
         app.register_blueprint(blp)
+
+
+def register_code_eligibility(app: Flask) -> None:
+    """Codes carry per-scenario offline eligibility; what that is, scanning knows (keys asks through this)."""
+    from backend.scanning.devices import code_eligibility
+
+    app.extensions["code_eligibility"] = code_eligibility
 
 
 def register_commands(app: Flask) -> None:

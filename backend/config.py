@@ -72,6 +72,13 @@ class Config:
     CSV_MAX_BYTES = int(os.environ.get("CSV_MAX_BYTES", str(64 * 1024 * 1024)))
 
     CODE_TTL_SECONDS = int(os.environ.get("CODE_TTL_SECONDS", "180"))
+    # Personal code format: 2 (per-code pseudonym and per-scenario eligibility: scanners learn only what
+    # their scenario's profile allows) or 1 (handle and grade in clear), see README "The personal code".
+    CODE_FORMAT = int(os.environ.get("CODE_FORMAT", "2"))
+    # Verify format-1 codes still shown by phones (scanners moving over); turn off once none is in use.
+    ACCEPT_FORMAT_1_CODES = os.environ.get("ACCEPT_FORMAT_1_CODES", "1") == "1"
+    # Receipts of grants expire (exp) after this long: what partners keep for settlement and disputes.
+    RECEIPT_TTL_SECONDS = int(os.environ.get("RECEIPT_TTL_SECONDS", str(400 * 86400)))
     # How often a worker re-reads the signing keys (rotation by another process shows up within this).
     KEYRING_REFRESH_SECONDS = float(os.environ.get("KEYRING_REFRESH_SECONDS", "10"))
     JWKS_MAX_AGE = int(os.environ.get("JWKS_MAX_AGE", "300"))

@@ -12,11 +12,11 @@ from backend.merchants.models import Commitment, Inspection, Market, Merchant, M
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.db import Base
-from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
+from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
 
 __all__ = [
     "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
     "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
-    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
+    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan",
+    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind", "TrustBundle",
 ]

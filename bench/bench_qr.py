@@ -8,6 +8,7 @@ the verify ratio is the median of per-round ratios, so both sides see the same l
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -16,7 +17,18 @@ from collections.abc import Callable
 import jwt
 
 from bench.harness import knob
-from qr import generate_signing_key, qr_version, render_png, render_svg, sign_code, verify_code
+from qr import (
+    generate_signing_key,
+    pack_eligibility,
+    qr_version,
+    render_png,
+    render_svg,
+    scenario_key,
+    seal_handle,
+    seal_key,
+    sign_code_v2,
+    verify_code,
+)
 from qr.b64 import b64url_decode
 
 ROUNDS = knob("BENCH_QR_ROUNDS", 7, 3)
@@ -48,7 +60,12 @@ def run(rounds: int = ROUNDS, verify_ops: int = VERIFY_OPS, render_ops: int = RE
     """Measure and return rows of (metric, value, goal)."""
     key = generate_signing_key()
     now = int(time.time())  # a real clock only so that plain jwt.decode accepts exp
-    token = sign_code(key, sub="k3Jd9xQ2", grade="A", now=now).token
+    # A format-2 code as the server issues it: sealed pseudonym, eligibility nibbles for 6 scenario slots
+    # (one more than the demo's five, for headroom), masked per slot.
+    secret = os.urandom(32)
+    sub = seal_handle(seal_key(secret), "k3Jd9xQ2", 0)
+    slot_keys = {slot: scenario_key(secret, f"scenario-{slot}") for slot in range(6)}
+    token = sign_code_v2(key, sub=sub, eligibility=pack_eligibility(sub, {0: 1, 2: 1}, slot_keys), now=now).token
     public = key.public
     keys = {key.kid: public}
     header, payload, sig = token.split(".")

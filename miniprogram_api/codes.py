@@ -44,7 +44,8 @@ def get_code():
     ttl = min(current_app.config["CODE_TTL_SECONDS"], qr.MAX_CODE_TTL)
     refresh_at = code.expires_at - _refresh_margin(ttl)
     body = {"code": code.token, "expires_at": code.expires_at, "refresh_at": refresh_at,
-            "refresh_in": max(0, refresh_at - now), "grade": code.grade, "grade_zh": GRADE_ZH[code.grade]}
+            "refresh_in": max(0, refresh_at - now), "grade": current_mp().grade,
+            "grade_zh": GRADE_ZH[current_mp().grade]}
     return body, 200, NO_STORE
 
 

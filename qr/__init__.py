@@ -1,4 +1,4 @@
-"""Signed personal credit codes: Ed25519 keys, compact JWS sign/verify, QR rendering.
+"""Signed personal credit codes: Ed25519 keys, compact JWS sign/verify, pseudonyms, QR rendering.
 
 Pure library: no Flask, no database, no clock. Keys and ``now`` (int epoch seconds)
 are arguments, so a scanner device can verify codes with this package alone.
@@ -13,6 +13,7 @@ from qr.codes import (
     IssuedCode,
     new_jti,
     sign_code,
+    sign_code_v2,
     verify_code,
 )
 from qr.errors import (
@@ -34,6 +35,7 @@ from qr.keys import (
     thumbprint,
 )
 from qr.offline import OUTCOMES, OfflineResult, TrustBundle, load_bundle, scan_outcome, verify_offline
+from qr.pseudonym import open_handle, pack_eligibility, read_eligibility, scenario_key, seal_handle, seal_key
 from qr.render import qr_matrix, qr_version, render_png, render_svg
 from qr.signed import BUNDLE_TYP, RECEIPT_TYP, sign_document, verify_document
 
@@ -63,14 +65,21 @@ __all__ = [
     "kid_for",
     "load_bundle",
     "new_jti",
+    "open_handle",
+    "pack_eligibility",
     "public_from_jwk",
     "public_jwk",
     "qr_matrix",
     "qr_version",
+    "read_eligibility",
     "render_png",
     "render_svg",
     "scan_outcome",
+    "scenario_key",
+    "seal_handle",
+    "seal_key",
     "sign_code",
+    "sign_code_v2",
     "sign_document",
     "thumbprint",
     "verify_code",

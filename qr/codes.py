@@ -1,12 +1,17 @@
 """The personal credit code: a compact JWS (RFC 7515), alg EdDSA, signed and verified.
 
-Header exactly ``{"alg":"EdDSA","kid":"<8 chars>"}``; claims exactly
-``{"sub":..,"g":..,"exp":..,"jti":..}``. There is no ``iat``: a QR code of version 10
-at level M holds 213 bytes, the signature takes 86 chars and the header 43, so the
-payload must stay near 60 bytes. Issued-at is ``exp - ttl`` (ttl defaults to
-CODE_TTL). Any JOSE library verifies the token against the published JWKS. Budget:
-an 8-char sub and jti give 211 chars (v10); a 10-char sub, or the ``SWC:`` prefix
-that ``verify_code`` strips (``sign_code`` never adds it), gives v11.
+Header exactly ``{"alg":"EdDSA","kid":"<8 chars>"}``; claims exactly one of
+
+- format 2: ``{"sub":<22-char pseudonym>,"exp":..,"e":<eligibility>}`` (qr.pseudonym: no handle,
+  no grade; ``sub`` is also the code's id), 213 chars with up to 6 scenario slots;
+- format 1: ``{"sub":<handle>,"g":<grade>,"exp":..,"jti":..}``, 211 chars, still verified while
+  scanners move over (it shows the handle and grade to every scanner).
+
+There is no ``iat``: a QR code of version 10 at level M holds 213 bytes, the signature
+takes 86 chars and the header 43, so the payload must stay near 60 bytes. Issued-at is
+``exp - ttl`` (ttl defaults to CODE_TTL). Any JOSE library verifies the token against
+the published JWKS. The ``SWC:`` prefix that ``verify_code`` strips (``sign_code`` never
+adds it) costs a version.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ GRADES = frozenset("ABCD")
 JTI_LENGTH = 8
 _JTI_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _HANDLE_RE = re.compile(r"[0-9A-Za-z_-]{1,16}")
+_PSEUDONYM_RE = re.compile(r"[A-Za-z0-9_-]{21}[AQgw]")  # 16 bytes, canonical base64url
+_B64_RE = re.compile(r"[A-Za-z0-9_-]{0,11}")
 # Header, payload, signature. The signature may be empty or of any length here so
 # that "alg":"none" and HS256 tokens are reported as BadSignature, not MalformedCode.
 _COMPACT_RE = re.compile(r"([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)")
@@ -55,18 +62,21 @@ class IssuedCode:
     jti: str
     expires_at: int
     sub: str
-    grade: str
+    grade: str | None
+    version: int = 1
 
 
 @dataclass(frozen=True)
 class CodeClaims:
-    """The verified content of a personal code; raises nothing."""
+    """The verified content of a personal code (format 2: sub is the pseudonym, grade None); raises nothing."""
 
     sub: str
-    grade: str
+    grade: str | None
     jti: str
     expires_at: int
     kid: str
+    version: int = 1
+    eligibility: str | None = None
 
 
 def new_jti() -> str:
@@ -111,6 +121,22 @@ def sign_code(
         sort_headers=True,
     )
     return IssuedCode(token=token, jti=jti, expires_at=exp, sub=sub, grade=grade)
+
+
+def sign_code_v2(key: SigningKey, *, sub: str, eligibility: str, now: int, ttl: int = CODE_TTL) -> IssuedCode:
+    """Sign a format-2 code (sub and eligibility from qr.pseudonym) valid for ttl seconds; raises ValueError."""
+    if not isinstance(sub, str) or not _PSEUDONYM_RE.fullmatch(sub):
+        raise ValueError("sub must be a 22-char base64url pseudonym (qr.pseudonym.seal_handle)")
+    if not isinstance(eligibility, str) or not _B64_RE.fullmatch(eligibility) or len(eligibility) > 11:
+        raise ValueError("eligibility must be base64url from qr.pseudonym.pack_eligibility")
+    if not _is_int(now) or now < 0:
+        raise ValueError("now must be non-negative int epoch seconds")
+    if not _is_int(ttl) or not 1 <= ttl <= MAX_CODE_TTL:
+        raise ValueError(f"ttl must be an int in 1..{MAX_CODE_TTL}")
+    exp = now + ttl
+    token = jwt.encode({"sub": sub, "exp": exp, "e": eligibility}, key.private, algorithm="EdDSA",
+                       headers={"kid": key.kid, "typ": None}, sort_headers=True)
+    return IssuedCode(token=token, jti=sub, expires_at=exp, sub=sub, grade=None, version=2)
 
 
 def _load_object(segment: str) -> dict[str, Any]:
@@ -190,20 +216,26 @@ def verify_code(
         raise WrongTokenType("token has a typ: not a personal code")
     kid = check_signature(header_b64, payload_b64, header, signature, keys)
 
-    sub, grade, exp, jti = (payload.get(n) for n in ("sub", "g", "exp", "jti"))
-    if not (
-        isinstance(sub, str)
-        and sub
-        and isinstance(jti, str)
-        and jti
-        and isinstance(grade, str)
-        and grade in GRADES
-        and isinstance(exp, int)
-        and not isinstance(exp, bool)
-    ):
-        raise WrongTokenType("claims are not those of a personal code")
-    if exp + leeway <= now:
+    claims = _claims(payload, kid)
+    if claims.expires_at + leeway <= now:
         raise ExpiredCode("code has expired")
-    if exp > now + MAX_CODE_TTL + leeway:
+    if claims.expires_at > now + MAX_CODE_TTL + leeway:
         raise NotYetValid("code expires further ahead than any code is issued for")
-    return CodeClaims(sub=sub, grade=grade, jti=jti, expires_at=exp, kid=kid)
+    return claims
+
+
+def _claims(payload: dict[str, Any], kid: str) -> CodeClaims:
+    """The claims of format 2 or format 1 (exactly those keys, well typed); raises WrongTokenType."""
+    exp = payload.get("exp")
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        raise WrongTokenType("claims are not those of a personal code")
+    sub = payload.get("sub")
+    if payload.keys() == {"sub", "exp", "e"}:
+        e = payload["e"]
+        if isinstance(sub, str) and _PSEUDONYM_RE.fullmatch(sub) and isinstance(e, str) and _B64_RE.fullmatch(e):
+            return CodeClaims(sub=sub, grade=None, jti=sub, expires_at=exp, kid=kid, version=2, eligibility=e)
+    elif payload.keys() == {"sub", "g", "exp", "jti"}:
+        grade, jti = payload["g"], payload["jti"]
+        if isinstance(sub, str) and sub and isinstance(jti, str) and jti and isinstance(grade, str) and grade in GRADES:
+            return CodeClaims(sub=sub, grade=grade, jti=jti, expires_at=exp, kid=kid)
+    raise WrongTokenType("claims are not those of a personal code")

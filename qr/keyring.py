@@ -18,12 +18,16 @@ from qr.keys import SigningKey, kid_for, public_jwk
 
 @dataclass(frozen=True)
 class RingKey:
-    """One key of a ring; retired_at None marks the active signer; raises nothing."""
+    """One key of a ring; retired_at None marks the active signer; raises nothing.
+
+    code_secret (32 bytes) seals and opens the key's format-2 pseudonyms (qr.pseudonym).
+    """
 
     kid: str
     public: Ed25519PublicKey
     private: Ed25519PrivateKey | None = None
     retired_at: int | None = None
+    code_secret: bytes | None = None
 
     def __repr__(self) -> str:  # never print key material in logs
         return f"RingKey(kid={self.kid!r}, retired_at={self.retired_at!r})"
@@ -73,6 +77,7 @@ class KeyRing:
             for k in keys
             if k.retired_at is not None
         )
+        self._secrets = {k.kid: k.code_secret for k in keys if k.code_secret is not None}
         self._deadlines = [d for d, _, _ in retired]
         self._retired = [(kid, pub, public_jwk(pub)) for _, kid, pub in retired]
         # For each possible cut (index into _retired) the precomputed answers.
@@ -91,6 +96,10 @@ class KeyRing:
     def _cut(self, now: int) -> int:
         # Keys whose deadline is <= now have dropped out; the rest still verify.
         return bisect.bisect_right(self._deadlines, now)
+
+    def code_secret(self, kid: str) -> bytes | None:
+        """The code secret of a key of this ring (None: it has none); raises nothing."""
+        return self._secrets.get(kid)
 
     def verification_keys(self, now: int) -> dict[str, Ed25519PublicKey]:
         """Return kid -> public key of every key that may have signed a live code; raises nothing."""

@@ -8,7 +8,7 @@ from backend.accounts.models import MpSession
 from backend.accounts.sessions import MpPrincipal
 from backend.credit import Subject
 from backend.platform import audit
-from backend.platform.clock import from_ts, now_ts, utcnow
+from backend.platform.clock import utcnow
 from backend.platform.db import db, use_case
 
 
@@ -16,10 +16,11 @@ from backend.platform.db import db, use_case
 def revoke_my_codes(principal: MpPrincipal) -> dict:
     """Void every code issued before now and log out the account's other sessions (a bound principal)."""
     subject = db.session.get(Subject, principal.subject_id)
-    # Whole seconds, as a code's issue time (exp − ttl) is: a code fetched after this call, even
-    # within the same second, stays valid; every earlier one answers `revoked` at scanners and
-    # in trust bundles (revoked_subjects).
-    subject.codes_valid_after = from_ts(now_ts())
+    # Format 2: every code carries (sealed) the generation it was issued in; the next one is exact,
+    # however close in time. Format 1 codes only know their issue second, so those void up to this
+    # instant, the same second included: a code fetched right after may need fetching again.
+    subject.code_generation += 1
+    subject.codes_valid_after = utcnow()
     # The lost phone still holds a session that could fetch fresh codes: end all but this one.
     ended = db.session.execute(
         update(MpSession).where(MpSession.account_id == principal.account_id, MpSession.id != principal.session_id,

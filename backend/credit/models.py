@@ -42,8 +42,10 @@ class Subject(CreatedAt, Base):
     grade_updated_at: Mapped[dt.datetime | None]
     # Evaluation model version that produced `grade` (NULL: never graded by a model).
     grade_model: Mapped[str | None] = mapped_column(String(32))
-    # Codes issued before this instant are void (lost phone, misuse).
+    # Format-1 codes issued before this instant are void (lost phone, misuse).
     codes_valid_after: Mapped[dt.datetime | None]
+    # Format-2 codes carry (sealed) the generation they were issued in: revoking bumps it, exactly.
+    code_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class CreditRecord(CreatedAt, Base):

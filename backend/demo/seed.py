@@ -26,6 +26,7 @@ from backend.platform.clock import china_today
 from backend.platform.crypto import credential_hash
 from backend.platform.db import db, use_case
 from backend.scanning.models import Incentive, Partner, ScannerDevice, Scenario
+from backend.scanning.partners import free_offline_bit
 
 
 def demo_credential(prefix: str, name: str) -> str:
@@ -60,8 +61,8 @@ def _seed_records(subject, recipe: list[tuple], tag: str) -> None:
 
 def seed_scenarios_and_partners() -> dict:
     devices = {}
-    for code, name, disclosure in D.SCENARIOS:
-        db.session.merge(Scenario(code=code, name_zh=name, disclosure=disclosure))
+    for slot, (code, name, disclosure) in enumerate(D.SCENARIOS):
+        db.session.merge(Scenario(code=code, name_zh=name, disclosure=disclosure, slot=slot))
     db.session.flush()
     for scenario, name, base, device_name in D.PARTNERS:
         partner = db.session.execute(select(Partner).where(Partner.name == name)).scalar_one_or_none()
@@ -84,7 +85,9 @@ def seed_scenarios_and_partners() -> dict:
             partner = db.session.execute(select(Partner).where(Partner.scenario == scenario)).scalars().first()
             db.session.add(Incentive(code=code, scenario=scenario, partner_id=partner.id, title=title,
                                      description=desc, eligible_grades=grades, quota_count=count,
-                                     quota_period=period, subject_kinds="person"))
+                                     quota_period=period, subject_kinds="person",
+                                     offline_bit=free_offline_bit(scenario)))
+            db.session.flush()
     return devices
 
 

@@ -9,11 +9,14 @@ from backend.keys.ring import ensure_signing_key, rotate
 
 
 @click.command("rotate-signing-key")
+@click.option("--compromised", is_flag=True,
+              help="the old key leaked: drop it at once instead of letting its codes expire")
 @with_appcontext
-def rotate_signing_key() -> None:
-    """Start signing with a new key; the old one keeps verifying until its codes expire."""
-    key = rotate(actor="cli")
-    click.echo(f"new signing key {key.kid} is active")
+def rotate_signing_key(compromised: bool) -> None:
+    """Start signing with a new key; the old one keeps verifying until its codes expire (unless --compromised)."""
+    key = rotate(actor="cli", compromised=compromised)
+    dropped = "; the old key verifies nothing from now on (other workers: within KEYRING_REFRESH_SECONDS)"
+    click.echo(f"new signing key {key.kid} is active" + (dropped if compromised else ""))
 
 
 @click.command("ensure-signing-key")

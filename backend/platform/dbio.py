@@ -72,12 +72,13 @@ def first(statement: Executable, params: dict | None = None):
     return _driver_first(statement, params or {})
 
 
-def insert_returning(statement: Executable, params: dict) -> int:
-    """One INSERT … RETURNING id: on PostgreSQL its own autocommit transaction, on SQLite the caller's."""
+def insert_returning(statement: Executable, params: dict) -> int | None:
+    """One INSERT … RETURNING id (None when ON CONFLICT DO NOTHING skipped it): on PostgreSQL its own
+    autocommit transaction, on SQLite the caller's."""
     if not is_postgresql():
-        return db.session.execute(statement, params).scalar_one()
+        return db.session.execute(statement, params).scalar()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        return conn.execute(statement, params).scalar_one()
+        return conn.execute(statement, params).scalar()
 
 
 def without_wal_wait(values: Select) -> Select:

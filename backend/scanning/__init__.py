@@ -2,6 +2,6 @@
 bundles, partners' devices and incentives, the staff scan console, and a resident's scan history."""
 
 from backend.scanning.history import my_scans
-from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
+from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
 
-__all__ = ["Incentive", "Partner", "Redemption", "RevokedCode", "Scan", "ScannerDevice", "Scenario", "my_scans"]
+__all__ = ["Incentive", "Partner", "Redemption", "Scan", "ScannerDevice", "Scenario", "TrustBundle", "my_scans"]

@@ -1,6 +1,11 @@
-"""Is this code good, and whose is it: signature, expiry and revocation, then the holder with its
-black-list flag and quota use, in one read. The SQL form of the revocation rule (scan_log, on
-PostgreSQL) sits beside the Python form here (code_check_from_row) so the two stay the same."""
+"""Is this code good, and whose is it: signature and expiry, the pseudonym opened (format 2), then the
+holder with its revocation state, black-list flag and quota use, in one read. The SQL form of the
+revocation rule (scan_log, on PostgreSQL) sits beside the Python form here (code_check_from_row)
+so the two stay the same.
+
+Revoked means: format 2, the generation sealed in the code is not the holder's current one (a
+resident voided their codes: exact, no clock); format 1, issued before codes_valid_after.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +19,54 @@ from sqlalchemy import Date, bindparam, exists, func, select
 
 import qr
 from backend.credit import ListEntry, ListType, Subject
-from backend.keys import keyring
+from backend.keys import keyring, seal_key
 from backend.platform import dbio
 from backend.platform.clock import from_ts, local_date
-from backend.scanning.models import Redemption, RevokedCode
+from backend.scanning.models import Redemption
 from backend.scanning.rules import Holder, Rule, period_key
 from backend.scanning.vocab import Outcome, RedemptionStatus
+
+GENERATIONS = qr.pseudonym.GENERATIONS
 
 
 @dataclass(frozen=True)
 class CodeCheck:
     outcome: str
     detail: str | None = None
-    jti: str | None = None
+    jti: str | None = None  # the code's id (format 2: its pseudonym, which is also what receipts name)
     holder: Holder | None = None
     used: dict[int, int] | None = None  # granted count per rule id this period (rules passed to check_code)
+
+
+@dataclass(frozen=True)
+class OpenedCode:
+    """A verified code with its holder's handle found: from the pseudonym (format 2) or the claims."""
+
+    claims: qr.CodeClaims
+    handle: str
+    generation: int | None  # format 2 only
+
+
+def open_code(code: str, ts: int, keys=None) -> OpenedCode | CodeCheck:
+    """Verify a code at ts (with `keys`, default the ring's for ts) and open its pseudonym; a CodeCheck
+    when it is rejected. Raises nothing."""
+    ring = keyring()
+    try:
+        claims = qr.verify_code(code, ring.verification_keys(ts) if keys is None else keys, now=ts)
+    except qr.CodeError as e:
+        return CodeCheck(qr.scan_outcome(e), detail=e.outcome)
+    if claims.version == 1:
+        if not current_app.config["ACCEPT_FORMAT_1_CODES"]:
+            return CodeCheck(Outcome.MALFORMED, detail="format_1_retired")
+        return OpenedCode(claims, claims.sub, None)
+    seal = seal_key(ring, claims.kid)
+    try:
+        if seal is None:
+            raise qr.MalformedCode("no code secret for this key")
+        handle, generation = qr.open_handle(seal, claims.sub)
+    except qr.MalformedCode:
+        return CodeCheck(Outcome.MALFORMED, detail="pseudonym")
+    return OpenedCode(claims, handle, generation)
 
 
 def black_listed(day):
@@ -50,15 +88,15 @@ def holder_query(n_rules: int):
         Redemption.period_key == bindparam(f"per{i}"), Redemption.status == RedemptionStatus.GRANTED)
         .scalar_subquery().label(f"used{i}") for i in range(n_rules)]
     return select(Subject.id, Subject.handle, Subject.kind, Subject.display_name, Subject.grade,
-                  Subject.codes_valid_after, black_listed(bindparam("today", type_=Date)).label("blocked"),
-                  exists().where(RevokedCode.jti == bindparam("jti")).label("jti_revoked"),
+                  Subject.codes_valid_after, Subject.code_generation,
+                  black_listed(bindparam("today", type_=Date)).label("blocked"),
                   *used).where(Subject.handle == bindparam("sub"))
 
 
-def holder_params(claims: qr.CodeClaims, rules: Sequence[Rule], ts: int) -> dict:
+def holder_params(opened: OpenedCode, rules: Sequence[Rule], ts: int) -> dict:
     """Bound values for holder_query."""
     day = local_date(ts)
-    params: dict = {"sub": claims.sub, "jti": claims.jti, "today": day}
+    params: dict = {"sub": opened.handle, "today": day}
     for i, rule in enumerate(rules):
         params[f"inc{i}"], params[f"per{i}"] = rule.id, period_key(rule.quota_period, day)
     return params
@@ -69,16 +107,19 @@ def issued_at(claims: qr.CodeClaims) -> int:
     return claims.expires_at - min(current_app.config["CODE_TTL_SECONDS"], qr.MAX_CODE_TTL)
 
 
-def code_check_from_row(claims: qr.CodeClaims, rules: Sequence[Rule], row) -> CodeCheck:
-    """The outcome for a verified code given its holder_query row (None: unknown subject).
+def revoked(opened: OpenedCode, generation: int, valid_after: dt.datetime | None) -> bool:
+    """The revocation rule in Python (scan_log.revoked_sql is the same rule in SQL)."""
+    if opened.generation is not None:
+        return generation % GENERATIONS != opened.generation
+    return valid_after is not None and from_ts(issued_at(opened.claims)) < valid_after
 
-    Revoked when the code's own jti is revoked, or it was issued before the holder's
-    codes_valid_after (lost phone); scan_log's SQL applies the same rule.
-    """
+
+def code_check_from_row(opened: OpenedCode, rules: Sequence[Rule], row) -> CodeCheck:
+    """The outcome for an opened code given its holder_query row (None: unknown subject)."""
+    claims = opened.claims
     if row is None:
         return CodeCheck(Outcome.REVOKED, detail="unknown_subject", jti=claims.jti)
-    valid_after: dt.datetime | None = row.codes_valid_after
-    if row.jti_revoked or (valid_after is not None and from_ts(issued_at(claims)) < valid_after):
+    if revoked(opened, row.code_generation, row.codes_valid_after):
         return CodeCheck(Outcome.REVOKED, detail="revoked", jti=claims.jti)
     counts = (getattr(row, f"used{i}") for i in range(len(rules)))
     used = {rule.id: count for rule, count in zip(rules, counts, strict=True) if count}
@@ -86,11 +127,10 @@ def code_check_from_row(claims: qr.CodeClaims, rules: Sequence[Rule], row) -> Co
     return CodeCheck(Outcome.VALID, jti=claims.jti, holder=holder, used=used)
 
 
-def check_code(code: str, ts: int, rules: Sequence[Rule] = ()) -> CodeCheck:
+def check_code(code: str, ts: int, rules: Sequence[Rule] = (), keys=None) -> CodeCheck:
     """Verify signature, expiry and revocation, load the holder and its use of `rules` (one read); raises nothing."""
-    try:
-        claims = qr.verify_code(code, keyring().verification_keys(ts), now=ts)
-    except qr.CodeError as e:
-        return CodeCheck(qr.scan_outcome(e), detail=e.outcome)
-    row = dbio.first(holder_query(len(rules)), holder_params(claims, rules, ts))
-    return code_check_from_row(claims, rules, row)
+    opened = open_code(code, ts, keys)
+    if isinstance(opened, CodeCheck):
+        return opened
+    row = dbio.first(holder_query(len(rules)), holder_params(opened, rules, ts))
+    return code_check_from_row(opened, rules, row)

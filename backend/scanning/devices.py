@@ -1,6 +1,7 @@
-"""Who is scanning: scanner devices by bearer token, and the active incentive rules of their scenario.
+"""Who is scanning and by which rules: scanner devices by bearer token, the active incentive rules of
+their scenario, and the offline eligibility a personal code carries for each scenario.
 
-Both are cached per worker (platform.caching, SCAN_CACHE_SECONDS): a revocation or an edit made
+All cached per worker (platform.caching, SCAN_CACHE_SECONDS): a revocation or an edit made
 through this worker shows at once, elsewhere within that time. An unknown token is never cached.
 """
 
@@ -10,12 +11,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from backend.credit import Subject
 from backend.platform import caching
+from backend.platform.clock import china_today
 from backend.platform.crypto import credential_hash
 from backend.platform.db import db
 from backend.platform.errors import Unauthorized
+from backend.scanning.checks import black_listed
 from backend.scanning.models import Incentive, ScannerDevice, Scenario
-from backend.scanning.rules import Rule
+from backend.scanning.rules import Rule, offline_bits
 
 DEVICE_CACHE_ENTRIES = 4096  # far above the devices one worker serves; random tokens never get in
 
@@ -28,6 +32,7 @@ class Device:
     scenario_name: str
     disclosure: tuple[str, ...]
     name: str
+    slot: int | None = None  # the scenario's nibble in format-2 codes (None: no offline perks)
 
     @property
     def actor(self) -> str:
@@ -43,10 +48,20 @@ def _rules() -> caching.TTLCache:
     return caching.cache("scan_rules", ttl_setting="SCAN_CACHE_SECONDS", max_entries=64)
 
 
+def _slots() -> caching.TTLCache:
+    return caching.cache("scan_slots", ttl_setting="SCAN_CACHE_SECONDS", max_entries=1)
+
+
 def forget_cached() -> None:
-    """Drop this worker's device and rule caches (after a revocation or an edit is committed)."""
-    _devices().forget()
-    _rules().forget()
+    """Drop this worker's device, rule and slot caches (after a revocation or an edit is committed)."""
+    for cache in (_devices(), _rules(), _slots()):
+        cache.forget()
+
+
+def scenario_slots() -> list[tuple[int, str]]:
+    """(slot, scenario) of every scenario with offline perks, by slot (cached per worker)."""
+    return _slots().get("all", lambda: [(r.slot, r.code) for r in db.session.execute(
+        select(Scenario.slot, Scenario.code).where(Scenario.slot.is_not(None)).order_by(Scenario.slot))])
 
 
 def authenticate_device(token: str) -> Device:
@@ -56,12 +71,12 @@ def authenticate_device(token: str) -> Device:
     def load() -> Device | None:
         row = db.session.execute(
             select(ScannerDevice.id, ScannerDevice.partner_id, ScannerDevice.scenario, Scenario.name_zh,
-                   Scenario.disclosure, ScannerDevice.name)
+                   Scenario.disclosure, ScannerDevice.name, Scenario.slot)
             .join(Scenario, Scenario.code == ScannerDevice.scenario)
             .where(ScannerDevice.token_hash == digest, ScannerDevice.revoked_at.is_(None))
         ).first()
         return None if row is None else Device(row.id, row.partner_id, row.scenario, row.name_zh,
-                                               tuple(row.disclosure or ()), row.name)
+                                               tuple(row.disclosure or ()), row.name, row.slot)
 
     device = _devices().get(digest, load)
     if device is None:
@@ -76,6 +91,22 @@ def scenario_rules(scenario: str) -> list[Rule]:
                                                           Incentive.active.is_(True))
                                   .order_by(Incentive.id)).scalars().all()
         return [Rule(r.id, r.code, r.scenario, r.partner_id, r.title, r.description, r.eligible_grades,
-                     r.subject_kinds, r.quota_count, r.quota_period, r.valid_from, r.valid_to) for r in rows]
+                     r.subject_kinds, r.quota_count, r.quota_period, r.valid_from, r.valid_to, r.offline_bit)
+                for r in rows]
 
     return _rules().get(scenario, load)
+
+
+def code_eligibility(holder) -> dict[int, tuple[str, int]]:
+    """slot -> (scenario, nibble) for a format-2 code issued now to this holder (keys.issue_code asks).
+
+    The holder has handle and grade, and kind and blocked when the caller knows them (the
+    mini-program's session does); otherwise they are read here.
+    """
+    kind, blocked = getattr(holder, "kind", None), getattr(holder, "blocked", None)
+    if kind is None or blocked is None:
+        row = db.session.execute(select(Subject.kind, black_listed(china_today()).label("blocked"))
+                                 .where(Subject.handle == holder.handle)).first()
+        kind, blocked = (row.kind, bool(row.blocked)) if row else ("person", True)
+    return {slot: (scenario, offline_bits(holder.grade, kind, blocked, scenario_rules(scenario)))
+            for slot, scenario in scenario_slots()}

@@ -19,6 +19,8 @@ class Scenario(Base):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(50))
     disclosure: Mapped[list] = mapped_column(default=list)
+    # Its nibble in a format-2 code's eligibility (qr.pseudonym); NULL: no offline perks here.
+    slot: Mapped[int | None] = mapped_column(unique=True)
 
 
 class Partner(CreatedAt, Base):
@@ -54,6 +56,8 @@ class Incentive(CreatedAt, Base):
     valid_from: Mapped[dt.date | None]
     valid_to: Mapped[dt.date | None]
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Its bit (0-3) in the scenario's nibble of a format-2 code; NULL: granted online only.
+    offline_bit: Mapped[int | None]
 
 
 class ScannerDevice(CreatedAt, Base):
@@ -77,12 +81,14 @@ class Scan(Base):
         Index("ix_scans_subject_at", "subject_id", "scanned_at"),
         # An offline scan uploaded twice (retry after a lost answer) is stored once.
         UniqueConstraint("device_id", "client_ref"),
+        # Counts a device's online scans of one code (at most scan_log.SCANS_PER_CODE are recorded).
+        Index("ix_scans_device_code", "device_id", "jti"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("scanner_devices.id"))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
-    jti: Mapped[str | None] = mapped_column(String(16))
+    jti: Mapped[str | None] = mapped_column(String(32))  # the code's id (format 2: its pseudonym)
     outcome: Mapped[str] = mapped_column(String(16))
     scanned_at: Mapped[dt.datetime]
     offline: Mapped[bool] = mapped_column(default=False)
@@ -114,7 +120,9 @@ class Redemption(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[dt.datetime]
     receipt: Mapped[str] = mapped_column(String(1024))
-    jti: Mapped[str | None] = mapped_column(String(16))
+    jti: Mapped[str | None] = mapped_column(String(32))
+    # SHA-256 of the request body: the same Idempotency-Key with another body is refused, not replayed.
+    request_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(8), default="granted", server_default="granted")
     flag_reason: Mapped[str | None] = mapped_column(String(32))
     offline: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -123,12 +131,15 @@ class Redemption(Base):
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"), index=True)
 
 
-class RevokedCode(Base):
-    """One personal code voided before its expiry (reported stolen or misused); listed in trust bundles."""
+class TrustBundle(Base):
+    """A trust bundle a device fetched: offline scans are accepted only inside the validity of one."""
 
-    __tablename__ = "revoked_codes"
+    __tablename__ = "trust_bundles"
+    __table_args__ = (Index("ix_trust_bundles_device_issued", "device_id", "issued_at"),)
 
-    jti: Mapped[str] = mapped_column(String(16), primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
-    expires_at: Mapped[dt.datetime]
-    revoked_at: Mapped[dt.datetime]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("scanner_devices.id"))
+    issued_at: Mapped[dt.datetime]
+    max_age: Mapped[int]
+    # The kids the bundle listed: an offline scan's code must verify under one of them.
+    kids: Mapped[list]

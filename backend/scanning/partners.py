@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+import qr
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import utcnow
@@ -74,6 +75,13 @@ def list_incentives(op: Operator) -> list[Incentive]:
     return list(db.session.execute(_scoped(op, Incentive)).scalars())
 
 
+def free_offline_bit(scenario: str) -> int | None:
+    """The lowest of the scenario's 4 offline bits no incentive holds (None: this one is granted online only)."""
+    taken = set(db.session.execute(select(Incentive.offline_bit).where(
+        Incentive.scenario == scenario, Incentive.offline_bit.is_not(None))).scalars())
+    return next((bit for bit in range(qr.pseudonym.BITS_PER_SLOT) if bit not in taken), None)
+
+
 def _check_rule(fields: dict) -> None:
     if fields.get("valid_from") and fields.get("valid_to") and fields["valid_from"] > fields["valid_to"]:
         raise InvalidInput("valid_from is after valid_to", code="bad_window")
@@ -86,10 +94,12 @@ def create_incentive(op: Operator, *, actor: str, partner_id: int | None = None,
     _check_rule(fields)
     if db.session.execute(select(Incentive.id).where(Incentive.code == fields["code"])).first():
         raise Conflict(f"incentive code {fields['code']!r} is taken", code="code_taken")
-    row = Incentive(partner_id=partner.id, scenario=partner.scenario, **fields)
+    row = Incentive(partner_id=partner.id, scenario=partner.scenario, offline_bit=free_offline_bit(partner.scenario),
+                    **fields)
     db.session.add(row)
     db.session.flush()
-    audit.record(actor, "incentive.create", "incentive", row.id, details={"code": row.code})
+    audit.record(actor, "incentive.create", "incentive", row.id,
+                 details={"code": row.code, "offline_bit": row.offline_bit})
     on_commit(forget_cached)
     return row
 

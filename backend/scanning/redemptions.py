@@ -3,8 +3,11 @@ each grant linked to the scan it follows (the verify it names, or a scan row of 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 
+from flask import current_app
 from sqlalchemy import select, update
 
 import qr
@@ -64,24 +67,25 @@ def scan_for(device: Device, check: CodeCheck, ts: int, scan_id: int | None, ref
     return scan_id
 
 
-def _receipt(device: Device, rule: Rule, holder: Holder, key: str, slot: int | None, ts: int,
-             status: str, jti: str | None) -> str:
-    claims = {"rid": secrets.token_urlsafe(9), "inc": rule.code, "sub": holder.handle, "dev": device.id,
-              "per": period_key(rule.quota_period, local_date(ts)), "slot": slot, "st": status, "iat": ts,
-              "jti": jti, "idem": key}
+def _receipt(device: Device, rule: Rule, key: str, slot: int | None, ts: int, status: str, jti: str | None) -> str:
+    """The signed proof of a grant, for the device that granted it (aud). It names the code (its id: a format-2
+    code's pseudonym), never the holder: a partner keeping receipts cannot link one person's visits."""
+    claims = {"rid": secrets.token_urlsafe(9), "inc": rule.code, "sub": jti, "dev": device.id,
+              "aud": f"device:{device.id}", "per": period_key(rule.quota_period, local_date(ts)), "slot": slot,
+              "st": status, "iat": ts, "exp": ts + current_app.config["RECEIPT_TTL_SECONDS"], "idem": key}
     return qr.sign_document(keyring().signer, qr.RECEIPT_TYP, claims)
 
 
 def claim_slot(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jti: str | None,
-               *, scan_id: int | None, offline: bool = False) -> Redemption | None:
+               *, scan_id: int | None, offline: bool = False, request_hash: str | None = None) -> Redemption | None:
     """Insert into the first free slot 1..quota; None when all are taken (the unique key decides, not Python)."""
     per = period_key(rule.quota_period, local_date(ts))
     for slot in range(1, rule.quota_count + 1):
         row_id = db.session.execute(dbio.conflict_insert(Redemption).values(
             incentive_id=rule.id, subject_id=holder.id, device_id=device.id, period_key=per, slot=slot,
             idempotency_key=key, granted_at=from_ts(ts), jti=jti, status=RedemptionStatus.GRANTED.value,
-            offline=offline, scan_id=scan_id,
-            receipt=_receipt(device, rule, holder, key, slot, ts, RedemptionStatus.GRANTED, jti),
+            offline=offline, scan_id=scan_id, request_hash=request_hash,
+            receipt=_receipt(device, rule, key, slot, ts, RedemptionStatus.GRANTED, jti),
         ).on_conflict_do_nothing().returning(Redemption.id)).scalar()
         if row_id is not None:
             return db.session.get(Redemption, row_id)
@@ -95,7 +99,7 @@ def flag(device: Device, rule: Rule, holder: Holder, key: str, ts: int, jti: str
         incentive_id=rule.id, subject_id=holder.id, device_id=device.id,
         period_key=period_key(rule.quota_period, local_date(ts)), slot=None, idempotency_key=key,
         granted_at=from_ts(ts), jti=jti, status=RedemptionStatus.FLAGGED.value, flag_reason=reason, offline=True,
-        scan_id=scan_id, receipt=_receipt(device, rule, holder, key, None, ts, RedemptionStatus.FLAGGED, jti),
+        scan_id=scan_id, receipt=_receipt(device, rule, key, None, ts, RedemptionStatus.FLAGGED, jti),
     ).on_conflict_do_nothing().returning(Redemption.id)).scalar()
     return db.session.get(Redemption, row_id) if row_id else by_key(device, key)
 
@@ -111,13 +115,19 @@ def _answer(row: Redemption, rule: Rule, replayed: bool) -> dict:
             "receipt": row.receipt, "replayed": replayed, "scan_id": row.scan_id}
 
 
-def _replay(device: Device, rule: Rule, key: str) -> dict | None:
-    """The earlier answer for this Idempotency-Key; raises Conflict when the key was used for another perk."""
+def request_hash(code: str, incentive: str, scan_id: int | None) -> str:
+    """What a retry must repeat exactly for its Idempotency-Key to replay the first answer."""
+    return hashlib.sha256(json.dumps([code, incentive, scan_id]).encode()).hexdigest()
+
+
+def _replay(device: Device, rule: Rule, key: str, digest: str) -> dict | None:
+    """The earlier answer for this Idempotency-Key; raises InvalidInput when the key came with another request."""
     row = by_key(device, key)
     if row is None:
         return None
-    if row.incentive_id != rule.id:
-        raise Conflict("this Idempotency-Key was already used for another incentive", code="idempotency_key_reused")
+    if row.incentive_id != rule.id or (row.request_hash is not None and row.request_hash != digest):
+        raise InvalidInput("this Idempotency-Key was already used with another request body; use a new key",
+                           code="idempotency_key_reused")
     return _answer(row, rule, True)
 
 
@@ -129,7 +139,8 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
     is kept on the scan (committed before the error is raised: the resident sees why).
     """
     rule = find_rule(device, incentive)
-    if (done := _replay(device, rule, key)) is not None:
+    digest = request_hash(code, incentive, scan_id)
+    if (done := _replay(device, rule, key, digest)) is not None:
         count_redemption("replayed")
         return done, 200
     ts = now_ts()
@@ -144,11 +155,12 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
         db.session.commit()  # keep the refusal, then refuse
         count_redemption("refused", reason)
         raise Conflict(REASON_ZH[reason], code="ineligible", details={"reason": reason})
-    row = claim_slot(device, rule, check.holder, key, ts, check.jti, scan_id=scan_for(device, check, ts, scan_id))
+    row = claim_slot(device, rule, check.holder, key, ts, check.jti, scan_id=scan_for(device, check, ts, scan_id),
+                     request_hash=digest)
     if row is None:
         db.session.rollback()
         # A concurrent request with the same key may have taken the slot: answer as its retry.
-        if (done := _replay(device, rule, key)) is not None:
+        if (done := _replay(device, rule, key, digest)) is not None:
             count_redemption("replayed")
             return done, 200
         scan_for(device, check, ts, scan_id, refusal=Refusal.OVER_QUOTA)

@@ -26,6 +26,7 @@ class Rule:
     quota_period: str
     valid_from: dt.date | None
     valid_to: dt.date | None
+    offline_bit: int | None = None  # its bit in the scenario's nibble of format-2 codes
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,18 @@ def ineligibility(rule: Rule, holder: Holder, day: dt.date) -> str | None:
     if holder.grade not in rule.eligible_grades:
         return Refusal.GRADE
     return None
+
+
+def offline_bits(grade: str | None, kind: str, blocked: bool, rules: list[Rule]) -> int:
+    """The scenario's nibble for a format-2 code: the offline incentives this holder qualifies for now
+    (validity windows are the scanner's to check, with its own clock)."""
+    if blocked or grade is None:
+        return 0
+    bits = 0
+    for rule in rules:
+        if rule.offline_bit is not None and grade in rule.eligible_grades and kind in rule.subject_kinds.split(","):
+            bits |= 1 << rule.offline_bit
+    return bits
 
 
 def grantable(holder: Holder, rules: list[Rule], day: dt.date,

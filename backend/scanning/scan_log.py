@@ -8,6 +8,10 @@ check_code applies in Python) and returns the scan id with the holder row, throu
 driver (platform.dbio.first). Only a scan that ends with a refusal reason (no perk
 grantable) needs a second, small UPDATE. SQLite (tests, `make run`) takes the portable
 path: check_code, then an insert.
+
+A device records at most SCANS_PER_CODE online scans of one code (a re-tap, a retry): past that a
+verify answers as usual and names the device's latest scan of the code, so a device holding a code
+cannot fill its holder's history with it (a code lives 3 minutes; new ones come only from the phone).
 """
 
 from __future__ import annotations
@@ -15,14 +19,36 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, case, false, func, insert, or_, select, true, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 
-import qr
-from backend.keys import keyring
 from backend.platform import dbio
 from backend.platform.clock import from_ts
 from backend.platform.db import db
-from backend.scanning.checks import CodeCheck, check_code, code_check_from_row, holder_params, holder_query, issued_at
+from backend.scanning.checks import (
+    GENERATIONS,
+    CodeCheck,
+    check_code,
+    code_check_from_row,
+    holder_params,
+    holder_query,
+    issued_at,
+    open_code,
+)
 from backend.scanning.devices import Device
 from backend.scanning.models import Scan
 from backend.scanning.rules import Rule
@@ -30,31 +56,51 @@ from backend.scanning.vocab import Outcome
 
 SCANS = Scan.__table__  # Core: the ORM would treat bound parameters as a bulk insert
 _COLUMNS = ("device_id", "subject_id", "jti", "outcome", "scanned_at", "refusal")
+SCANS_PER_CODE = 3
+_SAME_CODE = and_(SCANS.c.device_id == bindparam("device_id"), SCANS.c.jti == bindparam("jti"),
+                  SCANS.c.offline.is_(False))
+_ROOM = select(func.count()).where(_SAME_CODE).scalar_subquery() < SCANS_PER_CODE
+_LATEST = select(SCANS.c.id).where(_SAME_CODE).order_by(SCANS.c.id.desc()).limit(1)
 
 
 @functools.lru_cache(maxsize=4)
 def insert_scan(relaxed: bool):
-    """INSERT INTO scans … SELECT <bound values> RETURNING id (relaxed: no WAL wait, own transaction only)."""
-    values = select(*(bindparam(c, type_=SCANS.c[c].type) for c in _COLUMNS))
+    """INSERT INTO scans … SELECT <bound values> WHERE the device has room for another scan of this code
+    RETURNING id (relaxed: no WAL wait, own transaction only)."""
+    values = select(*(bindparam(c, type_=SCANS.c[c].type) for c in _COLUMNS)).where(
+        or_(bindparam("jti").is_(None), _ROOM))
     if relaxed:
         values = dbio.without_wal_wait(values)
     return insert(SCANS).from_select([SCANS.c[c] for c in _COLUMNS], values).returning(SCANS.c.id)
 
 
+def latest_scan(device_id: int, jti: str) -> int:
+    """The device's latest online scan of this code (it has SCANS_PER_CODE already)."""
+    return dbio.first(_LATEST, {"device_id": device_id, "jti": jti}).id
+
+
+def revoked_sql(h):
+    """The revocation rule of checks.revoked, in SQL over the holder row `h`."""
+    generation = cast(bindparam("gen"), Integer)
+    return or_(h.c.id.is_(None), case(
+        (generation.is_(None), h.c.codes_valid_after > cast(bindparam("issued_at"), DateTime(timezone=True))),
+        else_=(h.c.code_generation % GENERATIONS) != generation))
+
+
 @functools.lru_cache(maxsize=32)
 def _verify_and_log(n_rules: int):
-    """WITH h AS (holder), scan AS (INSERT … RETURNING id) SELECT scan.id, h.* — one round trip."""
+    """WITH h AS (holder), scan AS (INSERT … WHERE room RETURNING id) SELECT scan.id, h.*: one round trip."""
     h = holder_query(n_rules).cte("h")
     relaxed = select(func.set_config("synchronous_commit", "off", True).label("relaxed")).subquery("relaxed")
-    revoked = or_(h.c.id.is_(None), h.c.jti_revoked, h.c.codes_valid_after > bindparam("issued_at"))
     values = (select(bindparam("device_id"), h.c.id, bindparam("jti"),
-                     case((revoked, Outcome.REVOKED.value), else_=Outcome.VALID.value),
+                     case((revoked_sql(h), Outcome.REVOKED.value), else_=Outcome.VALID.value),
                      bindparam("scanned_at"), false())
-              .select_from(relaxed.outerjoin(h, true())))
-    scan = (insert(SCANS).from_select([SCANS.c.device_id, SCANS.c.subject_id, SCANS.c.jti, SCANS.c.outcome,
-                                       SCANS.c.scanned_at, SCANS.c.offline], values)
+              .select_from(relaxed.outerjoin(h, true())).where(_ROOM))
+    scan = (insert(SCANS).from_select([SCANS.c.device_id, SCANS.c.subject_id, SCANS.c.jti,
+                                       SCANS.c.outcome, SCANS.c.scanned_at, SCANS.c.offline], values)
             .returning(SCANS.c.id).cte("scan"))
-    return select(scan.c.id.label("scan_id"), *h.c).select_from(scan.outerjoin(h, true()))
+    one = select(literal(1).label("one")).subquery("one")
+    return select(scan.c.id.label("scan_id"), *h.c).select_from(one.outerjoin(h, true()).outerjoin(scan, true()))
 
 
 # Built once: dbio compiles a statement once per object, so a fresh .returning() per call would recompile.
@@ -62,20 +108,25 @@ _SET_REFUSAL = update(SCANS).where(SCANS.c.id == bindparam("scan_id")).values(re
 _SET_REFUSAL_RETURNING = _SET_REFUSAL.returning(SCANS.c.id)
 
 
+def _log(device: Device, check: CodeCheck, ts: int) -> int:
+    values = scan_values(device, check, ts)
+    scan_id = dbio.insert_returning(insert_scan(True), values)
+    return scan_id if scan_id is not None else latest_scan(device.id, check.jti)
+
+
 def check_and_log(device: Device, code: str, ts: int, rules: Sequence[Rule]) -> tuple[CodeCheck, int]:
     """Verify the code, load its holder and quota use, and record the scan; raises nothing of its own."""
     if not dbio.is_postgresql():
         check = check_code(code, ts, rules)
-        return check, dbio.insert_returning(insert_scan(True), scan_values(device, check, ts))
-    try:
-        claims = qr.verify_code(code, keyring().verification_keys(ts), now=ts)
-    except qr.CodeError as e:
-        check = CodeCheck(qr.scan_outcome(e), detail=e.outcome)
-        return check, dbio.insert_returning(insert_scan(True), scan_values(device, check, ts))
-    params = {**holder_params(claims, rules, ts), "device_id": device.id, "scanned_at": from_ts(ts),
-              "issued_at": from_ts(issued_at(claims))}
+        return check, _log(device, check, ts)
+    opened = open_code(code, ts)
+    if isinstance(opened, CodeCheck):
+        return opened, _log(device, opened, ts)
+    params = {**holder_params(opened, rules, ts), "device_id": device.id, "jti": opened.claims.jti,
+              "scanned_at": from_ts(ts), "gen": opened.generation, "issued_at": from_ts(issued_at(opened.claims))}
     row = dbio.first(_verify_and_log(len(rules)), params)
-    return code_check_from_row(claims, rules, row if row.id is not None else None), row.scan_id
+    check = code_check_from_row(opened, rules, row if row.id is not None else None)
+    return check, row.scan_id if row.scan_id is not None else latest_scan(device.id, opened.claims.jti)
 
 
 def note_refusal(scan_id: int, refusal: str) -> None:

@@ -62,6 +62,9 @@ class IncentiveSchema(NewIncentiveSchema):
     id = ma.fields.Integer(required=True)
     scenario = ma.fields.String(required=True, validate=ma.validate.OneOf(SCENARIOS))
     partner_id = ma.fields.Integer(required=True)
+    offline_bit = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Its bit in personal codes' offline eligibility (0-3); null: granted online only "
+                       "(a scenario has 4 offline incentives at most)"})
 
 
 class IncentiveListSchema(ma.Schema):
@@ -135,6 +138,7 @@ class TrustBundleSchema(ma.Schema):
     issued_at = ma.fields.DateTime(required=True)
     max_age = ma.fields.Integer(required=True, metadata={"description": "Seconds; older ⇒ cannot_verify"})
     scenario = ma.fields.String(required=True)
+    bundle_id = ma.fields.Integer(required=True, metadata={"description": "Name it on offline uploads (bundle)"})
 
 
 class OfflineItemSchema(ma.Schema):
@@ -145,6 +149,9 @@ class OfflineItemSchema(ma.Schema):
                                    metadata={"description": "Epoch seconds of the scan"})
     incentive = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=32),
                                  metadata={"description": "The perk the device granted offline, if any"})
+    bundle = body_id(allow_none=True, metadata={
+        "description": "bundle_id of the trust bundle the device verified with (default: its latest one issued "
+                       "before scanned_at); a scan outside every bundle's validity is never granted"})
 
 
 class OfflineBatchSchema(ma.Schema):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 import qr
 from backend.credit import Subject
-from backend.keys import keyring
+from backend.keys import keyring, scenario_key
 from backend.platform.clock import from_ts, local_date, now_ts
 from backend.platform.db import db, use_case
 from backend.platform.errors import Forbidden
@@ -15,9 +15,10 @@ from backend.platform.observability.metrics import count_scan
 from backend.scanning import scan_log
 from backend.scanning.checks import CodeCheck, black_listed
 from backend.scanning.devices import Device, scenario_rules
-from backend.scanning.models import RevokedCode
+from backend.scanning.models import Scan, TrustBundle
 from backend.scanning.rules import disclose, grantable
 from backend.scanning.vocab import OUTCOME_ZH, Outcome
+from qr.b64 import b64url_encode as b64url
 
 
 def require_scenario(device: Device, scenario: str | None) -> None:
@@ -28,9 +29,16 @@ def require_scenario(device: Device, scenario: str | None) -> None:
 
 
 def record_scan(device: Device, check: CodeCheck, ts: int, *, refusal: str | None = None) -> int:
-    """Insert the scan row in the caller's transaction (fully durable) and return its id."""
-    return db.session.execute(scan_log.insert_scan(False),
-                              scan_log.scan_values(device, check, ts, refusal)).scalar_one()
+    """Insert the scan row in the caller's transaction (fully durable) and return its id (or the device's
+    latest scan of this code, when it has recorded as many as it may)."""
+    scan_id = db.session.execute(scan_log.insert_scan(False), scan_log.scan_values(device, check, ts, refusal)).scalar()
+    if scan_id is None:  # the device recorded this code SCANS_PER_CODE times already: name its latest scan
+        scan_id = db.session.execute(select(Scan.id).where(Scan.device_id == device.id, Scan.jti == check.jti,
+                                                           Scan.offline.is_(False))
+                                     .order_by(Scan.id.desc()).limit(1)).scalar_one()
+        if refusal is not None:
+            db.session.execute(update(Scan).where(Scan.id == scan_id).values(refusal=refusal))
+    return scan_id
 
 
 @use_case
@@ -60,27 +68,50 @@ def verify(device: Device, code: str, scenario: str | None = None) -> dict:
     return result
 
 
+BUNDLE_AUDIENCE = "device:{}"
+
+
+@use_case
 def trust_bundle(device: Device) -> dict:
-    """A signed bundle for offline verification in this device's scenario; raises nothing."""
+    """A signed bundle for offline verification in this device's scenario, recorded as fetched by it.
+
+    Format 2 (CODE_FORMAT 2): keys, this scenario's slot and scenario key per key, and its incentives
+    with their offline bits; nothing about any person. Format 1 adds the revoked and black-listed
+    handles (what format-1 codes need), while scanners move over.
+    """
     ts = now_ts()
-    horizon = from_ts(ts - qr.MAX_CODE_TTL - 2 * qr.LEEWAY)
-    revoked_subjects = db.session.execute(
-        select(Subject.handle, Subject.codes_valid_after).where(Subject.codes_valid_after > horizon)).all()
-    revoked_codes = db.session.execute(
-        select(RevokedCode.jti).where(RevokedCode.expires_at > from_ts(ts - qr.LEEWAY))).scalars().all()
-    blocked = db.session.execute(select(Subject.handle).where(black_listed(local_date(ts)))).scalars().all()
+    ring = keyring()
     max_age = current_app.config["TRUST_BUNDLE_MAX_AGE"]
+    keys = ring.published(ts)
+    row = TrustBundle(device_id=device.id, issued_at=from_ts(ts), max_age=max_age, kids=[k["kid"] for k in keys])
+    db.session.add(row)
+    db.session.flush()
     claims = {
-        "iss": "信用汕尾", "scenario": device.scenario, "iat": ts, "max_age": max_age,
-        "code_ttl": current_app.config["CODE_TTL_SECONDS"], "keys": keyring().published(ts),
-        "revoked_subjects": [{"sub": h, "after": int(a.timestamp())} for h, a in revoked_subjects],
-        "revoked_codes": list(revoked_codes), "blocked_subjects": list(blocked),
+        "iss": "信用汕尾", "aud": BUNDLE_AUDIENCE.format(device.id), "bid": row.id, "scenario": device.scenario,
+        "iat": ts, "exp": ts + max_age, "max_age": max_age, "code_ttl": current_app.config["CODE_TTL_SECONDS"],
+        "keys": keys, "slot": device.slot,
+        "scenario_keys": {k["kid"]: b64url(key) for k in keys
+                          if (key := scenario_key(ring, k["kid"], device.scenario)) is not None},
         "incentives": [{"code": r.code, "title": r.title, "eligible_grades": r.eligible_grades,
                         "subject_kinds": r.subject_kinds, "quota_count": r.quota_count,
-                        "quota_period": r.quota_period,
+                        "quota_period": r.quota_period, "bit": r.offline_bit,
                         "valid_from": r.valid_from.isoformat() if r.valid_from else None,
                         "valid_to": r.valid_to.isoformat() if r.valid_to else None}
                        for r in scenario_rules(device.scenario)],
+        **_format_1_lists(ts),
     }
-    token = qr.sign_document(keyring().signer, qr.BUNDLE_TYP, claims)
-    return {"bundle": token, "issued_at": from_ts(ts), "max_age": max_age, "scenario": device.scenario}
+    token = qr.sign_document(ring.signer, qr.BUNDLE_TYP, claims)
+    return {"bundle": token, "issued_at": from_ts(ts), "max_age": max_age, "scenario": device.scenario,
+            "bundle_id": row.id}
+
+
+def _format_1_lists(ts: int) -> dict:
+    """What format-1 codes (handle and grade in clear) need offline; empty once codes are format 2."""
+    if current_app.config["CODE_FORMAT"] != 1:
+        return {"revoked_subjects": [], "revoked_codes": [], "blocked_subjects": []}
+    horizon = from_ts(ts - qr.MAX_CODE_TTL - 2 * qr.LEEWAY)
+    revoked = db.session.execute(
+        select(Subject.handle, Subject.codes_valid_after).where(Subject.codes_valid_after > horizon)).all()
+    blocked = db.session.execute(select(Subject.handle).where(black_listed(local_date(ts)))).scalars().all()
+    return {"revoked_subjects": [{"sub": h, "after": int(a.timestamp())} for h, a in revoked],
+            "revoked_codes": [], "blocked_subjects": list(blocked)}

@@ -67,13 +67,16 @@ def forged_codes(client, world, clock) -> dict[str, str]:
     """Codes a scanner might be shown by an attacker, each with what it tries."""
     holder = subject_by_handle(world.residents[0]["handle"])
     good = codes.issue_code(holder).token
+    other = codes.issue_code(subject_by_handle(world.residents[1]["handle"])).token
     head, claims, sig = good.split(".")
     decoded = json.loads(base64.urlsafe_b64decode(claims + "=="))
     kid = json.loads(base64.urlsafe_b64decode(head + "=="))["kid"]
     bundle = client.get("/api/scan/v1/trust-bundle", headers=bearer(world.device)).get_json()["bundle"]
     return {
-        "tampered_grade": f"{head}.{_b64({**decoded, 'g': 'A' if decoded['g'] != 'A' else 'B'})}.{sig}",
+        "tampered_eligibility": f"{head}.{_b64({**decoded, 'e': 'AAAA' if decoded['e'] != 'AAAA' else '____'})}.{sig}",
         "tampered_subject": f"{head}.{_b64({**decoded, 'sub': world.residents[1]['handle']})}.{sig}",
+        "another_codes_pseudonym": f"{head}.{_b64({**decoded, 'sub': json.loads(base64.urlsafe_b64decode(other.split('.')[1] + '=='))['sub']})}.{sig}",
+        "format_1_claims": f"{head}.{_b64({'sub': holder.handle, 'g': 'A', 'exp': decoded['exp'], 'jti': 'x1234567'})}.{sig}",
         "alg_none": f"{_b64({'alg': 'none', 'kid': kid})}.{claims}.",
         "other_kid": f"{_b64({'alg': 'EdDSA', 'kid': 'AAAAAAAA'})}.{claims}.{sig}",
         "hs256_with_public_key": f"{_b64({'alg': 'HS256', 'kid': kid})}.{claims}.{sig}",

@@ -47,10 +47,11 @@ def test_code_verifies_against_jwks_and_carries_no_personal_data(app, client):
     subject = person("王小明", grade="A", rid=rid)
     issued = codes.issue_code(subject)
     claims = verify_with_jwks(client, issued.token)
-    # Exactly the four claims: an opaque handle, the grade, expiry and code id.
-    assert claims == {"sub": subject.handle, "g": "A", "exp": issued.expires_at, "jti": issued.jti}
+    # Exactly three claims: a per-code pseudonym, expiry and the masked offline eligibility (format 2).
+    assert set(claims) == {"sub", "exp", "e"} and claims["exp"] == issued.expires_at and claims["sub"] == issued.jti
     decoded = str(jwt.get_unverified_header(issued.token)) + str(claims)
     assert "王" not in decoded and rid not in decoded and "小明" not in decoded
+    assert subject.handle not in decoded and '"A"' not in decoded  # neither the handle nor the grade
 
 
 def test_rotation_under_running_app(app, client, clock):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+import qr
 from backend.demo.seed import seed_scenarios_and_partners
-from backend.keys import codes
+from backend.keys import codes, keyring
 from backend.platform.extensions import db
 from tests.factories import bearer
 
@@ -31,3 +32,14 @@ def redeem(client, token: str, code: str, incentive: str, key: str | None = None
     key = key or f"test-key-{next(_keys):06d}"
     return client.post("/api/scan/v1/redemptions", json={"code": code, "incentive": incentive},
                        headers={**bearer(token), "Idempotency-Key": key})
+
+
+def fetch_bundle(client, token: str, now: int) -> qr.TrustBundle:
+    """The device fetches (and the server records) a trust bundle; it is verified as the device would."""
+    resp = client.get("/api/scan/v1/trust-bundle", headers=bearer(token))
+    assert resp.status_code == 200, resp.get_json()
+    return qr.load_bundle(resp.get_json()["bundle"], keyring().verification_keys(now))
+
+
+def upload(client, token: str, items: list[dict]):
+    return client.post("/api/scan/v1/offline-scans", json={"items": items}, headers=bearer(token))

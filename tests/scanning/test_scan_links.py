@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from backend.models import Redemption, Scan
 from tests.factories import bearer, person
-from tests.scanning.helpers import code_for, scan_setup, verify
+from tests.scanning.helpers import code_for, fetch_bundle, scan_setup, verify
 
 _keys = iter(range(1, 10**6))
 
@@ -81,6 +81,7 @@ def test_scan_id_must_be_this_devices_recent_scan_of_the_same_person(client, dev
 
 
 def test_offline_grants_reference_their_offline_scan(client, devices, db, clock):
+    fetch_bundle(client, devices["transit"]["token"], int(clock()))
     code = code_for(person(grade="B"))
     items = [{"ref": "bus-7-0001", "code": code, "scanned_at": int(clock()), "incentive": "bus-discount"},
              {"ref": "bus-7-0002", "code": code, "scanned_at": int(clock()), "incentive": "bus-discount"}]

@@ -29,7 +29,10 @@ def test_grant_returns_a_signed_receipt_that_is_no_personal_code(client, devices
     assert body["status"] == "granted" and body["slot"] == 1 and body["replayed"] is False
     keys = keyring().verification_keys(int(clock()))
     claims = qr.verify_document(body["receipt"], keys, qr.RECEIPT_TYP)
-    assert claims["inc"] == "bus-discount" and claims["sub"] == resident.handle and claims["st"] == "granted"
+    assert claims["inc"] == "bus-discount" and claims["st"] == "granted"
+    # It names the code (its pseudonym), never the person; it is for this device and it expires.
+    assert claims["sub"] != resident.handle and resident.handle not in body["receipt"]
+    assert claims["aud"] == f"device:{devices['transit']['id']}" and claims["exp"] > claims["iat"]
     with pytest.raises(qr.WrongTokenType):
         qr.verify_code(body["receipt"], keys, now=int(clock()))
 
@@ -87,7 +90,15 @@ def test_key_reused_for_another_incentive(client, devices):
     code = code_for(person())
     assert redeem(client, devices["transit"]["token"], code, "bus-discount", key="same-key-0001").status_code == 201
     r = redeem(client, devices["transit"]["token"], code, "bus-free-ride", key="same-key-0001")
-    assert r.status_code == 409 and r.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_the_same_key_with_another_body_is_refused_not_replayed(client, devices, db):
+    first_code, other_code = code_for(person()), code_for(person())
+    assert redeem(client, devices["transit"]["token"], first_code, "bus-discount", key="same-key-0002").status_code == 201
+    r = redeem(client, devices["transit"]["token"], other_code, "bus-discount", key="same-key-0002")
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert granted(db) == 1  # the second person got nothing, and was not handed the first one's receipt
 
 
 def test_rejected_code_and_missing_key(client, devices):

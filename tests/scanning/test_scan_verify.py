@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import qr
-from backend.keys import codes
-from backend.models import ListEntry, RevokedCode, Scan
-from backend.platform.clock import from_ts, utcnow
+from backend.models import ListEntry, Scan
+from backend.platform.clock import utcnow
 from tests.factories import bearer, person, resident_id
 from tests.scanning.helpers import code_for, scan_setup, verify
 
@@ -81,22 +80,22 @@ def test_a_receipt_is_not_a_personal_code(client, devices):
 def test_revoked_subject_codes(client, devices, db, clock):
     resident = person()
     code = code_for(resident)
-    clock.advance(5)
-    resident.codes_valid_after = utcnow()
+    resident.code_generation += 1  # what voiding one's codes does (accounts.revocation)
     db.session.commit()
     assert verify(client, devices["transit"]["token"], code).get_json()["outcome"] == "revoked"
     assert verify(client, devices["transit"]["token"], code_for(resident)).get_json()["outcome"] == "valid"
 
 
-def test_revoked_single_code(client, devices, db, clock):
+def test_format_1_codes_are_revoked_by_time(app, client, devices, db, clock):
+    app.config["CODE_FORMAT"] = 1
     resident = person()
-    issued = codes.issue_code(resident)
-    other = codes.issue_code(resident)
-    db.session.add(RevokedCode(jti=issued.jti, subject_id=resident.id, expires_at=from_ts(issued.expires_at),
-                               revoked_at=utcnow()))
+    code = code_for(resident)
+    clock.advance(5)
+    resident.codes_valid_after = utcnow()
     db.session.commit()
-    assert verify(client, devices["transit"]["token"], issued.token).get_json()["outcome"] == "revoked"
-    assert verify(client, devices["transit"]["token"], other.token).get_json()["outcome"] == "valid"
+    assert verify(client, devices["transit"]["token"], code).get_json()["outcome"] == "revoked"
+    clock.advance(1)
+    assert verify(client, devices["transit"]["token"], code_for(resident)).get_json()["outcome"] == "valid"
 
 
 def test_the_current_grade_decides_not_the_one_in_the_code(client, devices, db):
@@ -140,3 +139,16 @@ def test_device_token_required(client, devices, header):
     headers = {"Authorization": header} if header else {}
     r = client.post("/api/scan/v1/verify", json={"code": "x"}, headers=headers)
     assert r.status_code == 401 and r.get_json()["error"]["code"] in ("unauthorized", "invalid_device")
+
+
+def test_a_device_records_at_most_three_scans_of_one_code(client, devices, db):
+    """Holding a code, a device cannot fill its holder's history: re-taps beyond three name the latest scan."""
+    resident = person(grade="A")
+    code = code_for(resident)
+    ids = [verify(client, devices["transit"]["token"], code).get_json()["scan_id"] for _ in range(5)]
+    assert len(set(ids)) == 3 and ids[2] == ids[3] == ids[4]
+    assert verify(client, devices["lodging"]["token"], code).get_json()["outcome"] == "valid"  # another partner
+    counts = db.session.execute(select(Scan.device_id, func.count()).where(Scan.subject_id == resident.id)
+                                .group_by(Scan.device_id).order_by(Scan.device_id)).all()
+    assert [n for _, n in counts] == [3, 1]
+    assert verify(client, devices["transit"]["token"], code_for(resident)).get_json()["scan_id"] not in ids

@@ -63,6 +63,9 @@ class Config:
     MP_LOGIN_RATE_LIMIT = os.environ.get("MP_LOGIN_RATE_LIMIT", "20 per minute")
     MP_CODE_RATE_LIMIT = os.environ.get("MP_CODE_RATE_LIMIT", "30 per minute")
     MP_BIND_RATE_LIMIT = os.environ.get("MP_BIND_RATE_LIMIT", "10 per hour")
+    # Binding attempts per id number, whichever account or window makes them (face or counter).
+    MP_BIND_ID_RATE_LIMIT = os.environ.get("MP_BIND_ID_RATE_LIMIT", "5 per day")
+    COUNTER_CODE_TTL_SECONDS = int(os.environ.get("COUNTER_CODE_TTL_SECONDS", "600"))
     MP_MERCHANT_PAGE = os.environ.get("MP_MERCHANT_PAGE", "pages/merchant/index")
     MERCHANT_BINDING_TTL_SECONDS = int(os.environ.get("MERCHANT_BINDING_TTL_SECONDS", str(72 * 3600)))
 

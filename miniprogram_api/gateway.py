@@ -6,7 +6,7 @@ import logging
 
 from flask import current_app
 
-from backend.platform.errors import DomainError, RateLimited, Unavailable, UpstreamError
+from backend.platform.errors import DomainError, InvalidInput, RateLimited, Unavailable, UpstreamError
 from miniprogram_api.wechat import (
     WeChatError,
     WeChatGateway,
@@ -14,6 +14,7 @@ from miniprogram_api.wechat import (
     WeChatRateLimited,
     WeChatUnavailable,
     WxSession,
+    cert_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,26 @@ def exchange_login_code(code: str) -> WxSession:
             raise domain_error(exc) from None
     assert unavailable is not None
     raise domain_error(unavailable) from None
+
+
+class FaceVerifier:
+    """accounts.identity.FaceVerifier over WeChat's 人脸核身 API; WeChat failures as domain errors."""
+
+    def open(self, openid: str, out_seq_no: str, name: str, id_number: str) -> tuple[str, int]:
+        try:
+            return gateway().get_face_verify_id(openid, out_seq_no, name, id_number)
+        except WeChatError as exc:
+            raise domain_error(exc) from None
+
+    def result(self, verify_id: str, out_seq_no: str, name: str, id_number: str, openid: str) -> int:
+        try:
+            return gateway().query_face_verify(verify_id, out_seq_no, cert_hash(name, id_number), openid)
+        except (WeChatRateLimited, WeChatUnavailable) as exc:
+            raise domain_error(exc) from None
+        except WeChatError as exc:  # WeChat refuses a session, openid or identity that does not match
+            log.warning("queryverifyinfo refused: %s", exc)
+            raise InvalidInput("人脸核身结果无法确认，请重新发起实名绑定。", code="face_verification_invalid",
+                               details={"errcode": exc.errcode}) from None
 
 
 def merchant_wxacode(scene: str, page: str) -> bytes:

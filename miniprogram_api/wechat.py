@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
 import time
@@ -25,6 +27,18 @@ _CODE_RE = re.compile(r"[\x21-\x7e]{1,128}")
 _SCENE_RE = re.compile(r"[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}")
 _PAGE_RE = re.compile(r"[\x21-\x7e]{1,256}")
 _ENV_VERSIONS = frozenset({"release", "trial", "develop"})
+_SEQ_RE = re.compile(r"[0-9A-Za-z_-]{5,32}")
+CERT_TYPE = "IDENTITY_CARD"
+
+
+def cert_hash(name: str, id_number: str, cert_type: str = CERT_TYPE) -> str:
+    """WeChat's digest of the identity a face verification was opened for (queryverifyinfo's cert_hash):
+    SHA-256, lowercase hex, of cert_type=<b64>&cert_name=<b64>&cert_no=<b64> (standard base64, UTF-8)."""
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+    joined = f"cert_type={b64(cert_type)}&cert_name={b64(name)}&cert_no={b64(id_number)}"
+    return hashlib.sha256(joined.encode("ascii")).hexdigest()
 
 
 class WeChatError(Exception):
@@ -192,6 +206,41 @@ class WeChatGateway:
             raise WeChatUnavailable("getwxacodeunlimit answered neither an image nor an errcode")
 
         return self._translated("getwxacodeunlimit", lambda: self._with_token(call))
+
+    def get_face_verify_id(self, openid: str, out_seq_no: str, name: str, id_number: str) -> tuple[str, int]:
+        """Open a face-verification session (人脸核身) for this user and identity: (verify_id, expires_in).
+
+        Raises ValueError for bad arguments, WeChatRateLimited, WeChatUnavailable or WeChatError.
+        """
+        if not _SEQ_RE.fullmatch(out_seq_no or ""):
+            raise ValueError("out_seq_no must be 5-32 characters of [0-9A-Za-z_-]")
+        body = {"out_seq_no": out_seq_no, "openid": openid,
+                "cert_info": {"cert_type": CERT_TYPE, "cert_name": name, "cert_no": id_number}}
+
+        def call(token: str) -> tuple[str, int]:
+            result = self._client.wxa._post("cityservice/face/identify/getverifyid",
+                                            params={"access_token": token}, data=body)
+            verify_id = result.get("verify_id") if isinstance(result, dict) else None
+            if not isinstance(verify_id, str) or not verify_id:
+                raise WeChatUnavailable("getverifyid answer lacks verify_id")
+            expires_in = result.get("expires_in")
+            return verify_id, expires_in if isinstance(expires_in, int) and expires_in > 0 else 3600
+
+        return self._translated("getverifyid", lambda: self._with_token(call))
+
+    def query_face_verify(self, verify_id: str, out_seq_no: str, cert_hash_hex: str, openid: str) -> int:
+        """The face-verification result (verify_ret: 10000 passed) of a session; raises as get_face_verify_id."""
+        body = {"verify_id": verify_id, "out_seq_no": out_seq_no, "cert_hash": cert_hash_hex, "openid": openid}
+
+        def call(token: str) -> int:
+            result = self._client.wxa._post("cityservice/face/identify/queryverifyinfo",
+                                            params={"access_token": token}, data=body)
+            verify_ret = result.get("verify_ret") if isinstance(result, dict) else None
+            if not isinstance(verify_ret, int) or isinstance(verify_ret, bool):
+                raise WeChatUnavailable("queryverifyinfo answer lacks verify_ret")
+            return verify_ret
+
+        return self._translated("queryverifyinfo", lambda: self._with_token(call))
 
     def _with_token(self, call: Callable[[str], T]) -> T:
         """Run call(token); after a token error refresh the token once and run it once more."""

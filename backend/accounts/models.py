@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.platform.db import Base, CreatedAt
+from backend.accounts.vocab import VerificationStatus
+from backend.platform.db import Base, CreatedAt, one_of
 
 
 class MpAccount(CreatedAt, Base):
@@ -37,3 +38,36 @@ class MpSession(CreatedAt, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
+
+
+class FaceVerification(CreatedAt, Base):
+    """One WeChat face verification (人脸核身) an account opened to bind an identity; the name and id it was
+    opened for are kept encrypted until it ends (the identity is bound only when WeChat says it passed)."""
+
+    __tablename__ = "face_verifications"
+    __table_args__ = (one_of("status", VerificationStatus), Index("ix_face_verifications_account", "account_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("mp_accounts.id", ondelete="CASCADE"))
+    out_seq_no: Mapped[str] = mapped_column(String(32), unique=True)
+    verify_id: Mapped[str] = mapped_column(String(256))
+    name_enc: Mapped[str] = mapped_column(String(512), info={"encrypted": True})
+    resident_id_enc: Mapped[str] = mapped_column(String(512), info={"encrypted": True})
+    status: Mapped[str] = mapped_column(String(16), default=VerificationStatus.PENDING)
+    verify_ret: Mapped[int | None]
+    expires_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+
+
+class CounterCode(CreatedAt, Base):
+    """A one-time code a resident shows at a service window so a clerk who checked the ID card in person
+    binds that account (for residents who cannot do face verification); stored as a keyed hash only."""
+
+    __tablename__ = "counter_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("mp_accounts.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))

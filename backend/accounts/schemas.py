@@ -41,3 +41,30 @@ class CodeRevocationSchema(ma.Schema):
         "description": "Codes issued before this instant now verify as revoked"})
     sessions_revoked = ma.fields.Integer(required=True, metadata={
         "description": "Other sessions of this WeChat account that were logged out"})
+
+
+class FaceVerificationSchema(ma.Schema):
+    verification_id = ma.fields.String(required=True, metadata={"description": "Ours: confirm with it"})
+    verify_id = ma.fields.String(required=True,
+                                 metadata={"description": "WeChat's: wx.requestFacialVerify({verifyId})"})
+    expires_at = ma.fields.DateTime(required=True)
+
+
+class CounterCodeSchema(ma.Schema):
+    counter_code = ma.fields.String(required=True, metadata={"description": "Show it at the window; single-use"})
+    expires_at = ma.fields.DateTime(required=True)
+
+
+class CounterBindingSchema(ma.Schema):
+    counter_code = ma.fields.String(required=True, validate=V.Length(min=8, max=16))
+    name = ma.fields.String(required=True, validate=V.Length(min=1, max=50),
+                            metadata={"description": "As printed on the ID card the clerk checked"})
+    id_number = ma.fields.String(required=True, validate=V.Length(min=15, max=20),
+                                 metadata={"description": "居民身份证号 (18 characters, GB 11643), from the card"})
+
+
+class CounterBindingResultSchema(ma.Schema):
+    account_id = ma.fields.Integer(required=True)
+    display_name = ma.fields.String(required=True, metadata={"description": "Masked, e.g. 张*三"})
+    id_number_masked = ma.fields.String(required=True)
+    subject_handle = ma.fields.String(required=True)

@@ -13,12 +13,12 @@ from backend.credit.grades import recompute_many
 from backend.credit.models import CreditRecord, Subject
 from backend.credit.records import RECORD_FIELDS, acting_department, record_problems
 from backend.credit.schemas import RecordInSchema
-from backend.credit.subjects import kind_for_uscc, unique_handles
+from backend.credit.subjects import NAME_MISMATCH, kind_for_uscc, unique_handles
 from backend.credit.vocab import Grade, RecordStatus, SubjectKind
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
-from backend.platform.crypto import encrypt, keyed_hash
+from backend.platform.crypto import decrypt, encrypt, keyed_hash
 from backend.platform.db import db, use_case
 from backend.platform.errors import DomainError, Forbidden, InvalidInput
 from backend.platform.identifiers import mask_name, mask_resident_id, valid_resident_id, valid_uscc
@@ -78,6 +78,7 @@ class _Plan:
         self.forbidden: list[dict] = []
         self.orgs: dict[str, tuple[int, str | None]] = {}  # uscc -> (row, name)
         self.persons: dict[str, tuple[int, str | None]] = {}  # resident id -> (row, name)
+        self.mismatched: set[int] = set()  # rows naming a filed person by another name
 
 
 def _validate(rows: list[tuple[int, dict]], operator: Operator | None) -> _Plan:
@@ -109,7 +110,9 @@ def _validate(rows: list[tuple[int, dict]], operator: Operator | None) -> _Plan:
                 plan.orgs.setdefault(data["uscc"], (row_no, data.get("subject_name")))
             else:
                 data["resident_id"] = valid_resident_id(data["resident_id"], field="resident_id")
-                plan.persons.setdefault(data["resident_id"], (row_no, data.get("subject_name")))
+                first_row, first_name = plan.persons.setdefault(data["resident_id"], (row_no, data.get("subject_name")))
+                if data.get("subject_name") and first_name and data["subject_name"] != first_name:
+                    bad("subject_name", f"与第 {first_row} 行同一身份证号的姓名不一致")
         except DomainError as e:
             bad(e.details["field"], e.message)
         key = (data["department"], data["document_no"])
@@ -130,15 +133,21 @@ def _lookup(plan: _Plan) -> dict[str, int]:
     hashes = {keyed_hash(rid): rid for rid in plan.persons}
     hash_list = list(hashes)
     for i in range(0, len(hash_list), CHUNK):
-        for h, sid in db.session.execute(select(Subject.resident_id_hash, Subject.id)
-                                         .where(Subject.resident_id_hash.in_(hash_list[i:i + CHUNK]))):
-            ids[hashes[h]] = sid
+        for h, sid, name_enc in db.session.execute(select(Subject.resident_id_hash, Subject.id, Subject.name_enc)
+                                                   .where(Subject.resident_id_hash.in_(hash_list[i:i + CHUNK]))):
+            rid = hashes[h]
+            ids[rid] = sid
+            row_no, name = plan.persons[rid]
+            if name and name_enc and decrypt(name_enc).decode() != name:
+                plan.mismatched.add(row_no)
     return ids
 
 
 def _subject_ids(plan: _Plan) -> dict[str, int]:
     """Ids of every named subject; missing ones are created (keyed like get_or_create_person) if no row is bad."""
     ids, new = _lookup(plan), []
+    for row_no in sorted(plan.mismatched):
+        plan.errors.append({"row": row_no, "field": "subject_name", "message": NAME_MISMATCH})
     for code, (row_no, name) in plan.orgs.items():
         if code not in ids:
             if not name:

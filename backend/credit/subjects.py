@@ -6,12 +6,13 @@ from sqlalchemy import select
 
 from backend.credit.models import Subject
 from backend.credit.vocab import SubjectKind
-from backend.platform.crypto import encrypt, keyed_hash
+from backend.platform.crypto import decrypt, encrypt, keyed_hash
 from backend.platform.db import db
-from backend.platform.errors import InvalidInput, NotFound
+from backend.platform.errors import Conflict, InvalidInput, NotFound
 from backend.platform.identifiers import mask_name, mask_resident_id, new_handle, valid_resident_id, valid_uscc
 
 CHUNK = 1000
+NAME_MISMATCH = "该身份证号已有信用档案，但姓名与本次报送的不一致：请核对姓名或身份证号后重新报送。"
 
 
 def unique_handles(count: int) -> list[str]:
@@ -119,7 +120,11 @@ def subject_for_filing(ref: dict, name: str | None) -> Subject:
     """
     field, value = one_ref(ref)
     if field == "resident_id":
-        return get_or_create_person(valid_resident_id_field(value), name)
+        rid = valid_resident_id_field(value)
+        existing = person_by_resident_id(rid)
+        if existing is not None and name and existing.name_enc and decrypt(existing.name_enc).decode() != name.strip():
+            raise Conflict(NAME_MISMATCH, code="subject_name_mismatch", details={"field": "subject_name"})
+        return get_or_create_person(rid, name)
     code = valid_uscc(value)
     existing = db.session.execute(select(Subject).where(Subject.uscc == code)).scalar_one_or_none()
     if existing is not None:

@@ -62,6 +62,7 @@ OPERATORS = [
     ("马宫市场管理处", "market", {"market_slug": "magong"}),
     ("三马路商圈管理处", "market", {"market_slug": "sanmalu"}),
     ("公交公司运营部", "partner", {"partner_name": "汕尾市公共交通有限公司"}),
+    ("市政务服务中心综合窗口", "window", {"department": "汕尾市政务服务中心"}),
 ]
 
 INSPECTION_AGENCY = "汕尾市食品检验所"

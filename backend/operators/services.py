@@ -20,9 +20,9 @@ def resolve_scope(role: str, department: str | None, market_slug: str | None,
     """Resolve the scope a role needs; raises InvalidInput when it is missing or unknown."""
     if role not in OPERATOR_ROLES:
         raise InvalidInput(f"role must be one of {', '.join(OPERATOR_ROLES)}")
-    if role == OperatorRole.DEPARTMENT:
+    if role in (OperatorRole.DEPARTMENT, OperatorRole.WINDOW):
         if not department:
-            raise InvalidInput("a department operator needs --department")
+            raise InvalidInput(f"a {role} operator needs --department (its department or service hall)")
         return {"department": department}
     if role == OperatorRole.MARKET:
         market = db.session.execute(select(Market).where(Market.slug == market_slug)).scalar_one_or_none()

@@ -24,6 +24,7 @@ class OperatorRole(enum.StrEnum):
     DEPARTMENT = "department"
     MARKET = "market"
     PARTNER = "partner"
+    WINDOW = "window"  # a service window (政务服务窗口): binds identities after checking the card in person
 
 
 OPERATOR_ROLES = tuple(OperatorRole)

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import CheckConstraint, DateTime, MetaData, Select, func, select
@@ -117,6 +117,14 @@ def _rollback() -> None:
 def in_use_case() -> bool:
     """True inside a use case (its transaction may hold uncommitted writes)."""
     return _in_use_case.get() is not None
+
+
+def commit_then_raise(error: BaseException) -> NoReturn:
+    """Inside a use case: commit what it wrote so far (the record of a refusal), then raise error."""
+    if not in_use_case():
+        raise RuntimeError("commit_then_raise outside a use case")
+    db.session.commit()
+    raise error
 
 
 def on_commit(hook: Callable[[], None]) -> None:

@@ -14,7 +14,7 @@ import qr
 from backend.keys import keyring
 from backend.platform import dbio
 from backend.platform.clock import from_ts, local_date, now_ts
-from backend.platform.db import db, on_commit, use_case
+from backend.platform.db import commit_then_raise, db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.platform.observability.metrics import count_redemption
 from backend.scanning.checks import CodeCheck, check_code
@@ -151,10 +151,9 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
                            details={"outcome": check.outcome})
     scan_id = linked_scan(device, check, ts, scan_id)
     if (reason := ineligibility(rule, check.holder, local_date(ts))) is not None:
-        scan_for(device, check, ts, scan_id, refusal=reason)
-        db.session.commit()  # keep the refusal, then refuse
+        scan_for(device, check, ts, scan_id, refusal=reason)  # kept on the scan: the resident sees why
         count_redemption("refused", reason)
-        raise Conflict(REASON_ZH[reason], code="ineligible", details={"reason": reason})
+        commit_then_raise(Conflict(REASON_ZH[reason], code="ineligible", details={"reason": reason}))
     row = claim_slot(device, rule, check.holder, key, ts, check.jti, scan_id=scan_for(device, check, ts, scan_id),
                      request_hash=digest)
     if row is None:
@@ -164,10 +163,9 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
             count_redemption("replayed")
             return done, 200
         scan_for(device, check, ts, scan_id, refusal=Refusal.OVER_QUOTA)
-        db.session.commit()  # keep the refusal, then refuse
         count_redemption("refused", Refusal.OVER_QUOTA)
-        raise Conflict(REASON_ZH[Refusal.OVER_QUOTA], code="over_quota",
-                       details={"reason": Refusal.OVER_QUOTA, "quota_count": rule.quota_count,
-                                "quota_period": rule.quota_period})
+        commit_then_raise(Conflict(REASON_ZH[Refusal.OVER_QUOTA], code="over_quota",
+                                   details={"reason": Refusal.OVER_QUOTA, "quota_count": rule.quota_count,
+                                            "quota_period": rule.quota_period}))
     on_commit(lambda: count_redemption("granted"))
     return _answer(row, rule, False), 201

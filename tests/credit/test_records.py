@@ -144,3 +144,17 @@ def test_admin_reads_too(client):
     ref = merchant_ref()
     client.post(URL, json=penalty(ref), headers=dept())
     assert grade_of(client, admin(), ref)["subject"]["grade"] == "C"
+
+
+def test_filing_under_a_known_id_with_another_name_is_409_not_a_silent_attach(client, db):
+    rid = resident_id(77)
+    assert client.post("/api/dept/v1/records", json=penalty({"resident_id": rid}, subject_name="陈海生"),
+                       headers=dept()).status_code == 201
+    resp = client.post("/api/dept/v1/records", json=penalty({"resident_id": rid}, subject_name="陈海升"),
+                       headers=dept())
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "subject_name_mismatch"
+    batch = client.post("/api/dept/v1/records/batch", headers=dept(), json={"records": [
+        penalty({"resident_id": rid}, subject_name="陈海升"), penalty({"resident_id": rid})]})
+    assert batch.status_code == 422
+    assert [(e["row"], e["field"]) for e in batch.get_json()["error"]["details"]["errors"]] == [(0, "subject_name")]
+    assert client.post("/api/dept/v1/records", json=penalty({"resident_id": rid}), headers=dept()).status_code == 201

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import secrets
@@ -42,6 +43,27 @@ class _LoginCode:
 
 
 @dataclass
+class _Face:
+    """A face-verification session opened by getverifyid; `verify_ret` is set when the user finishes."""
+
+    out_seq_no: str
+    cert_info: dict[str, str]
+    openid: str
+    expires_at: float
+    verify_ret: int | None = None
+
+
+FACE_LIFETIME = 3600
+SEQ_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-")
+
+
+def cert_hash(cert_info: dict[str, str]) -> str:
+    """WeChat's documented cert_hash of the cert_info a session was opened for."""
+    parts = [f"{k}={base64.b64encode(cert_info[k].encode()).decode()}" for k in ("cert_type", "cert_name", "cert_no")]
+    return hashlib.sha256("&".join(parts).encode()).hexdigest()
+
+
+@dataclass
 class _Rule:
     """A queued fault: answers (or delays) the next `times` requests under `prefix`."""
 
@@ -58,7 +80,8 @@ class _Rule:
 
 
 class FakeWeChat:
-    """Fake api.weixin.qq.com: cgi-bin/token, sns/jscode2session, wxa/getwxacodeunlimit."""
+    """Fake api.weixin.qq.com: cgi-bin/token, sns/jscode2session, wxa/getwxacodeunlimit, and face verification
+    (cityservice/face/identify/getverifyid, queryverifyinfo)."""
 
     def __init__(
         self,
@@ -76,6 +99,8 @@ class FakeWeChat:
         self.issued_tokens: list[str] = []
         self._valid_tokens: dict[str, float] = {}
         self._codes: dict[str, _LoginCode] = {}
+        self._faces: dict[str, _Face] = {}
+        self._seq_nos: set[str] = set()
         self._delays: list[_Rule] = []
         self._answers: list[_Rule] = []
         self._lock = threading.Lock()
@@ -132,6 +157,18 @@ class FakeWeChat:
             )
         return code
 
+    def finish_face_verification(self, verify_id: str | None = None, verify_ret: int = 10000) -> str:
+        """What wx.requestFacialVerify does on the phone: the user finishes (10000: passed) the session
+        `verify_id` (default: the latest one opened); returns its verify_id."""
+        with self._lock:
+            verify_id = verify_id or next(reversed(self._faces))
+            self._faces[verify_id].verify_ret = verify_ret
+        return verify_id
+
+    def face_sessions(self) -> dict[str, _Face]:
+        with self._lock:
+            return dict(self._faces)
+
     def fail_next(self, path_prefix: str, errcode: int, errmsg: str, times: int | None = 1) -> None:
         """Answer the next `times` requests under path_prefix with an errcode JSON (None: always)."""
         body = json.dumps({"errcode": errcode, "errmsg": errmsg}).encode()
@@ -182,6 +219,8 @@ class FakeWeChat:
             ("GET", "/cgi-bin/token"): self._token,
             ("GET", "/sns/jscode2session"): self._jscode2session,
             ("POST", "/wxa/getwxacodeunlimit"): self._wxacode_unlimit,
+            ("POST", "/cityservice/face/identify/getverifyid"): self._getverifyid,
+            ("POST", "/cityservice/face/identify/queryverifyinfo"): self._queryverifyinfo,
         }
         route = routes.get((req.method, req.path))
         if route is None:
@@ -234,7 +273,7 @@ class FakeWeChat:
             answer["unionid"] = login.unionid
         return answer
 
-    def _wxacode_unlimit(self, req: RecordedRequest) -> dict[str, Any] | bytes:
+    def _token_problem(self, req: RecordedRequest) -> dict[str, Any] | None:
         token = req.query.get("access_token")
         if not token:
             return _err(41001, "access_token missing")
@@ -242,6 +281,43 @@ class FakeWeChat:
             expires_at = self._valid_tokens.get(token)
         if expires_at is None or expires_at <= self.now():
             return _err(40001, "invalid credential, access_token is invalid or not latest")
+        return None
+
+    def _getverifyid(self, req: RecordedRequest) -> dict[str, Any]:
+        if (problem := self._token_problem(req)) is not None:
+            return problem
+        body = req.json if isinstance(req.json, dict) else {}
+        seq, cert, openid = body.get("out_seq_no"), body.get("cert_info"), body.get("openid")
+        if not isinstance(seq, str) or not 5 <= len(seq) <= 32 or not set(seq) <= SEQ_CHARS:
+            return _err(40097, "invalid args: out_seq_no")
+        if not isinstance(cert, dict) or cert.get("cert_type") != "IDENTITY_CARD" or not all(
+                isinstance(cert.get(k), str) and cert[k] for k in ("cert_name", "cert_no")) or not openid:
+            return _err(40097, "invalid args: cert_info or openid")
+        verify_id = "fv_" + secrets.token_urlsafe(32)
+        with self._lock:
+            if seq in self._seq_nos:
+                return _err(40097, "invalid args: out_seq_no used")
+            self._seq_nos.add(seq)
+            self._faces[verify_id] = _Face(seq, dict(cert), openid, self.now() + FACE_LIFETIME)
+        return {"errcode": 0, "errmsg": "ok", "verify_id": verify_id, "expires_in": FACE_LIFETIME}
+
+    def _queryverifyinfo(self, req: RecordedRequest) -> dict[str, Any]:
+        if (problem := self._token_problem(req)) is not None:
+            return problem
+        body = req.json if isinstance(req.json, dict) else {}
+        with self._lock:
+            face = self._faces.get(body.get("verify_id") or "")
+        if face is None or face.expires_at <= self.now():
+            return _err(84001, "invalid verify_id")
+        # WeChat checks the session's identity and user first: a mismatch is an errcode, not a verify_ret.
+        if (body.get("out_seq_no") != face.out_seq_no or body.get("openid") != face.openid
+                or body.get("cert_hash") != cert_hash(face.cert_info)):
+            return _err(84002, "verify info not match")
+        return {"errcode": 0, "errmsg": "ok", "verify_ret": face.verify_ret if face.verify_ret is not None else 90002}
+
+    def _wxacode_unlimit(self, req: RecordedRequest) -> dict[str, Any] | bytes:
+        if (problem := self._token_problem(req)) is not None:
+            return problem
         body = req.json if isinstance(req.json, dict) else None
         if body is None:
             return _err(47001, "data format error")

@@ -12,7 +12,7 @@ from backend.models import Base
 from backend.platform.extensions import db
 from tests.factories import bearer
 
-OPERATOR_ROLES = ("admin", "department", "market", "partner")
+OPERATOR_ROLES = ("admin", "department", "market", "partner", "window")
 
 
 @dataclass
@@ -38,8 +38,12 @@ def build_world(client, wechat) -> World:
     assert resp.status_code == 200, resp.get_json()
     token = resp.get_json()["token"]
     name = D.RESIDENTS[0][0]
-    resp = client.post("/api/mp/v1/me/identity", headers=bearer(token),
+    resp = client.post("/api/mp/v1/me/identity/face-verifications", headers=bearer(token),
                        json={"name": name, "id_number": demo_resident_id(0)})
+    assert resp.status_code == 201, resp.get_json()
+    wechat.finish_face_verification(resp.get_json()["verify_id"])
+    resp = client.post(f"/api/mp/v1/me/identity/face-verifications/{resp.get_json()['verification_id']}/confirm",
+                       headers=bearer(token))
     assert resp.status_code == 200, resp.get_json()
     return World(operators=dict(seeded["operator_tokens"]),
                  devices={d["scenario"]: d["token"] for d in seeded["devices"]},

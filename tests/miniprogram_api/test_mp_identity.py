@@ -1,4 +1,5 @@
-"""Real-name binding: valid, invalid and already-bound ids; records filed before binding appear after it."""
+"""Real-name binding (through face verification, tests/miniprogram_api/helpers.MpClient.bind): valid,
+invalid and already-bound ids; records filed before binding appear after it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from backend.models import CreditRecord, MpAccount, Subject
+from backend.models import AuditEntry, CreditRecord, MpAccount, Subject
 from backend.platform.audit import verify_chain
 from backend.platform.extensions import db
 from tests.factories import person, resident_id
@@ -23,7 +24,7 @@ def test_binding_stores_the_id_encrypted_and_shows_it_masked(mp):
     subject = db.session.execute(select(Subject)).scalar_one()
     assert rid not in (subject.resident_id_enc + subject.resident_id_hash + (subject.name_enc or ""))
     assert mp.get("/me").get_json()["id_number_masked"] == body["id_number_masked"]
-    assert verify_chain().ok and verify_chain().checked == 1
+    assert verify_chain().ok and verify_chain().checked == 2  # the verification opened, the binding
 
 
 def test_invalid_id_is_422(mp):
@@ -53,11 +54,14 @@ def test_records_filed_before_binding_appear_after_it(mp):
     assert db.session.execute(select(MpAccount.subject_id)).scalar_one() == filed.id
 
 
-def test_name_must_match_the_file(mp):
+def test_a_name_differing_from_the_file_binds_once_wechat_verified_it_and_is_noted(mp):
+    """WeChat checked name, id and face against the authority: the department's spelling is what is in doubt."""
     rid = resident_id(14)
-    person("陈晓明", rid=rid)
-    resp = mp.bind(rid, "李四")
-    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "name_mismatch"
+    filed = person("陈晓明", rid=rid)
+    assert mp.bind(rid, "陈小明").status_code == 200
+    assert db.session.execute(select(MpAccount.subject_id)).scalar_one() == filed.id
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "mp_account.bind_identity")).scalar_one()
+    assert entry.details["filed_name_differs"] is True and entry.details["method"] == "face"
 
 
 def test_one_id_cannot_bind_two_wechat_accounts(mp, other_mp):
@@ -70,12 +74,12 @@ def test_one_id_cannot_bind_two_wechat_accounts(mp, other_mp):
     assert other_mp.get("/me").get_json()["identity_bound"] is False
 
 
-def test_rebinding_the_same_id_is_harmless_and_another_is_409(mp):
+def test_a_bound_account_cannot_bind_again(mp):
     rid = resident_id(16)
     assert mp.bind(rid).status_code == 200
-    assert mp.bind(rid).status_code == 200
-    resp = mp.bind(resident_id(17))
-    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "account_already_bound"
+    for again in (rid, resident_id(17)):
+        resp = mp.bind(again)
+        assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "account_already_bound"
 
 
 def test_binding_attempts_are_rate_limited_per_account(app, mp, other_mp):

@@ -13,9 +13,10 @@ import secrets
 
 from cryptography.fernet import Fernet
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from backend import models  # noqa: F401  (every table registered in one metadata before anything runs)
-from backend.config import INSTANCE_DIR, Config
+from backend.config import INSTANCE_DIR, Config, secret_problems
 from backend.platform.extensions import api, db, limiter, migrate
 from backend.platform.observability import register_observability
 from backend.platform.web.auth import SECURITY_SCHEMES
@@ -39,6 +40,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_error_handlers(app)
     register_blueprints(app)
     register_commands(app)
+    check_signing_key(app)
     return app
 
 
@@ -52,13 +54,23 @@ def load_config(app: Flask, config: type | dict | None) -> None:
 
 
 def register_secrets(app: Flask) -> None:
-    """Production must set every secret; development keeps generated ones under instance/."""
+    """Production must set every secret, and strong ones; development keeps generated ones under instance/.
+
+    Raises RuntimeError in production when a secret is missing, weak, not a Fernet key, a value from
+    the repository or one of this checkout's generated development secrets.
+    """
+    path = os.path.join(app.instance_path, "dev-secrets.json")
     missing = [name for name in SECRET_SETTINGS if not app.config.get(name)]
+    if app.config["ENV_NAME"] == "production":
+        if missing:
+            raise RuntimeError(f"set {', '.join(missing)} in the environment (APP_ENV=production)")
+        problems = secret_problems(app.config)
+        problems += [f"{name} is the development secret from {path}" for name in reused_dev_secrets(app, path)]
+        if problems:
+            raise RuntimeError("refusing to start with APP_ENV=production: " + "; ".join(problems))
+        return
     if not missing:
         return
-    if app.config["ENV_NAME"] == "production":
-        raise RuntimeError(f"set {', '.join(missing)} in the environment (APP_ENV=production)")
-    path = os.path.join(app.instance_path, "dev-secrets.json")
     os.makedirs(app.instance_path, exist_ok=True)
     stored = {}
     if os.path.exists(path):
@@ -73,6 +85,15 @@ def register_secrets(app: Flask) -> None:
     with os.fdopen(fd, "w") as f:
         json.dump(stored, f, indent=2)
     app.logger.warning("using development secrets from %s (never in production)", path)
+
+
+def reused_dev_secrets(app: Flask, path: str) -> list[str]:
+    """Names of the secrets whose value is the one generated for development in `path`."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        stored = json.load(f)
+    return [name for name in SECRET_SETTINGS if stored.get(name) and stored.get(name) == app.config.get(name)]
 
 
 def register_extensions(app: Flask) -> None:
@@ -122,3 +143,26 @@ def register_commands(app: Flask) -> None:
 
     for command in (*platform, *keys, *credit, *operators, *demo):
         app.cli.add_command(command)
+
+
+def check_signing_key(app: Flask) -> None:
+    """Decrypt the active signing key now rather than at the first code: with a wrong KEY_ENCRYPTION_KEY
+    production stops here (RuntimeError), development logs it. A database that is down or not migrated
+    yet does not stop start-up (`flask db upgrade` must run); /healthz reports the state either way."""
+    from backend.system.health import signing_key_state
+
+    with app.app_context():
+        try:
+            state = signing_key_state()
+        except SQLAlchemyError as e:
+            app.logger.warning("signing key not checked at start-up: the database said %s", type(e).__name__)
+            return
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection made here may outlive start-up (forked workers must not share it)
+    if state == "undecryptable":
+        message = ("KEY_ENCRYPTION_KEY cannot decrypt the active signing key: set the key this database was "
+                   "encrypted with (during a key-encryption-key rotation, new and old: KEY_ENCRYPTION_KEY=new,old)")
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError(message)
+        app.logger.error("%s; codes, JWKS and verification will fail", message)

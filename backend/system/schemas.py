@@ -5,7 +5,10 @@ import marshmallow as ma
 
 class HealthSchema(ma.Schema):
     status = ma.fields.String(required=True, metadata={"example": "ok"})
-    database = ma.fields.String(required=True, metadata={"example": "ok"})
+    database = ma.fields.String(required=True, metadata={"example": "ok", "description": "ok | unreachable"})
+    signing_key = ma.fields.String(required=True, metadata={
+        "example": "ok", "description": "ok | missing (created on first use) | undecryptable (wrong "
+                                        "KEY_ENCRYPTION_KEY) | unknown (database unreachable or not migrated)"})
 
 
 class JwkSchema(ma.Schema):

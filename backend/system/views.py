@@ -7,6 +7,7 @@ import hmac
 from flask import Blueprint, Response, current_app
 from flask_smorest import Blueprint as ApiBlueprint
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from backend.keys import jwks
 from backend.platform.access import authenticate as authenticate_operator
@@ -15,6 +16,7 @@ from backend.platform.extensions import db, limiter
 from backend.platform.observability.metrics import exposition
 from backend.platform.web.auth import bearer_token
 from backend.platform.web.http import conditional_get
+from backend.system.health import SigningKeyState, signing_key_state
 from backend.system.schemas import HealthSchema, JwksSchema
 
 blp = ApiBlueprint("system", __name__, url_prefix="/", description="Health and public keys")
@@ -25,15 +27,26 @@ metrics_blp = Blueprint("observability", __name__)
 @blp.route("/healthz")
 @limiter.exempt
 @blp.response(200, HealthSchema)
-@blp.alt_response(503, schema=HealthSchema, description="The database is unreachable")
+@blp.alt_response(503, schema=HealthSchema,
+                  description="The database is unreachable, not migrated, or the signing key cannot be decrypted")
 def get_health():
-    """Liveness and database reachability; 503 when the database does not answer."""
+    """Readiness: the database answers and the signing key opens with KEY_ENCRYPTION_KEY; 503 otherwise.
+
+    `signing_key` "missing" (a new database) is healthy: the first code or JWKS request creates the key.
+    """
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001  any failure to reach the database is "down" here
         db.session.rollback()
-        return {"status": "degraded", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
+        return {"status": "degraded", "database": "unreachable", "signing_key": SigningKeyState.UNKNOWN}, 503
+    try:
+        state = signing_key_state()
+    except SQLAlchemyError:  # reachable but not migrated (no signing_keys table)
+        db.session.rollback()
+        state = SigningKeyState.UNKNOWN
+    if state in (SigningKeyState.OK, SigningKeyState.MISSING):
+        return {"status": "ok", "database": "ok", "signing_key": state}
+    return {"status": "degraded", "database": "ok", "signing_key": state}, 503
 
 
 @blp.route("/.well-known/jwks.json")

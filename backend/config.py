@@ -104,6 +104,9 @@ class Config:
 
     # Logs: "json" (one object per line, the default in production) or "text"; see docs/observability.md.
     LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if ENV_NAME == "production" else "text")
+    # Every 403 is audited, at most this many entries per refused principal (limits syntax); the rest are counted
+    # in the credit_denials metric only. Shared across workers and hosts through Redis when REDIS_URL is set.
+    AUDIT_DENIAL_RATE_LIMIT = os.environ.get("AUDIT_DENIAL_RATE_LIMIT", "10 per minute")
     # Bearer token for Prometheus to read GET /metrics (admin operator tokens work too).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 

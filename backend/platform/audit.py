@@ -12,7 +12,7 @@ from sqlalchemy import Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.platform.clock import utcnow
-from backend.platform.db import Base, db
+from backend.platform.db import Base, db, use_case
 
 GENESIS = "0" * 64
 
@@ -74,6 +74,17 @@ def record(actor: str, action: str, target_type: str, target_id: Any, *,
     head.seq, head.hash = entry.seq, entry.hash
     db.session.add(entry)
     return entry
+
+
+DENIED = "access.denied"
+
+
+@use_case
+def record_denial(actor: str, *, method: str, route: str, code: str, request_id: str) -> None:
+    """Append a refused request (a 403) in a transaction of its own: the refusal stays when the request's
+    work is rolled back. The route is the rule (/api/dept/v1/merchants/<int:merchant_id>), never the raw
+    path, so no id or query value reaches the log."""
+    record(actor, DENIED, "request", request_id, details={"method": method, "route": route, "code": code})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from backend.platform.access import authenticate as authenticate_operator
 from backend.platform.errors import Forbidden
 from backend.platform.extensions import db, limiter
 from backend.platform.observability.metrics import exposition
-from backend.platform.web.auth import bearer_token
+from backend.platform.web.auth import bearer_token, remember_principal
 from backend.platform.web.http import conditional_get
 from backend.system.health import SigningKeyState, signing_key_state
 from backend.system.schemas import HealthSchema, JwksSchema
@@ -64,7 +64,10 @@ def metrics():
     token = bearer_token()
     expected = current_app.config.get("METRICS_TOKEN") or ""
     monitoring = bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
-    if not monitoring and authenticate_operator(token).role != "admin":
-        raise Forbidden("metrics are for the platform's admins and its monitoring only", code="wrong_role")
+    if not monitoring:
+        operator = authenticate_operator(token)
+        remember_principal("operator", operator)  # a refusal is audited with who was refused
+        if operator.role != "admin":
+            raise Forbidden("metrics are for the platform's admins and its monitoring only", code="wrong_role")
     body, content_type = exposition()
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})

@@ -35,6 +35,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_observability(app)
     register_secrets(app)
     register_extensions(app)
+    register_signing(app)
     register_grading_model(app)
     register_request_hooks(app)
     register_error_handlers(app)
@@ -104,6 +105,14 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
     logging.getLogger("flask_limiter").setLevel(logging.WARNING)
+
+
+def register_signing(app: Flask) -> None:
+    """The platform signs audit checkpoints with the keys feature's ring; it may not import a feature,
+    so the composition root hands it the function (backend.platform.audit_checkpoints.signing_ring)."""
+    from backend.keys import keyring
+
+    app.extensions["keyring"] = keyring
 
 
 def register_grading_model(app: Flask) -> None:

@@ -79,6 +79,8 @@ class Config:
     # How often a worker re-reads the signing keys (rotation by another process shows up within this).
     KEYRING_REFRESH_SECONDS = float(os.environ.get("KEYRING_REFRESH_SECONDS", "10"))
     JWKS_MAX_AGE = int(os.environ.get("JWKS_MAX_AGE", "300"))
+    # Cache-Control max-age of /.well-known/audit-checkpoint (a new checkpoint shows within it).
+    CHECKPOINT_MAX_AGE = int(os.environ.get("CHECKPOINT_MAX_AGE", "60"))
     # Scanner hot path: devices and incentive rules are cached per worker this long (a revoked
     # device or an edited incentive takes effect within it on other workers; at once on this one).
     SCAN_CACHE_SECONDS = float(os.environ.get("SCAN_CACHE_SECONDS", "5"))

@@ -11,12 +11,13 @@ from backend.keys.models import SigningKey
 from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
+from backend.platform.audit_checkpoints import AuditCheckpoint
 from backend.platform.db import Base
 from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
 
 __all__ = [
-    "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
-    "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
-    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
+    "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange",
+    "GradingRun", "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant",
+    "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption",
+    "RevokedCode", "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
 ]

@@ -10,14 +10,15 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.keys import jwks
+from backend.platform import audit_checkpoints
 from backend.platform.access import authenticate as authenticate_operator
-from backend.platform.errors import Forbidden
+from backend.platform.errors import Forbidden, NotFound
 from backend.platform.extensions import db, limiter
 from backend.platform.observability.metrics import exposition
 from backend.platform.web.auth import bearer_token, remember_principal
-from backend.platform.web.http import conditional_get
+from backend.platform.web.http import conditional_get, etag_of
 from backend.system.health import SigningKeyState, signing_key_state
-from backend.system.schemas import HealthSchema, JwksSchema
+from backend.system.schemas import CheckpointSchema, HealthSchema, JwksSchema
 
 blp = ApiBlueprint("system", __name__, url_prefix="/", description="Health and public keys")
 # /metrics is Prometheus text, not a JSON endpoint: a plain blueprint, outside the OpenAPI description.
@@ -56,6 +57,20 @@ def get_jwks():
     """Every public key that may have signed a live code (RFC 7517; refetch on an unknown kid)."""
     body, etag = jwks()
     return conditional_get(etag, current_app.config["JWKS_MAX_AGE"], lambda: body)
+
+
+@blp.route("/.well-known/audit-checkpoint")
+@blp.response(200, CheckpointSchema, headers={"ETag": {"schema": {"type": "string"}},
+                                               "Cache-Control": {"schema": {"type": "string"}}})
+@blp.alt_response(404, description="No checkpoint has been signed yet")
+def get_audit_checkpoint():
+    """The newest signed checkpoint of the audit log (seq, hash, time; no personal data). Auditors keep it:
+    `flask verify-audit-log --checkpoint FILE` then proves the log still holds what it signed."""
+    row = audit_checkpoints.newest()
+    if row is None:
+        raise NotFound("尚未签署审计日志检查点。", code="no_checkpoint")
+    body = audit_checkpoints.published(row)
+    return conditional_get(etag_of(body), current_app.config["CHECKPOINT_MAX_AGE"], lambda: body)
 
 
 @metrics_blp.get("/metrics")

@@ -14,6 +14,7 @@ import secrets
 from cryptography.fernet import Fernet
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import models  # noqa: F401  (every table registered in one metadata before anything runs)
 from backend.config import INSTANCE_DIR, Config, secret_problems
@@ -41,6 +42,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_error_handlers(app)
     register_blueprints(app)
     register_commands(app)
+    register_proxy_fix(app)
     check_signing_key(app)
     return app
 
@@ -152,6 +154,14 @@ def register_commands(app: Flask) -> None:
 
     for command in (*platform, *keys, *credit, *operators, *demo):
         app.cli.add_command(command)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS reverse proxies (deploy/nginx), take the client address, scheme and host
+    from the X-Forwarded-* headers they set, so per-address limits see clients, not the proxy."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def check_signing_key(app: Flask) -> None:

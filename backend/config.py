@@ -112,6 +112,10 @@ class Config:
     # Bearer token for Prometheus to read GET /metrics (admin operator tokens work too).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
+    # How many reverse proxies in front of gunicorn set X-Forwarded-For/-Proto/-Host (werkzeug's
+    # ProxyFix trusts that many hops). 0 (make run): the headers are ignored. Behind deploy/nginx: 1.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
     CLOCK = staticmethod(time.time)
 
 

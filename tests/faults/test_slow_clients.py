@@ -56,7 +56,7 @@ def healthz(base: str, timeout: float) -> tuple[int | None, float]:
     try:
         with urllib.request.urlopen(base + "/healthz", timeout=timeout) as r:
             return r.status, time.monotonic() - t0
-    except (TimeoutError, socket.timeout, urllib.error.URLError):
+    except (TimeoutError, urllib.error.URLError):
         return None, time.monotonic() - t0
 
 
@@ -169,5 +169,6 @@ def test_make_run_gthread_workers_answer_with_a_couple_of_idle_connections(datab
             answers = [healthz(app.base, timeout=5) for _ in range(3)]
         finally:
             close_all(conns)
+    print("\nmake run (gthread), 2 half-sent + 2 silent connections: " + ", ".join(f"{s:.3f}" for _, s in answers) + " s")
     assert all(status == 200 for status, _ in answers), answers
     assert max(s for _, s in answers) < ANSWER_WITHIN, answers

@@ -76,7 +76,7 @@ def write_checkpoint() -> AuditCheckpoint | None:
     """Sign the chain's head; returns the newest checkpoint (None while the log is empty). Idempotent: does
     nothing when the newest checkpoint covers the head under the current signer. Raises Conflict
     (audit_chain_broken) instead of signing a chain that no longer extends the last checkpoint."""
-    if db.session.get(AuditHead, 1) is None:
+    if db.session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) is None:  # a column: nothing cached stale
         return None
     ring = signing_ring()  # before the lock: on a new database it makes the first key, which is itself an entry
     head = db.session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()

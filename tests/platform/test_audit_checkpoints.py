@@ -3,7 +3,11 @@ cannot rewrite the log unnoticed; auditors keep the published checkpoint."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from joserfc import jws
@@ -13,7 +17,7 @@ from sqlalchemy import delete, select
 import qr
 from backend.models import AuditCheckpoint, AuditEntry, AuditHead
 from backend.platform import audit
-from backend.platform.audit_checkpoints import CHECKPOINT_TYP, digest_of, write_checkpoint
+from backend.platform.audit_checkpoints import CHECKPOINT_TYP, digest_of, verify_log, write_checkpoint
 from tests.factories import bearer, operator_token
 
 URL = "/.well-known/audit-checkpoint"
@@ -221,3 +225,29 @@ def test_a_malformed_kept_file_is_a_clear_error(runner, tmp_path):
     bad.write_text('{"seq": 3}')
     code, output = verify(runner, "--checkpoint", str(bad))
     assert code == 1 and "a \"checkpoint\" field" in output
+
+
+@pytest.mark.postgres
+def test_concurrent_checkpoints_and_appends_keep_one_linked_chain(app, db):
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("TEST_DATABASE_URL not set (SQLite in memory is one connection)")
+    some_entries(1)
+    write_checkpoint()
+    start = threading.Barrier(8, timeout=30)
+
+    def one(i: int) -> None:
+        with app.app_context():
+            start.wait()
+            if i % 2:
+                write_checkpoint()
+            else:
+                operator_token("admin")
+            db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(one, range(8)))
+    report = verify_log()
+    assert report.ok, report.problem
+    rows = db.session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.seq)).all()
+    assert all(b.prev_digest == a.digest for a, b in itertools.pairwise(rows))
+    assert report.checked == 1 + 1 + 1 + 4 + (len(rows) - 1)  # entry, key, first checkpoint, 4 appends, the others

@@ -174,7 +174,8 @@ def check_signing_key(app: Flask) -> None:
         try:
             state = signing_key_state()
         except SQLAlchemyError as e:
-            app.logger.warning("signing key not checked at start-up: the database said %s", type(e).__name__)
+            app.logger.warning("signing key not checked at start-up (database unreachable or not migrated: %s)",
+                               type(e).__name__)
             return
         finally:
             db.session.remove()

@@ -28,6 +28,7 @@ from backend.platform.observability.metrics import count_denial
 
 log = logging.getLogger(__name__)
 
+
 def denied_actor() -> str | None:
     """How the audit log names the refused caller (platform.web.auth kept it); None when none was authenticated."""
     principal = g.get("principal")

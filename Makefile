@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+THREADS ?= 4
 export FLASK_APP := wsgi
 
 .PHONY: install install-dev run serve test test-postgres lint check-migrations bench clean
@@ -21,12 +22,12 @@ $(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
 install: $(BIN)/.runtime
 install-dev: $(BIN)/.dev
 
-## make run: venv, install, migrate, demo data, gunicorn on 127.0.0.1:$(PORT)
+## make run: venv, install, migrate, demo data (fresh tokens printed), gunicorn on 127.0.0.1:$(PORT) (gthread: a few slow clients don't freeze it)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	@echo "serving on http://127.0.0.1:$(PORT)  (API description: /openapi.json; tokens: .venv/bin/flask seed-demo --json)"
-	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@echo "serving on http://127.0.0.1:$(PORT)  (API description: /openapi.json; tokens above; new ones: .venv/bin/flask seed-demo --json)"
+	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) GUNICORN_THREADS=$(THREADS) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make test: the whole suite (PostgreSQL tests run too when TEST_DATABASE_URL is set)
 test: install-dev

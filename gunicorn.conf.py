@@ -16,7 +16,12 @@ import shutil
 import tempfile
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # sync workers; one per core
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # one per core
+# Production: sync workers behind nginx (deploy/nginx), which hands them only complete requests.
+# GUNICORN_THREADS > 1 (make run: 4) uses gthread workers instead, so with nothing in front a couple of idle or
+# half-sent connections take a thread each, not a whole worker (docs/deployment.md, "Slow clients").
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = 30
 graceful_timeout = 20
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None

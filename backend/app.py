@@ -13,9 +13,11 @@ import secrets
 
 from cryptography.fernet import Fernet
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import models  # noqa: F401  (every table registered in one metadata before anything runs)
-from backend.config import INSTANCE_DIR, Config
+from backend.config import INSTANCE_DIR, Config, secret_problems
 from backend.platform.extensions import api, db, limiter, migrate
 from backend.platform.observability import register_observability
 from backend.platform.web.auth import SECURITY_SCHEMES
@@ -34,12 +36,15 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_observability(app)
     register_secrets(app)
     register_extensions(app)
+    register_signing(app)
     register_grading_model(app)
     register_request_hooks(app)
     register_error_handlers(app)
     register_blueprints(app)
     register_commands(app)
     register_code_eligibility(app)
+    register_proxy_fix(app)
+    check_signing_key(app)
     return app
 
 
@@ -53,13 +58,23 @@ def load_config(app: Flask, config: type | dict | None) -> None:
 
 
 def register_secrets(app: Flask) -> None:
-    """Production must set every secret; development keeps generated ones under instance/."""
+    """Production must set every secret, and strong ones; development keeps generated ones under instance/.
+
+    Raises RuntimeError in production when a secret is missing, weak, not a Fernet key, a value from
+    the repository or one of this checkout's generated development secrets.
+    """
+    path = os.path.join(app.instance_path, "dev-secrets.json")
     missing = [name for name in SECRET_SETTINGS if not app.config.get(name)]
+    if app.config["ENV_NAME"] == "production":
+        if missing:
+            raise RuntimeError(f"set {', '.join(missing)} in the environment (APP_ENV=production)")
+        problems = secret_problems(app.config)
+        problems += [f"{name} is the development secret from {path}" for name in reused_dev_secrets(app, path)]
+        if problems:
+            raise RuntimeError("refusing to start with APP_ENV=production: " + "; ".join(problems))
+        return
     if not missing:
         return
-    if app.config["ENV_NAME"] == "production":
-        raise RuntimeError(f"set {', '.join(missing)} in the environment (APP_ENV=production)")
-    path = os.path.join(app.instance_path, "dev-secrets.json")
     os.makedirs(app.instance_path, exist_ok=True)
     stored = {}
     if os.path.exists(path):
@@ -76,6 +91,15 @@ def register_secrets(app: Flask) -> None:
     app.logger.warning("using development secrets from %s (never in production)", path)
 
 
+def reused_dev_secrets(app: Flask, path: str) -> list[str]:
+    """Names of the secrets whose value is the one generated for development in `path`."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        stored = json.load(f)
+    return [name for name in SECRET_SETTINGS if stored.get(name) and stored.get(name) == app.config.get(name)]
+
+
 def register_extensions(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     db.init_app(app)
@@ -84,6 +108,14 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
     logging.getLogger("flask_limiter").setLevel(logging.WARNING)
+
+
+def register_signing(app: Flask) -> None:
+    """The platform signs audit checkpoints with the keys feature's ring; it may not import a feature,
+    so the composition root hands it the function (backend.platform.audit_checkpoints.signing_ring)."""
+    from backend.keys import keyring
+
+    app.extensions["keyring"] = keyring
 
 
 def register_grading_model(app: Flask) -> None:
@@ -131,3 +163,35 @@ def register_commands(app: Flask) -> None:
 
     for command in (*platform, *keys, *credit, *operators, *demo):
         app.cli.add_command(command)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS reverse proxies (deploy/nginx), take the client address, scheme and host
+    from the X-Forwarded-* headers they set, so per-address limits see clients, not the proxy."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def check_signing_key(app: Flask) -> None:
+    """Decrypt the active signing key now rather than at the first code: with a wrong KEY_ENCRYPTION_KEY
+    production stops here (RuntimeError), development logs it. A database that is down or not migrated
+    yet does not stop start-up (`flask db upgrade` must run); /healthz reports the state either way."""
+    from backend.system.health import signing_key_state
+
+    with app.app_context():
+        try:
+            state = signing_key_state()
+        except SQLAlchemyError as e:
+            app.logger.warning("signing key not checked at start-up (database unreachable or not migrated: %s)",
+                               type(e).__name__)
+            return
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection made here may outlive start-up (forked workers must not share it)
+    if state == "undecryptable":
+        message = ("KEY_ENCRYPTION_KEY cannot decrypt the active signing key: set the key this database was "
+                   "encrypted with (during a key-encryption-key rotation, new and old: KEY_ENCRYPTION_KEY=new,old)")
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError(message)
+        app.logger.error("%s; codes, JWKS and verification will fail", message)

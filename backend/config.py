@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import math
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance"))
@@ -85,6 +89,8 @@ class Config:
     # How often a worker re-reads the signing keys (rotation by another process shows up within this).
     KEYRING_REFRESH_SECONDS = float(os.environ.get("KEYRING_REFRESH_SECONDS", "10"))
     JWKS_MAX_AGE = int(os.environ.get("JWKS_MAX_AGE", "300"))
+    # Cache-Control max-age of /.well-known/audit-checkpoint (a new checkpoint shows within it).
+    CHECKPOINT_MAX_AGE = int(os.environ.get("CHECKPOINT_MAX_AGE", "60"))
     # Scanner hot path: devices and incentive rules are cached per worker this long (a revoked
     # device or an edited incentive takes effect within it on other workers; at once on this one).
     SCAN_CACHE_SECONDS = float(os.environ.get("SCAN_CACHE_SECONDS", "5"))
@@ -110,8 +116,15 @@ class Config:
 
     # Logs: "json" (one object per line, the default in production) or "text"; see docs/observability.md.
     LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if ENV_NAME == "production" else "text")
+    # Every 403 is audited, at most this many entries per refused principal (limits syntax); the rest are counted
+    # in the credit_denials metric only. Shared across workers and hosts through Redis when REDIS_URL is set.
+    AUDIT_DENIAL_RATE_LIMIT = os.environ.get("AUDIT_DENIAL_RATE_LIMIT", "10 per minute")
     # Bearer token for Prometheus to read GET /metrics (admin operator tokens work too).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+
+    # How many reverse proxies in front of gunicorn set X-Forwarded-For/-Proto/-Host (werkzeug's
+    # ProxyFix trusts that many hops). 0 (make run): the headers are ignored. Behind deploy/nginx: 1.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     CLOCK = staticmethod(time.time)
 
@@ -132,3 +145,56 @@ class TestConfig(Config):
     WECHAT_APP_ID = "wx-test-app"
     WECHAT_APP_SECRET = "test-app-secret"
     WECHAT_TIMEOUT = 0.5
+
+
+# Secrets a production deployment must never run with: the suite's fixed values (they are in the
+# repository, so anyone can read them).
+KNOWN_DEVELOPMENT_SECRETS = frozenset({TestConfig.SECRET_KEY, TestConfig.ID_HASH_KEY, TestConfig.KEY_ENCRYPTION_KEY})
+MIN_SECRET_CHARS = 32
+MIN_SECRET_BITS = 128
+
+
+def estimated_bits(value: str | bytes) -> float:
+    """Length times the Shannon entropy of its symbols: a rough upper bound that catches short,
+    repetitive and dictionary-like secrets (a random token_urlsafe(32) scores ~220)."""
+    counts, n = Counter(value), len(value)
+    return -n * sum(c / n * math.log2(c / n) for c in counts.values()) if n else 0.0
+
+
+def _fernet_key_bytes(key: str) -> bytes | None:
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+    return raw if len(raw) == 32 and len(key) == 44 else None
+
+
+def secret_problems(config) -> list[str]:
+    """Why the configured secrets are unfit for production, one sentence each (empty when they are fine).
+
+    SECRET_KEY and ID_HASH_KEY: at least MIN_SECRET_CHARS characters and ~MIN_SECRET_BITS bits, not a
+    known development value, not equal to each other. KEY_ENCRYPTION_KEY: every comma-separated key a
+    valid Fernet key (32 url-safe base64 bytes) of random-looking bytes, none a development value.
+    """
+    problems = []
+    for name in ("SECRET_KEY", "ID_HASH_KEY"):
+        value = config.get(name) or ""
+        if value in KNOWN_DEVELOPMENT_SECRETS:
+            problems.append(f"{name} is a development value published in the repository")
+        elif len(value) < MIN_SECRET_CHARS or estimated_bits(value) < MIN_SECRET_BITS:
+            problems.append(f"{name} is too weak: use at least {MIN_SECRET_CHARS} random characters "
+                            "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    if config.get("SECRET_KEY") and config.get("SECRET_KEY") == config.get("ID_HASH_KEY"):
+        problems.append("SECRET_KEY and ID_HASH_KEY must be different secrets")
+    keys = [k.strip() for k in (config.get("KEY_ENCRYPTION_KEY") or "").split(",") if k.strip()]
+    for i, key in enumerate(keys, start=1):
+        raw = _fernet_key_bytes(key)
+        where = f"KEY_ENCRYPTION_KEY (key {i} of {len(keys)})"
+        if key in KNOWN_DEVELOPMENT_SECRETS:
+            problems.append(f"{where} is a development value published in the repository")
+        elif raw is None:
+            problems.append(f"{where} is not a Fernet key (44 url-safe base64 characters of 32 bytes): "
+                            "generate it with cryptography.fernet.Fernet.generate_key()")
+        elif estimated_bits(raw) < MIN_SECRET_BITS:
+            problems.append(f"{where} is not random: generate it with Fernet.generate_key()")
+    return problems

@@ -4,19 +4,20 @@ Only backend.app, migrations/ and tests import this module; features import each
 from the feature package (e.g. `from backend.credit import Subject`).
 """
 
-from backend.accounts.models import MpAccount, MpSession
+from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
 from backend.credit.models import CreditRecord, GradeChange, GradingRun, JointMeasure, ListEntry, Subject
 from backend.credit.vocab import GRADE_ZH, SubjectKind
 from backend.keys.models import SigningKey
 from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
+from backend.platform.audit_checkpoints import AuditCheckpoint
 from backend.platform.db import Base
 from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
 
 __all__ = [
-    "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
-    "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan",
-    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind", "TrustBundle",
+    "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "CounterCode", "CreditRecord",
+    "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market",
+    "Merchant", "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption",
+    "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind", "TrustBundle",
 ]

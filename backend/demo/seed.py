@@ -1,11 +1,12 @@
-"""`flask seed-demo`: idempotent demo data for trying the platform on a laptop."""
+"""`flask seed-demo`: idempotent demo data for trying the platform on a laptop, never in production.
+
+The data is created once; the demo operators' and devices' credentials are new random tokens on every
+run (the old ones stop working), returned once and stored only as hashes, like every other credential.
+"""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 
 from flask import current_app
 from sqlalchemy import select
@@ -21,18 +22,25 @@ from backend.merchants.credit_filing import file_inspection
 from backend.merchants.models import Inspection, Market, Merchant
 from backend.merchants.stickers import page_path
 from backend.operators.services import resolve_scope
+from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today
-from backend.platform.crypto import credential_hash
-from backend.platform.db import db, use_case
+from backend.platform.crypto import credential_hash, new_credential
+from backend.platform.db import db, on_commit, use_case
+from backend.platform.errors import Forbidden
+from backend.scanning.devices import forget_cached
 from backend.scanning.models import Incentive, Partner, ScannerDevice, Scenario
 from backend.scanning.partners import free_offline_bit
 
+ACTOR = "cli:seed-demo"
+PRODUCTION_REFUSAL = ("seed-demo refuses to run with APP_ENV=production: demo operators and devices would be "
+                      "real credentials on real data")
 
-def demo_credential(prefix: str, name: str) -> str:
-    """Stable per installation (derived from SECRET_KEY), so re-running the seed prints the same tokens."""
-    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo:{prefix}:{name}".encode(), hashlib.sha256)
-    return f"{prefix}_demo_{base64.urlsafe_b64encode(mac.digest()[:24]).decode()}"
+
+def refuse_in_production() -> None:
+    """Raises Forbidden (code demo_in_production) when the app runs with APP_ENV=production."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise Forbidden(PRODUCTION_REFUSAL, code="demo_in_production")
 
 
 def _uscc(base17: str) -> str:
@@ -70,14 +78,17 @@ def seed_scenarios_and_partners() -> dict:
             partner = Partner(name=name, scenario=scenario, uscc=_uscc(base))
             db.session.add(partner)
             db.session.flush()
-        token = demo_credential("dev", name)
+        token = new_credential("dev")
         device = db.session.execute(select(ScannerDevice).where(
-            ScannerDevice.token_hash == credential_hash(token))).scalar_one_or_none()
+            ScannerDevice.partner_id == partner.id, ScannerDevice.name == device_name,
+            ScannerDevice.revoked_at.is_(None)).order_by(ScannerDevice.id)).scalars().first()
         if device is None:
             device = ScannerDevice(partner_id=partner.id, scenario=scenario, name=device_name,
                                    token_hash=credential_hash(token))
             db.session.add(device)
-            db.session.flush()
+        else:
+            device.token_hash = credential_hash(token)  # the previous run's token stops working
+        db.session.flush()
         devices[scenario] = {"id": device.id, "name": device_name, "partner": name, "scenario": scenario,
                              "token": token}
     for code, scenario, title, desc, grades, count, period in D.INCENTIVES:
@@ -154,23 +165,36 @@ def seed_residents() -> list[dict]:
 def seed_operators() -> dict:
     listed, by_role = [], {}
     for name, role, scope in D.OPERATORS:
-        token = demo_credential("op", name)
-        if db.session.execute(select(Operator.id).where(Operator.token_hash == credential_hash(token))).first() is None:
-            db.session.add(Operator(name=name, role=role, token_hash=credential_hash(token),
-                                    **resolve_scope(role, scope.get("department"), scope.get("market_slug"),
-                                             scope.get("partner_name"))))
+        token = new_credential("op")
+        op = db.session.execute(select(Operator).where(
+            Operator.name == name, Operator.role == role, Operator.revoked_at.is_(None)).order_by(Operator.id)
+        ).scalars().first()
+        if op is None:
+            op = Operator(name=name, role=role, token_hash=credential_hash(token),
+                          **resolve_scope(role, scope.get("department"), scope.get("market_slug"),
+                                          scope.get("partner_name")))
+            db.session.add(op)
+        else:
+            op.token_hash = credential_hash(token)  # the previous run's token stops working
+        db.session.flush()
         by_role.setdefault(role, token)
-        listed.append({"name": name, "role": role, "scope": scope, "token": token})
+        listed.append({"id": op.id, "name": name, "role": role, "scope": scope, "token": token})
     return {"operator_tokens": by_role, "operators": listed}
 
 
 @use_case
 def seed_demo() -> dict:
-    """Create (or find) all demo data in one transaction; returns what a newcomer needs to try it."""
+    """Create (or find) all demo data in one transaction, with fresh random credentials for the demo
+    operators and devices; returns what a newcomer needs to try it (the tokens are shown this once).
+    Raises Forbidden (demo_in_production) with APP_ENV=production."""
+    refuse_in_production()
     devices = seed_scenarios_and_partners()
     merchants = seed_markets()
     residents = seed_residents()
     operators = seed_operators()
-    sync_catalogue(actor="cli:seed-demo")
-    ensure_signing_key(actor="cli:seed-demo")
+    sync_catalogue(actor=ACTOR)
+    ensure_signing_key(actor=ACTOR)
+    audit.record(ACTOR, "demo.credentials.issue", "demo", "-", details={
+        "operators": [op["id"] for op in operators["operators"]], "devices": [d["id"] for d in devices.values()]})
+    on_commit(forget_cached)  # this worker must not keep accepting the replaced device tokens
     return {**operators, "devices": list(devices.values()), "residents": residents, "merchants": merchants}

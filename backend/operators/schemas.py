@@ -40,6 +40,10 @@ class RotatedKeySchema(ma.Schema):
 
 class AuditReportSchema(ma.Schema):
     ok = ma.fields.Boolean(required=True)
-    checked = ma.fields.Integer(required=True)
+    checked = ma.fields.Integer(required=True, metadata={"description": "entries verified"})
     problem = ma.fields.String(allow_none=True)
-    seq = ma.fields.Integer(allow_none=True)
+    seq = ma.fields.Integer(allow_none=True, metadata={"description": "where the first problem is"})
+    checkpoints = ma.fields.Integer(required=True, metadata={"description": "signed checkpoints stored"})
+    signed_seq = ma.fields.Integer(allow_none=True, metadata={
+        "description": "entries up to here are covered by the newest checkpoint's signature"})
+    signed_at = ma.fields.DateTime(allow_none=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.platform.clock import utcnow
-from backend.platform.db import Base, db
+from backend.platform.db import Base, db, use_case
 
 GENESIS = "0" * 64
 
@@ -76,6 +77,17 @@ def record(actor: str, action: str, target_type: str, target_id: Any, *,
     return entry
 
 
+DENIED = "access.denied"
+
+
+@use_case
+def record_denial(actor: str, *, method: str, route: str, code: str, request_id: str) -> None:
+    """Append a refused request (a 403) in a transaction of its own: the refusal stays when the request's
+    work is rolled back. The route is the rule (/api/dept/v1/merchants/<int:merchant_id>), never the raw
+    path, so no id or query value reaches the log."""
+    record(actor, DENIED, "request", request_id, details={"method": method, "route": route, "code": code})
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
@@ -84,23 +96,28 @@ class ChainReport:
     seq: int | None = None
 
 
-def verify_chain(batch_size: int = 2000) -> ChainReport:
-    """Walk the whole log in order; report the first row whose content or link is wrong."""
-    prev, expected_seq, checked, last_id = GENESIS, 1, 0, 0
+def verify_chain(batch_size: int = 2000, *, after: tuple[int, str] = (0, GENESIS),
+                 visit: Callable[[AuditEntry], str | None] | None = None) -> ChainReport:
+    """Walk the log in order from entry `after` (its seq and hash; the start by default) to the head; report the
+    first row whose content or link is wrong, the first problem visit(entry) names, or a removed tail."""
+    last_seq, prev = after
+    checked = 0
     while True:
         rows = db.session.execute(
-            select(AuditEntry).where(AuditEntry.seq > last_id).order_by(AuditEntry.seq).limit(batch_size)
+            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch_size)
         ).scalars().all()
         if not rows:
             break
         for e in rows:
-            if e.seq != expected_seq:
-                return ChainReport(False, checked, f"entry {expected_seq} is missing", expected_seq)
+            if e.seq != last_seq + 1:
+                return ChainReport(False, checked, f"entry {last_seq + 1} is missing", last_seq + 1)
             if e.prev_hash != prev or entry_hash(e) != e.hash:
                 return ChainReport(False, checked, f"entry {e.seq} was altered", e.seq)
-            prev, expected_seq, checked, last_id = e.hash, e.seq + 1, checked + 1, e.seq
+            if visit is not None and (problem := visit(e)) is not None:
+                return ChainReport(False, checked, problem, e.seq)
+            prev, last_seq, checked = e.hash, e.seq, checked + 1
         db.session.expunge_all()
     head = db.session.get(AuditHead, 1)
-    if head is not None and (head.seq != checked or head.hash != prev):
-        return ChainReport(False, checked, f"entries after {checked} were removed", checked + 1)
+    if head is not None and (head.seq != last_seq or head.hash != prev):
+        return ChainReport(False, checked, f"entries after {last_seq} were removed", last_seq + 1)
     return ChainReport(True, checked)

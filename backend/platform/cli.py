@@ -1,7 +1,8 @@
-"""Platform commands: verify the audit log, re-encrypt every encrypted column under a new key."""
+"""Platform commands: sign and verify the audit log, re-encrypt every encrypted column under a new key."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -9,8 +10,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from backend.platform import audit
+from backend.platform.audit_checkpoints import Kept, LogReport, newest, published, verify_log, write_checkpoint
 from backend.platform.crypto import reencrypt
 from backend.platform.db import Base, db, use_case
+from backend.platform.errors import DomainError
 
 
 def encrypted_columns() -> list[tuple[type, list[str]]]:
@@ -37,15 +40,63 @@ def reencrypt_all(*, actor: str) -> int:
     return count
 
 
+def entries(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"
+
+
+def describe(report: LogReport) -> str:
+    """One line for an intact log: entries, what the newest checkpoint covers, the kept checkpoint."""
+    text = f"audit log intact: {entries(report.checked)}"
+    if report.signed_seq is None:
+        text += "; no signed checkpoint yet (flask audit-checkpoint)"
+    else:
+        text += (f"; {report.checkpoints} signed checkpoints, the newest at entry {report.signed_seq} "
+                 f"({report.signed_at:%Y-%m-%d %H:%M:%S} UTC)")
+        if report.checked > report.signed_seq:
+            text += f"; {entries(report.checked - report.signed_seq)} after it not signed yet"
+    if report.kept_seq is not None:
+        text += f"; matches the checkpoint you kept (entry {report.kept_seq})"
+    return text
+
+
 @click.command("verify-audit-log")
+@click.option("--checkpoint", "kept_file", type=click.File("r"),
+              help="a checkpoint you kept (the JSON of /.well-known/audit-checkpoint, or its token): the log "
+                   "must still contain it, signed and matching the chain")
 @with_appcontext
-def verify_audit_log() -> None:
-    """Recompute the audit log's hash chain; exit 1 at the first altered or missing entry."""
-    report = audit.verify_chain()
+def verify_audit_log(kept_file) -> None:
+    """Check the hash chain and every signed checkpoint; exit 1 at the first altered, missing, rewritten or
+    truncated entry, or a checkpoint that does not verify."""
+    try:
+        kept = Kept.parse(kept_file.read()) if kept_file else None
+    except ValueError as e:
+        raise click.ClickException(f"{kept_file.name}: {e}") from None
+    report = verify_log(kept)
     if not report.ok:
         click.echo(f"audit log BROKEN after {report.checked} good entries: {report.problem}", err=True)
         sys.exit(1)
-    click.echo(f"audit log intact: {report.checked} entries")
+    click.echo(describe(report))
+
+
+@click.command("audit-checkpoint")
+@click.option("--json", "as_json", is_flag=True, help="print the checkpoint document an auditor keeps")
+@with_appcontext
+def audit_checkpoint(as_json: bool) -> None:
+    """Sign the audit log's head with the signing key (does nothing when the newest checkpoint covers it)."""
+    before = newest()
+    before_seq = before.seq if before else None
+    try:
+        row = write_checkpoint()
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    if row is None:
+        click.echo("the audit log is empty: nothing to sign")
+    elif as_json:
+        doc = published(row)
+        click.echo(json.dumps({**doc, "signed_at": doc["signed_at"].isoformat()}, ensure_ascii=False, indent=2))
+    else:
+        state = "already current" if row.seq == before_seq else "signed"
+        click.echo(f"checkpoint at entry {row.seq} {state} (key {row.kid}, {row.signed_at:%Y-%m-%d %H:%M:%S} UTC)")
 
 
 @click.command("rotate-encryption-key")
@@ -56,4 +107,4 @@ def rotate_encryption_key() -> None:
     click.echo(f"re-encrypted {count} values; the old key can be removed from KEY_ENCRYPTION_KEY")
 
 
-commands = [verify_audit_log, rotate_encryption_key]
+commands = [verify_audit_log, audit_checkpoint, rotate_encryption_key]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from backend.credit.subjects import get_or_create_person
@@ -92,11 +94,9 @@ def test_department_writes_only_for_itself_and_roles_are_enforced(client, db):
 
 
 def test_market_and_partner_roles_cannot_read_or_write(client, runner):
-    runner.invoke(args=["seed-demo"])
-    tokens = {}
-    from backend.demo.seed import demo_credential
-    for name, role in (("马宫市场管理处", "market"), ("公交公司运营部", "partner")):
-        tokens[role] = bearer(demo_credential("op", name))
+    seeded = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    tokens = {op["role"]: bearer(op["token"]) for op in seeded["operators"]
+              if op["name"] in ("马宫市场管理处", "公交公司运营部")}
     ref = merchant_ref()
     client.post(URL, json=penalty(ref), headers=dept())
     for headers in tokens.values():

@@ -1,4 +1,4 @@
-"""`flask seed-demo` (idempotent, --json) and `flask issue-code`."""
+"""`flask seed-demo` (idempotent data, fresh random tokens, never in production) and `flask issue-code`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ from collections import Counter
 from sqlalchemy import func, select
 
 import qr
+from backend.app import create_app
+from backend.config import TestConfig
+from backend.demo.data import OPERATORS, PARTNERS
 from backend.keys.ring import keyring, seal_key
-from backend.models import GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
+from backend.models import AuditEntry, Base, GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
+from backend.platform.extensions import db as _db
+from tests.factories import bearer
 
 
 def seed(runner) -> dict:
@@ -23,16 +28,77 @@ def counts(db) -> tuple:
                  for m in (Subject, Merchant, Operator, ScannerDevice, ListEntry, GradeChange))
 
 
-def test_seed_is_idempotent_and_prints_working_tokens(runner, db, client):
+def without_tokens(data: dict) -> dict:
+    return {**data, "operator_tokens": sorted(data["operator_tokens"]),
+            "operators": [{k: v for k, v in op.items() if k != "token"} for op in data["operators"]],
+            "devices": [{k: v for k, v in d.items() if k != "token"} for d in data["devices"]]}
+
+
+def tokens(data: dict) -> set[str]:
+    return {op["token"] for op in data["operators"]} | {d["token"] for d in data["devices"]}
+
+
+def operators_status(client, token: str) -> int:
+    return client.get("/api/dept/v1/operators", headers=bearer(token)).status_code
+
+
+def verify_status(client, token: str) -> int:
+    return client.post("/api/scan/v1/verify", headers=bearer(token), json={"code": "not-a-code"}).status_code
+
+
+def test_seed_data_is_idempotent_and_every_run_issues_fresh_tokens(runner, db, client):
     first = seed(runner)
     before = counts(db)
     second = seed(runner)
     assert counts(db) == before
-    assert first == second
+    assert without_tokens(first) == without_tokens(second)
+    assert not tokens(first) & tokens(second)
     for role in ("admin", "department", "market", "partner"):
-        assert first["operator_tokens"][role].startswith("op_")
-    resp = client.get("/api/dept/v1/operators", headers={"Authorization": f"Bearer {first['operator_tokens']['admin']}"})
-    assert resp.status_code == 200
+        assert second["operator_tokens"][role].startswith("op_")
+    # The new tokens work; the previous run's are replaced (only their hashes were stored).
+    assert operators_status(client, second["operator_tokens"]["admin"]) == 200
+    assert operators_status(client, first["operator_tokens"]["admin"]) == 401
+    assert verify_status(client, second["devices"][0]["token"]) != 401
+    assert verify_status(client, first["devices"][0]["token"]) == 401
+    stored = set(db.session.scalars(select(Operator.token_hash))) | set(db.session.scalars(select(ScannerDevice.token_hash)))
+    assert not tokens(second) & stored
+
+
+def test_demo_tokens_are_random_not_derived_from_secret_key(tmp_path):
+    """Two installations with one SECRET_KEY (and the same data) get different demo tokens."""
+    seen = []
+    for n in range(2):
+        url = f"sqlite:///{tmp_path / f'install{n}.sqlite3'}"
+        app = create_app(type("InstallConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
+                                                               "SQLALCHEMY_ENGINE_OPTIONS": {}}))
+        with app.app_context():
+            Base.metadata.create_all(_db.engine)
+            seen.append(tokens(seed(app.test_cli_runner())))
+            _db.session.remove()
+            _db.engine.dispose()
+    assert not seen[0] & seen[1]
+
+
+def test_seed_demo_refuses_in_production(app, runner, db):
+    app.config["ENV_NAME"] = "production"
+    result = runner.invoke(args=["seed-demo", "--json"])
+    assert result.exit_code == 1
+    assert "refuses to run with APP_ENV=production" in result.output
+    assert "op_" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Operator)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Subject)) == 0
+
+
+def test_plain_seed_prints_each_new_token_once_and_audits_without_them(runner, db, client):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    printed = [word for line in result.output.splitlines() for word in line.split() if word.startswith(("op_", "dev_"))]
+    assert len(printed) == len(set(printed)) == len(OPERATORS) + len(PARTNERS)
+    admin = next(line.split()[2] for line in result.output.splitlines() if line.split()[:2] == ["operator", "admin"])
+    assert operators_status(client, admin) == 200
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "demo.credentials.issue")).scalar_one()
+    assert entry.actor == "cli:seed-demo" and len(entry.details["devices"]) == 4
+    assert not any(token in json.dumps(entry.details) for token in printed)
 
 
 def test_seed_covers_markets_grades_scenarios(runner):

@@ -88,7 +88,7 @@ def test_postgres_stopped_during_load_then_restarted(tmp_path):
         assert during, "no request was made while the database was down"
         assert {(r["status"], r["body"]["error"]["code"]) for r in during} == {(503, "database_unavailable")}
         assert {(s, b["database"]) for s, b, _ in health} == {(503, "unreachable")}
-        assert health_after[:2] == (200, {"status": "ok", "database": "ok"})
+        assert health_after[:2] == (200, {"status": "ok", "database": "ok", "signing_key": "ok"})
         around = [r for r in results if r["phase"] != ("up", "up") and r["phase"] != ("recovered", "recovered")]
         assert {r["status"] for r in around} <= {200, 201, 503}
         after = [r for r in results if r["phase"] == ("recovered", "recovered")]

@@ -63,7 +63,7 @@ def test_verify_audit_log_passes_on_intact_chain(runner, app, client):
     assert "intact: 3 entries" in runner.invoke(args=["verify-audit-log"]).output
     admin = bearer(operator_token("admin"))
     assert client.get("/api/dept/v1/audit-log/verify", headers=admin).get_json() == {
-        "ok": True, "checked": 4, "problem": None, "seq": None}
+        "ok": True, "checked": 4, "problem": None, "seq": None, "checkpoints": 0, "signed_seq": None, "signed_at": None}
 
 
 def test_verify_audit_log_detects_changed_row(runner, app, db):

@@ -18,6 +18,8 @@ LATENCY = Histogram("credit_http_request_duration_seconds", "Time to build the r
 SCANS = Counter("credit_scans", "Personal codes verified online, by outcome", ["outcome"])
 REDEMPTIONS = Counter("credit_redemptions", "Redemption requests by outcome (granted, refused, replayed) and reason",
                       ["outcome", "reason"])
+DENIALS = Counter("credit_denials", "403 answers by route and code; audited=no past the per-actor audit budget",
+                  ["route", "code", "audited"])
 REGRADES = Counter("credit_grade_recomputations", "Subjects re-graded, by whether the grade or score changed",
                    ["result"])
 
@@ -30,6 +32,10 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
 
 def count_scan(outcome: str) -> None:
     SCANS.labels(outcome).inc()
+
+
+def count_denial(route: str, code: str, audited: bool) -> None:
+    DENIALS.labels(route, code, "yes" if audited else "no").inc()
 
 
 def count_redemption(outcome: str, reason: str = "") -> None:

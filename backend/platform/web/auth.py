@@ -53,9 +53,20 @@ def document_security(view: Callable, scheme: str) -> None:
     view._apidoc = apidoc  # type: ignore[attr-defined]
 
 
+def remember_principal(attr: str, principal: Any) -> None:
+    """Keep the request's authenticated caller as g.<attr> and as g.principal (what a refusal is audited with)."""
+    setattr(g, attr, principal)
+    g.principal = principal
+
+
+def forget_principal() -> None:
+    """Before each request: no caller yet (tests share one app context, hence one g, across requests)."""
+    g.pop("principal", None)
+
+
 def principal_required(authenticate: Callable[[str], P], attr: str, scheme: str,
                        check: Callable[[P], None] | None = None) -> Callable:
-    """A view decorator: g.<attr> = authenticate(bearer token), then check(principal).
+    """A view decorator: g.<attr> = g.principal = authenticate(bearer token), then check(principal).
 
     authenticate raises Unauthorized; check raises Forbidden (or another domain error).
     """
@@ -64,9 +75,9 @@ def principal_required(authenticate: Callable[[str], P], attr: str, scheme: str,
         @wraps(view)
         def wrapper(*args, **kwargs):
             principal = authenticate(bearer_token())
+            remember_principal(attr, principal)  # before the check: a refusal is audited with who was refused
             if check is not None:
                 check(principal)
-            setattr(g, attr, principal)
             return view(*args, **kwargs)
 
         document_security(wrapper, scheme)

@@ -11,6 +11,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from backend.platform.errors import DomainError
+from backend.platform.web.auth import forget_principal
+from backend.platform.web.denials import audit_denial
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ def error_response(status: int, code: str, message: str, details=None, headers=N
 
 
 def handle_domain_error(e: DomainError) -> Response:
+    if e.status == 403:
+        audit_denial(e.code)
     headers = {"Retry-After": str(e.retry_after)} if e.retry_after else {}
     if e.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
@@ -50,6 +54,8 @@ def handle_domain_error(e: DomainError) -> Response:
 
 def handle_http_exception(e: HTTPException) -> Response:
     status = e.code or 500
+    if status == 403:
+        audit_denial(HTTP_CODES[403])
     data = getattr(e, "data", None) or {}
     details = data.get("errors") or data.get("messages")
     message = data.get("message") or e.description or e.name
@@ -94,6 +100,7 @@ def close_session(exc: BaseException | None) -> None:
 def register_error_handlers(app: Flask) -> None:
     """Registered on the app, so unknown URLs and blueprint errors get the same shape."""
     app.teardown_appcontext(close_session)  # registered after Flask-SQLAlchemy's, so it runs first
+    app.before_request(forget_principal)  # a 403 is audited with this request's caller, never an earlier one's
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)

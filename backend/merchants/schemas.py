@@ -3,30 +3,30 @@
 import marshmallow as ma
 
 from backend.credit.schemas import GradeViewSchema
-from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, page_schema
+from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, PlainText, page_schema
 
 V = ma.validate
 
 
 class SearchArgsSchema(PageArgsSchema):
-    q = ma.fields.String(validate=V.Length(max=50), metadata={"description": "Part of a name or stall number"})
+    q = PlainText(validate=V.Length(max=50), metadata={"description": "Part of a name or stall number"})
 
 
 class MerchantFieldsSchema(ma.Schema):
-    stall_no = ma.fields.String(validate=V.Length(min=1, max=32))
-    business_scope = ma.fields.String(allow_none=True, validate=V.Length(max=300))
+    stall_no = PlainText(validate=V.Length(min=1, max=32))
+    business_scope = PlainText(allow_none=True, validate=V.Length(max=300))
     contact_phone = ma.fields.String(allow_none=True, validate=V.Regexp(r"^[0-9+\- ]{5,32}$"))
     photo_url = ma.fields.Url(allow_none=True, schemes={"https"}, validate=V.Length(max=300))
 
 
 class NewMerchantSchema(MerchantFieldsSchema):
-    uscc = ma.fields.String(required=True, metadata={"description": "统一社会信用代码 (checked)"})
-    name = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
-    stall_no = ma.fields.String(required=True, validate=V.Length(min=1, max=32))
+    uscc = PlainText(required=True, metadata={"description": "统一社会信用代码 (checked)"})
+    name = PlainText(required=True, validate=V.Length(min=1, max=200))
+    stall_no = PlainText(required=True, validate=V.Length(min=1, max=32))
 
 
 class MerchantUpdateSchema(MerchantFieldsSchema):
-    name = ma.fields.String(validate=V.Length(min=1, max=200))
+    name = PlainText(validate=V.Length(min=1, max=200))
 
 
 class MerchantSchema(ma.Schema):
@@ -49,17 +49,17 @@ MerchantPageSchema = page_schema(MerchantSchema, "MerchantPageSchema")
 
 
 class ReissueSchema(ma.Schema):
-    reason = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
+    reason = PlainText(required=True, validate=V.Length(min=1, max=200))
 
 
 class NewInspectionSchema(ma.Schema):
-    product = ma.fields.String(required=True, validate=V.Length(min=1, max=100))
+    product = PlainText(required=True, validate=V.Length(min=1, max=100))
     sampled_on = ma.fields.Date(required=True)
-    agency = ma.fields.String(required=True, validate=V.Length(min=1, max=100))
+    agency = PlainText(required=True, validate=V.Length(min=1, max=100))
     result = ma.fields.String(required=True, validate=V.OneOf(("pass", "fail")),
                               metadata={"description": "pass 合格 / fail 不合格"})
-    failed_items = ma.fields.String(allow_none=True, validate=V.Length(max=2000))
-    report_no = ma.fields.String(required=True, validate=V.Length(min=1, max=64))
+    failed_items = PlainText(multiline=True, allow_none=True, validate=V.Length(max=2000))
+    report_no = PlainText(required=True, validate=V.Length(min=1, max=64))
 
 
 class InspectionSchema(NewInspectionSchema):
@@ -68,15 +68,15 @@ class InspectionSchema(NewInspectionSchema):
 
 
 class NewCommitmentSchema(ma.Schema):
-    title = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
-    content = ma.fields.String(required=True, validate=V.Length(min=1, max=4000))
+    title = PlainText(required=True, validate=V.Length(min=1, max=200))
+    content = PlainText(multiline=True, required=True, validate=V.Length(min=1, max=4000))
     signed_on = ma.fields.Date(required=True)
 
 
 class CommitmentStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=V.OneOf(("broken", "withdrawn")))
     on = ma.fields.Date(required=True)
-    reason = ma.fields.String(required=True, validate=V.Length(min=1, max=500))
+    reason = PlainText(required=True, validate=V.Length(min=1, max=500))
 
 
 class CommitmentSchema(NewCommitmentSchema):
@@ -172,7 +172,7 @@ class MerchantSummarySchema(ma.Schema):
     grade = ma.fields.String(required=True)
 
 class RedeemBindingSchema(ma.Schema):
-    binding_code = ma.fields.String(required=True, validate=V.Length(min=1, max=32))
+    binding_code = PlainText(required=True, validate=V.Length(min=1, max=32))
 
 class InspectionViewSchema(ma.Schema):
     product = ma.fields.String(required=True)
@@ -186,7 +186,7 @@ class MerchantFileSchema(MerchantSummarySchema, GradeViewSchema):
     inspections = ma.fields.List(ma.fields.Nested(InspectionViewSchema), required=True)
 
 class NewBindingCodeSchema(ma.Schema):
-    note = ma.fields.String(validate=V.Length(max=200), metadata={"description": "Who it was handed to"})
+    note = PlainText(validate=V.Length(max=200), metadata={"description": "Who it was handed to"})
 
 class BindingCodeSchema(ma.Schema):
     merchant = ma.fields.String(required=True, metadata={"description": "Merchant handle"})

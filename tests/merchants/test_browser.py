@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import threading
@@ -84,11 +85,9 @@ def test_chromium_saves_posters_under_the_stall_number(app, live_server):
             names = []
             for row in (chinese, hostile):
                 page = context.new_page()
-                with page.expect_download() as download:
-                    try:
-                        page.goto(f"{live_server}/api/dept/v1/merchants/{row.id}/poster.png")
-                    except playwright.Error:  # "Download is starting": the navigation became a download
-                        pass
+                # page.goto raises "Download is starting": the navigation became a download.
+                with page.expect_download() as download, contextlib.suppress(playwright.Error):
+                    page.goto(f"{live_server}/api/dept/v1/merchants/{row.id}/poster.png")
                 names.append(download.value.suggested_filename)
                 assert download.value.failure() is None
                 page.close()

@@ -8,7 +8,15 @@ from backend.accounts.models import MpAccount, MpSession
 from backend.credit.models import CreditRecord, GradeChange, GradingRun, JointMeasure, ListEntry, Subject
 from backend.credit.vocab import GRADE_ZH, SubjectKind
 from backend.keys.models import SigningKey
-from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
+from backend.merchants.models import (
+    Commitment,
+    Inspection,
+    InspectionAgency,
+    Market,
+    Merchant,
+    MerchantBindingCode,
+    MerchantOwner,
+)
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.db import Base
@@ -16,7 +24,7 @@ from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode,
 
 __all__ = [
     "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
-    "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
-    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
+    "Incentive", "Inspection", "InspectionAgency", "JointMeasure", "ListEntry", "Market", "Merchant",
+    "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption",
+    "RevokedCode", "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
 ]

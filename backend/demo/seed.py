@@ -17,6 +17,7 @@ from backend.credit.models import CreditRecord, ListEntry
 from backend.credit.subjects import get_or_create_organisation, get_or_create_person
 from backend.demo import data as D
 from backend.keys.ring import ensure_signing_key
+from backend.merchants.agencies import ensure_agencies
 from backend.merchants.credit_filing import file_inspection
 from backend.merchants.models import Inspection, Market, Merchant
 from backend.merchants.stickers import page_path
@@ -90,10 +91,11 @@ def seed_scenarios_and_partners() -> dict:
 
 def seed_markets() -> list[dict]:
     merchants = []
-    for slug, name, address in D.MARKETS:
+    ensure_agencies(D.INSPECTION_AGENCIES)
+    for slug, name, address, department in D.MARKETS:
         market = db.session.execute(select(Market).where(Market.slug == slug)).scalar_one_or_none()
         if market is None:
-            market = Market(slug=slug, name=name, address=address)
+            market = Market(slug=slug, name=name, address=address, department=department)
             db.session.add(market)
             db.session.flush()
         for i, ((mname, scope), grade) in enumerate(zip(D.MERCHANTS[slug], D.MERCHANT_GRADES, strict=True), start=1):

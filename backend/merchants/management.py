@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from backend.credit import Subject, SubjectKind, get_or_create_organisation
+from backend.merchants.agencies import listed_agency
 from backend.merchants.credit_filing import file_broken_commitment, file_inspection
 from backend.merchants.models import Commitment, Inspection, Market, Merchant
 from backend.merchants.pages import forget_pages, search_merchants
@@ -119,13 +120,15 @@ def _not_future(day, field: str) -> None:
 
 @use_case
 def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -> Inspection:
-    """Record an inspection and its credit record, re-grade; raises NotFound, InvalidInput or Conflict (same report)."""
+    """Record an inspection and its credit record (the market department's), re-grade; raises NotFound,
+    InvalidInput (date, failed items, an agency not on the list) or Conflict (same report, number taken)."""
     merchant = merchant_in_scope(op, merchant_id)
     _not_future(fields["sampled_on"], "sampled_on")
     if fields["result"] == InspectionResult.FAIL and not fields.get("failed_items"):
         raise InvalidInput("a failed inspection needs failed_items", details={"field": "failed_items"})
     if fields["result"] == InspectionResult.PASS:
         fields["failed_items"] = None
+    listed_agency(fields["agency"])
     if db.session.execute(select(Inspection.id).where(Inspection.agency == fields["agency"],
                                                       Inspection.report_no == fields["report_no"])).first():
         raise Conflict("this agency's report number is already recorded", code="duplicate_report")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.merchants.vocab import CommitmentStatus, InspectionResult
@@ -13,12 +13,27 @@ from backend.platform.db import Base, CreatedAt, one_of
 
 
 class Market(CreatedAt, Base):
+    """A market or street of stalls. Its inspections and broken commitments are filed as credit records of
+    `department` (the supervising department, set by a platform admin), which also approves its link requests."""
+
     __tablename__ = "markets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(100))
+
+
+class InspectionAgency(CreatedAt, Base):
+    """A testing agency whose reports market offices may record (the list platform admins keep)."""
+
+    __tablename__ = "inspection_agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    deactivated_at: Mapped[dt.datetime | None]
 
 
 class Merchant(CreatedAt, Base):
@@ -38,7 +53,8 @@ class Merchant(CreatedAt, Base):
 
 
 class Inspection(CreatedAt, Base):
-    """A product-quality inspection (抽检) of a merchant's goods."""
+    """A product-quality inspection (抽检) of a merchant's goods. `agency` is the testing agency named on the
+    report (on the admins' list when recorded), shown as such; the credit record is the market department's."""
 
     __tablename__ = "inspections"
     __table_args__ = (

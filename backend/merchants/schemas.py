@@ -192,3 +192,44 @@ class BindingCodeSchema(ma.Schema):
     merchant = ma.fields.String(required=True, metadata={"description": "Merchant handle"})
     binding_code = ma.fields.String(required=True, metadata={"description": "Shown once; single-use"})
     expires_at = ma.fields.DateTime(required=True)
+
+
+# Platform admins: markets' departments and the list of testing agencies.
+
+
+class MarketSettingsSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    address = ma.fields.String(allow_none=True)
+    department = ma.fields.String(required=True, metadata={
+        "description": "Supervising department: inspections and broken commitments are filed under it, "
+                       "its operators approve the market's link requests"})
+
+
+class MarketListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MarketSettingsSchema), required=True)
+
+
+class MarketUpdateSchema(ma.Schema):
+    department = PlainText(required=True, validate=V.Length(min=1, max=100))
+
+
+class NewAgencySchema(ma.Schema):
+    name = PlainText(required=True, validate=V.Length(min=1, max=100),
+                     metadata={"description": "The agency's full name, as its reports print it"})
+
+
+class AgencySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    active = ma.fields.Boolean(required=True)
+    created_at = ma.fields.DateTime(allow_none=True)
+    deactivated_at = ma.fields.DateTime(allow_none=True)
+
+
+class AgencyListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AgencySchema), required=True)
+
+
+class AgencyArgsSchema(ma.Schema):
+    include_inactive = ma.fields.Boolean(load_default=False)

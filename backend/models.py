@@ -15,6 +15,7 @@ from backend.merchants.models import (
     Market,
     Merchant,
     MerchantBindingCode,
+    MerchantLinkRequest,
     MerchantOwner,
 )
 from backend.platform.access import Operator
@@ -25,6 +26,6 @@ from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode,
 __all__ = [
     "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
     "Incentive", "Inspection", "InspectionAgency", "JointMeasure", "ListEntry", "Market", "Merchant",
-    "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption",
-    "RevokedCode", "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
+    "MerchantBindingCode", "MerchantLinkRequest", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner",
+    "Redemption", "RevokedCode", "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
 ]

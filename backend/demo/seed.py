@@ -106,7 +106,7 @@ def seed_markets() -> list[dict]:
                 select(Merchant).where(Merchant.subject_id == subject.id)).scalar_one_or_none()
             if merchant is None:
                 merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=f"{slug[0].upper()}{i:03d}",
-                                    business_scope=scope)
+                                    stall_name=mname, business_scope=scope)
                 db.session.add(merchant)
                 db.session.flush()
                 _seed_inspections(merchant, grade, slug, i)

@@ -14,25 +14,35 @@ class SearchArgsSchema(PageArgsSchema):
 
 class MerchantFieldsSchema(ma.Schema):
     stall_no = PlainText(validate=V.Length(min=1, max=32))
+    stall_name = PlainText(validate=V.Length(min=1, max=200), metadata={
+        "description": "The name over the stall, shown on the page and poster beside the registered name"})
     business_scope = PlainText(allow_none=True, validate=V.Length(max=300))
     contact_phone = ma.fields.String(allow_none=True, validate=V.Regexp(r"^[0-9+\- ]{5,32}$"))
     photo_url = ma.fields.Url(allow_none=True, schemes={"https"}, validate=V.Length(max=300))
 
 
 class NewMerchantSchema(MerchantFieldsSchema):
-    uscc = PlainText(required=True, metadata={"description": "统一社会信用代码 (checked)"})
-    name = PlainText(required=True, validate=V.Length(min=1, max=200))
+    uscc = PlainText(required=True, validate=V.Length(min=1, max=32),
+                     metadata={"description": "统一社会信用代码 (checked). One that already has a credit file is "
+                                              "not registered at once: the answer is a 202 link request"})
+    name = PlainText(required=True, validate=V.Length(min=1, max=200), metadata={
+        "description": "The registered name of a new subject (营业执照上的名称); the stall name unless stall_name "
+                       "is given. For an existing subject it is only the stall name: its registered name stays"})
     stall_no = PlainText(required=True, validate=V.Length(min=1, max=32))
 
 
 class MerchantUpdateSchema(MerchantFieldsSchema):
-    name = PlainText(validate=V.Length(min=1, max=200))
+    name = PlainText(validate=V.Length(min=1, max=200), metadata={
+        "description": "Refused (422 registered_name_read_only): the registered name is the subject's; "
+                       "change stall_name"})
 
 
 class MerchantSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The subject's registered name"})
+    registered_name = ma.fields.String(required=True, metadata={"description": "Same as name"})
+    stall_name = ma.fields.String(required=True)
     uscc = ma.fields.String(required=True)
     market_slug = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
@@ -127,7 +137,10 @@ class ComplaintSchema(ma.Schema):
 
 class PublicMerchantSchema(ma.Schema):
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The registered name (as before)"})
+    registered_name = ma.fields.String(required=True, metadata={
+        "description": "The credit subject's registered name; the market cannot change it"})
+    stall_name = ma.fields.String(required=True, metadata={"description": "The name over the stall (the market's)"})
     uscc = ma.fields.String(required=True)
     market = ma.fields.Nested(PublicMarketRefSchema, required=True)
     stall_no = ma.fields.String(required=True)
@@ -146,7 +159,9 @@ class PublicMerchantSchema(ma.Schema):
 
 class PublicMarketItemSchema(ma.Schema):
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The registered name"})
+    registered_name = ma.fields.String(required=True)
+    stall_name = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
     business_scope = ma.fields.String(allow_none=True)
     grade = ma.fields.String(required=True)
@@ -166,7 +181,8 @@ class PublicMarketSchema(ma.Schema):
 
 class MerchantSummarySchema(ma.Schema):
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The registered name"})
+    stall_name = ma.fields.String(required=True)
     market = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
     grade = ma.fields.String(required=True)
@@ -233,3 +249,54 @@ class AgencyListSchema(ma.Schema):
 
 class AgencyArgsSchema(ma.Schema):
     include_inactive = ma.fields.Boolean(load_default=False)
+
+
+# Link requests: a market asks to register an existing subject; an approver decides.
+
+
+class LinkMarketSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    department = ma.fields.String(required=True, metadata={"description": "Its operators may approve"})
+
+
+class LinkSubjectSchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    registered_name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+
+
+class LinkRequestSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True, validate=V.OneOf(("pending", "approved", "refused")))
+    status_zh = ma.fields.String(required=True)
+    market = ma.fields.Nested(LinkMarketSchema, required=True)
+    uscc = ma.fields.String(required=True)
+    stall_no = ma.fields.String(required=True)
+    stall_name = ma.fields.String(required=True, metadata={"description": "As the market operator typed it"})
+    business_scope = ma.fields.String(allow_none=True)
+    contact_phone = ma.fields.String(allow_none=True)
+    photo_url = ma.fields.String(allow_none=True)
+    requested_at = ma.fields.DateTime(allow_none=True)
+    decided_at = ma.fields.DateTime(allow_none=True)
+    decision_reason = ma.fields.String(allow_none=True, metadata={"description": "Why it was refused (or a note)"})
+    merchant_id = ma.fields.Integer(allow_none=True, metadata={"description": "The merchant, once approved"})
+    subject = ma.fields.Nested(LinkSubjectSchema, allow_none=True, metadata={
+        "description": "The subject the USCC names: shown to approvers only (null for the market)"})
+
+
+LinkRequestPageSchema = page_schema(LinkRequestSchema, "LinkRequestPageSchema")
+
+
+class LinkArgsSchema(PageArgsSchema):
+    status = ma.fields.String(validate=V.OneOf(("pending", "approved", "refused")), metadata={
+        "description": "Default: every status for a market, pending for approvers"})
+
+
+class LinkApprovalSchema(ma.Schema):
+    note = PlainText(validate=V.Length(min=1, max=500))
+
+
+class LinkRefusalSchema(ma.Schema):
+    reason = PlainText(required=True, validate=V.Length(min=2, max=500),
+                       metadata={"description": "Shown to the market"})

@@ -91,7 +91,7 @@ def _font_path() -> str:
 def poster_text(merchant: Merchant) -> PosterText:
     subject = db.session.get(Subject, merchant.subject_id)
     market = db.session.get(Market, merchant.market_id)
-    return PosterText(market.name, subject.display_name, f"摊位号 {merchant.stall_no}",
+    return PosterText(market.name, merchant.stall_name, f"摊位号 {merchant.stall_no}",
                       sticker_url(subject.handle, merchant.code_serial), merchant.code_serial)
 
 

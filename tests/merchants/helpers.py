@@ -34,6 +34,7 @@ def merchant(name: str = "阿海鲜活水产", grade: str = "B", slug: str = "ma
     m = market(slug)
     subject = merchant_subject(name, grade)
     subject.grade_updated_at = utcnow()
+    fields.setdefault("stall_name", name)
     row = Merchant(subject_id=subject.id, market_id=m.id, stall_no=stall_no or f"M{next(_stall):03d}", **fields)
     db.session.add(row)
     db.session.commit()

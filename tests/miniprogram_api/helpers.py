@@ -57,7 +57,7 @@ def market_merchant(slug: str = "magong", stall: str = "A-01", name: str = "海�
     if db.session.query(InspectionAgency).filter_by(name="汕尾市食品检验所").one_or_none() is None:
         db.session.add(InspectionAgency(name="汕尾市食品检验所"))  # the agency the owners' tests inspect with
     subject = merchant_subject(name)
-    merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=stall)
+    merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=stall, stall_name=name)
     db.session.add(merchant)
     db.session.commit()
     return market, merchant

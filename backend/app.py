@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.accounts import views as accounts
     from backend.credit import views as credit
     from backend.merchants import admin_views as merchants
+    from backend.merchants import views as merchant_oversight
     from backend.merchants.public import api_blp as public_api
     from backend.merchants.public import pages as public_pages
     from backend.operators import views as operators
@@ -139,8 +140,8 @@ def register_blueprints(app: Flask) -> None:
     from backend.system import views as system
     from miniprogram_api import blp as miniprogram
 
-    for blp in (system.blp, credit.blp, merchants.blp, partners.blp, operators.blp, accounts.blp, scanning.blp,
-                miniprogram, public_api):
+    for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
+                accounts.blp, scanning.blp, miniprogram, public_api):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, system.metrics_blp):
         app.register_blueprint(blp)

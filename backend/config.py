@@ -18,10 +18,15 @@ def _default_database_url() -> str:
 
 
 def engine_options(url: str) -> dict:
-    """Pool and timeout settings so a dead database answers 503 quickly instead of hanging."""
+    """Pool and timeout settings so a dead database answers 503 quickly instead of hanging.
+
+    hide_parameters: a database error's message (logged with the traceback of a 500) names the SQL
+    but not the values bound to it, which are record text, names and ids.
+    """
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 5}}
+        return {"hide_parameters": True, "connect_args": {"timeout": 5}}
     return {
+        "hide_parameters": True,
         # No pre-ping (a round trip per checkout): a dropped connection fails one request with 503
         # and SQLAlchemy then invalidates the whole pool, so the next request reconnects.
         "pool_pre_ping": os.environ.get("DB_POOL_PRE_PING", "0") == "1",

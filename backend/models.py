@@ -8,7 +8,16 @@ from backend.accounts.models import CounterCode, FaceVerification, MpAccount, Mp
 from backend.credit.models import CreditRecord, GradeChange, GradingRun, JointMeasure, ListEntry, Subject
 from backend.credit.vocab import GRADE_ZH, SubjectKind
 from backend.keys.models import SigningKey
-from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
+from backend.merchants.models import (
+    Commitment,
+    Inspection,
+    InspectionAgency,
+    Market,
+    Merchant,
+    MerchantBindingCode,
+    MerchantLinkRequest,
+    MerchantOwner,
+)
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.audit_checkpoints import AuditCheckpoint
@@ -17,7 +26,8 @@ from backend.scanning.models import Incentive, Partner, Redemption, Scan, Scanne
 
 __all__ = [
     "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "CounterCode", "CreditRecord",
-    "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market",
-    "Merchant", "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption",
-    "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind", "TrustBundle",
+    "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "InspectionAgency", "JointMeasure",
+    "ListEntry", "Market", "Merchant", "MerchantBindingCode", "MerchantLinkRequest", "MerchantOwner", "MpAccount",
+    "MpSession", "Operator", "Partner", "Redemption", "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject",
+    "SubjectKind", "TrustBundle",
 ]

@@ -60,3 +60,55 @@ def test_upgrade_from_empty_postgres():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def backfill_0010(url: str) -> None:
+    """Data written at 0006 comes through 0010: markets get the default department, merchants their stall name
+    from the subject's name, and every recorded agency is on the list."""
+    app = create_app(type("MigConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
+                                                         "SQLALCHEMY_ENGINE_OPTIONS": {}}))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0006")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO markets (id, slug, name) VALUES (1, 'magong', '马宫水产品批发市场')"))
+            conn.execute(text("INSERT INTO subjects (id, handle, kind, display_name, uscc) VALUES "
+                              "(1, 'Hh1', 'merchant', '阿海鲜活水产', '92441502MA4T000010'), "
+                              "(2, 'Hh2', 'merchant', '林记渔行', '92441502MA4T000029')"))
+            conn.execute(text("INSERT INTO merchants (id, subject_id, market_id, stall_no) VALUES "
+                              "(1, 1, 1, 'M001'), (2, 2, 1, 'M002')"))
+            conn.execute(text("INSERT INTO inspections (merchant_id, product, sampled_on, agency, result, report_no) "
+                              "VALUES (1, '对虾', '2026-10-01', '汕尾市食品检验所', 'pass', 'R1'), "
+                              "(2, '对虾', '2026-10-02', '汕尾市食品检验所', 'pass', 'R2'), "
+                              "(2, '鱿鱼', '2026-10-03', '广东省食品检验所', 'fail', 'R3')"))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT department FROM markets")).scalars().all() == ["汕尾市市场监督管理局"]
+            assert conn.execute(text("SELECT id, stall_name FROM merchants ORDER BY id")).all() == [
+                (1, "阿海鲜活水产"), (2, "林记渔行")]
+            assert sorted(conn.execute(text("SELECT name FROM inspection_agencies WHERE active")).scalars()) == [
+                "广东省食品检验所", "汕尾市食品检验所"]
+        downgrade(directory=MIGRATIONS, revision="0006")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM merchants")).scalar_one() == 2
+        db.engine.dispose()
+
+
+def test_0010_fills_departments_stall_names_and_agencies_sqlite(tmp_path):
+    backfill_0010(f"sqlite:///{tmp_path / 'mig.sqlite3'}")
+
+
+@pytest.mark.postgres
+def test_0010_fills_departments_stall_names_and_agencies_postgres():
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL not set")
+    name = f"mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        backfill_0010(make_url(base).set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

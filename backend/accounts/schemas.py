@@ -3,13 +3,14 @@
 import marshmallow as ma
 
 from backend.merchants.schemas import MerchantSummarySchema
+from backend.platform.web.schemas import PlainText
 
 V = ma.validate
 
 
 class LoginSchema(ma.Schema):
-    code = ma.fields.String(required=True, validate=V.Length(min=1, max=128),
-                            metadata={"description": "The code from wx.login(), single-use, valid 5 minutes"})
+    code = PlainText(required=True, validate=V.Length(min=1, max=128),
+                     metadata={"description": "The code from wx.login(), single-use, valid 5 minutes"})
 
 class SessionSchema(ma.Schema):
     token = ma.fields.String(required=True, metadata={"description": "Bearer token for /api/mp/v1 (mps_…)"})
@@ -17,9 +18,10 @@ class SessionSchema(ma.Schema):
     identity_bound = ma.fields.Boolean(required=True)
 
 class IdentitySchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=V.Length(min=1, max=50))
-    id_number = ma.fields.String(required=True, validate=V.Length(min=15, max=20),
-                                 metadata={"description": "居民身份证号 (18 characters, GB 11643)"})
+    name = PlainText(required=True, validate=V.Length(min=1, max=50))
+    id_number = PlainText(required=True, validate=V.Length(min=15, max=20),
+                          metadata={"description": "居民身份证号 (18 characters, GB 11643)"})
+
 
 class MeSchema(ma.Schema):
     identity_bound = ma.fields.Boolean(required=True)
@@ -56,11 +58,11 @@ class CounterCodeSchema(ma.Schema):
 
 
 class CounterBindingSchema(ma.Schema):
-    counter_code = ma.fields.String(required=True, validate=V.Length(min=8, max=16))
-    name = ma.fields.String(required=True, validate=V.Length(min=1, max=50),
-                            metadata={"description": "As printed on the ID card the clerk checked"})
-    id_number = ma.fields.String(required=True, validate=V.Length(min=15, max=20),
-                                 metadata={"description": "居民身份证号 (18 characters, GB 11643), from the card"})
+    counter_code = PlainText(required=True, validate=V.Length(min=8, max=16))
+    name = PlainText(required=True, validate=V.Length(min=1, max=50),
+                     metadata={"description": "As printed on the ID card the clerk checked"})
+    id_number = PlainText(required=True, validate=V.Length(min=15, max=20),
+                          metadata={"description": "居民身份证号 (18 characters, GB 11643), from the card"})
 
 
 class CounterBindingResultSchema(ma.Schema):

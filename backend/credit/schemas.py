@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.credit.vocab import ListType, MeasureKind, RecordCategory, Severity
-from backend.platform.web.schemas import PageArgsSchema, page_schema
+from backend.platform.web.schemas import PageArgsSchema, PlainText, page_schema
 
 V = ma.validate
 RECORD_CATEGORIES = tuple(RecordCategory)
@@ -16,29 +16,29 @@ FALSY = ma.fields.Boolean.falsy | {"否", "N", "n", ""}
 class SubjectRefSchema(ma.Schema):
     """Name a subject by exactly one of USCC or resident id (checked by the service)."""
 
-    uscc = ma.fields.String(validate=ma.validate.Length(min=1, max=32),
-                            metadata={"description": "统一社会信用代码 (GB 32100 check character verified)"})
-    resident_id = ma.fields.String(validate=ma.validate.Length(min=1, max=32),
-                                   metadata={"description": "居民身份证号 (GB 11643 check digit verified)"})
+    uscc = PlainText(validate=ma.validate.Length(min=1, max=32),
+                     metadata={"description": "统一社会信用代码 (GB 32100 check character verified)"})
+    resident_id = PlainText(validate=ma.validate.Length(min=1, max=32),
+                            metadata={"description": "居民身份证号 (GB 11643 check digit verified)"})
 
 
 class RecordInSchema(SubjectRefSchema):
-    subject_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
-                                    metadata={"description": "Merchant/organisation name (USCC); "
-                                                             "person's name (optional)"})
+    subject_name = PlainText(validate=ma.validate.Length(min=1, max=200),
+                             metadata={"description": "Merchant/organisation name (USCC); "
+                                                      "person's name (optional)"})
     category = ma.fields.String(required=True, validate=ma.validate.OneOf(RECORD_CATEGORIES))
     severity = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(tuple(Severity)),
                                 metadata={"description": "admin_penalty only: minor / general / serious"})
-    result = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=16),
-                              metadata={"description": "tax_rating A/B/M/C/D; product_inspection pass/fail; "
-                                                       "contract_performance kept/broken"})
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
-    content = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
-    department = ma.fields.String(validate=ma.validate.Length(min=1, max=100),
-                                  metadata={"description": "Deciding department; "
-                                                           "a department operator's own by default"})
-    document_no = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    legal_basis = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    result = PlainText(allow_none=True, validate=ma.validate.Length(max=16),
+                       metadata={"description": "tax_rating A/B/M/C/D; product_inspection pass/fail; "
+                                                "contract_performance kept/broken"})
+    title = PlainText(required=True, validate=ma.validate.Length(min=1, max=300))
+    content = PlainText(multiline=True, allow_none=True, validate=ma.validate.Length(max=5000))
+    department = PlainText(validate=ma.validate.Length(min=1, max=100),
+                           metadata={"description": "Deciding department; "
+                                                    "a department operator's own by default"})
+    document_no = PlainText(required=True, validate=ma.validate.Length(min=1, max=100))
+    legal_basis = PlainText(required=True, validate=ma.validate.Length(min=1, max=500))
     decided_on = ma.fields.Date(required=True)
     expires_on = ma.fields.Date(allow_none=True)
     tolerant_first_offence = ma.fields.Boolean(load_default=False, truthy=TRUTHY, falsy=FALSY,
@@ -86,12 +86,12 @@ class ImportReportSchema(ma.Schema):
 
 
 class RemovalSchema(ma.Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+    reason = PlainText(required=True, validate=ma.validate.Length(min=2, max=500))
 
 
 class FileQuerySchema(SubjectRefSchema):
-    purpose = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300),
-                               metadata={"description": "Why the file is read (written to the audit log)"})
+    purpose = PlainText(required=True, validate=ma.validate.Length(min=2, max=300),
+                        metadata={"description": "Why the file is read (written to the audit log)"})
 
 
 class FileArgsSchema(FileQuerySchema, PageArgsSchema):
@@ -133,12 +133,12 @@ class GradeReportSchema(ma.Schema):
 
 
 class ListEntryInSchema(SubjectRefSchema):
-    subject_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    subject_name = PlainText(validate=ma.validate.Length(min=1, max=200))
     list_type = ma.fields.String(required=True, validate=ma.validate.OneOf(LIST_TYPES))
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
-    legal_basis = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
-    decision_document = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=200))
-    department = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+    reason = PlainText(required=True, validate=ma.validate.Length(min=2, max=500))
+    legal_basis = PlainText(required=True, validate=ma.validate.Length(min=2, max=500))
+    decision_document = PlainText(required=True, validate=ma.validate.Length(min=2, max=200))
+    department = PlainText(validate=ma.validate.Length(min=1, max=100))
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(allow_none=True)
 
@@ -180,9 +180,9 @@ class MeasureListSchema(ma.Schema):
 
 
 class JointQueryArgsSchema(FileQuerySchema):
-    applies_to = ma.fields.String(validate=ma.validate.Length(max=32),
-                                  metadata={"description": "Only measures for this decision kind, "
-                                                           "e.g. government_procurement"})
+    applies_to = PlainText(validate=ma.validate.Length(max=32),
+                           metadata={"description": "Only measures for this decision kind, "
+                                                    "e.g. government_procurement"})
 
 
 class ListStatusSchema(ma.Schema):

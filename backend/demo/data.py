@@ -1,8 +1,9 @@
 """Fixed demo data: two markets, residents, partners and incentives (all names fictitious)."""
 
+# (slug, name, address, supervising department: inspections are filed under it, its operators approve links)
 MARKETS = [
-    ("magong", "马宫水产品批发市场", "汕尾市城区马宫街道"),
-    ("sanmalu", "三马路步行街", "汕尾市城区三马路"),
+    ("magong", "马宫水产品批发市场", "汕尾市城区马宫街道", "汕尾市市场监督管理局"),
+    ("sanmalu", "三马路步行街", "汕尾市城区三马路", "汕尾市市场监督管理局"),
 ]
 
 # (name, business scope) per market; grades are dealt A×5, B×5, C×3, D×2 in this order.
@@ -66,6 +67,8 @@ OPERATORS = [
 ]
 
 INSPECTION_AGENCY = "汕尾市食品检验所"
+# The testing agencies on the admins' list (market offices record reports of these only).
+INSPECTION_AGENCIES = [INSPECTION_AGENCY, "汕尾市质量计量监督检测所"]
 
 # Credit records behind each intended grade; the evaluation model (backend/grading/models/v1.toml)
 # turns them into that grade. Merchants also get the records of their seeded inspections (two passes,

@@ -18,6 +18,7 @@ from backend.credit.models import CreditRecord, ListEntry
 from backend.credit.subjects import get_or_create_organisation, get_or_create_person
 from backend.demo import data as D
 from backend.keys.ring import ensure_signing_key
+from backend.merchants.agencies import ensure_agencies
 from backend.merchants.credit_filing import file_inspection
 from backend.merchants.models import Inspection, Market, Merchant
 from backend.merchants.stickers import page_path
@@ -104,10 +105,11 @@ def seed_scenarios_and_partners() -> dict:
 
 def seed_markets() -> list[dict]:
     merchants = []
-    for slug, name, address in D.MARKETS:
+    ensure_agencies(D.INSPECTION_AGENCIES)
+    for slug, name, address, department in D.MARKETS:
         market = db.session.execute(select(Market).where(Market.slug == slug)).scalar_one_or_none()
         if market is None:
-            market = Market(slug=slug, name=name, address=address)
+            market = Market(slug=slug, name=name, address=address, department=department)
             db.session.add(market)
             db.session.flush()
         for i, ((mname, scope), grade) in enumerate(zip(D.MERCHANTS[slug], D.MERCHANT_GRADES, strict=True), start=1):
@@ -118,7 +120,7 @@ def seed_markets() -> list[dict]:
                 select(Merchant).where(Merchant.subject_id == subject.id)).scalar_one_or_none()
             if merchant is None:
                 merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=f"{slug[0].upper()}{i:03d}",
-                                    business_scope=scope)
+                                    stall_name=mname, business_scope=scope)
                 db.session.add(merchant)
                 db.session.flush()
                 _seed_inspections(merchant, grade, slug, i)

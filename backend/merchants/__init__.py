@@ -2,7 +2,17 @@
 commitments filed as credit records, printed 一码查信 stickers and posters, the public pages, and owners
 bound in the mini-program."""
 
-from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
+from backend.merchants.models import (
+    Commitment,
+    Inspection,
+    InspectionAgency,
+    Market,
+    Merchant,
+    MerchantBindingCode,
+    MerchantLinkRequest,
+    MerchantOwner,
+)
 from backend.merchants.owners import owned_merchants
 
-__all__ = ["Commitment", "Inspection", "Market", "Merchant", "MerchantBindingCode", "MerchantOwner", "owned_merchants"]
+__all__ = ["Commitment", "Inspection", "InspectionAgency", "Market", "Merchant", "MerchantBindingCode",
+           "MerchantLinkRequest", "MerchantOwner", "owned_merchants"]

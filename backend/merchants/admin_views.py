@@ -3,14 +3,16 @@ codes (role market; binding codes also admin)."""
 
 from __future__ import annotations
 
+from flask import jsonify, url_for
 from flask_smorest import Blueprint
 
-from backend.merchants import management, owners, stickers
+from backend.merchants import management, owners, registration, stickers
 from backend.merchants.schemas import (
     BindingCodeSchema,
     CommitmentSchema,
     CommitmentStatusSchema,
     InspectionSchema,
+    LinkRequestSchema,
     MerchantPageSchema,
     MerchantSchema,
     MerchantUpdateSchema,
@@ -40,10 +42,23 @@ def list_merchants(args):
 @blp.route("/merchants", methods=["POST"])
 @require_operator("market")
 @blp.arguments(NewMerchantSchema)
-@blp.response(201, MerchantSchema)
+@blp.response(201, MerchantSchema, description="A new credit subject and its merchant")
+@blp.alt_response(202, schema=LinkRequestSchema, headers={"Location": {"schema": {"type": "string"}}},
+                  description="The USCC already has a credit file: a link request awaits an approver")
 def create_merchant(body):
-    """Register a merchant in your market (USCC checked); its first sticker has serial 1."""
-    return management.create_merchant(current_operator(), actor=operator_actor(), **body)
+    """Register a merchant in your market (USCC checked); its first sticker has serial 1.
+
+    A USCC that already has a credit file is not registered at once: the answer is a 202 with a link
+    request that the credit office or the market's department approves or refuses
+    (`GET /merchant-links/<id>`). Sending it again answers the same pending request.
+    """
+    found, status = registration.register_merchant(current_operator(), actor=operator_actor(), **body)
+    if status == 201:
+        return found, 201
+    response = jsonify(LinkRequestSchema().dump(found))  # not MerchantSchema: smorest passes a Response untouched
+    response.status_code = 202
+    response.headers["Location"] = url_for("merchant_oversight.get_link_request", request_id=found["id"])
+    return response
 
 
 @blp.route("/merchants/<int:merchant_id>", methods=["GET"])
@@ -59,7 +74,7 @@ def get_merchant(merchant_id):
 @blp.arguments(MerchantUpdateSchema)
 @blp.response(200, MerchantSchema)
 def update_merchant(body, merchant_id):
-    """Change a merchant's public name, stall, business scope, contact or photo."""
+    """Change a merchant's stall number or stall name, business scope, contact or photo (not the registered name)."""
     return management.update_merchant(current_operator(), merchant_id, actor=operator_actor(), **body)
 
 

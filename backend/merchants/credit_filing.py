@@ -1,7 +1,11 @@
 """What market operators record that the evaluation model scores: inspections and broken commitments.
 
-Each becomes a credit record of the merchant's subject, keyed like a department's resubmission
-(department + document number), and the grade is recomputed in the caller's transaction.
+Each becomes a credit record of the merchant's subject filed under the market's own department
+(`markets.department`, set by a platform admin), never under a name the operator types: the testing
+agency stays display data on the inspection and in the record's text. The record is keyed like a
+department's resubmission (department + document number) in that department's number space, and the
+grade is recomputed in the caller's transaction. Records filed before markets had a department keep
+the department they were filed under.
 """
 
 from __future__ import annotations
@@ -18,29 +22,42 @@ from backend.platform.errors import Conflict
 
 INSPECTION_BASIS = "《中华人民共和国产品质量法》第十五条；《中华人民共和国食品安全法》第八十七条"
 COMMITMENT_BASIS = "《广东省社会信用条例》第二十四条（信用承诺）"
+# Every field put_record sets: a market never tolerates or flags an emergency, and its records do not expire early.
+DEFAULTS = {"severity": None, "result": None, "content": None, "expires_on": None, "tolerant_first_offence": False,
+            "emergency": False}
 
 
-def _unclaimed(department: str, document_no: str, subject: Subject, category: str) -> None:
-    """Raises Conflict when a department already filed this document number as something else."""
-    other = db.session.execute(select(CreditRecord.subject_id, CreditRecord.category).where(
+def market_department(merchant: Merchant) -> str:
+    return db.session.get(Market, merchant.market_id).department
+
+
+def _unclaimed(department: str, document_no: str, field: str) -> None:
+    """Raises Conflict when the department already has a credit record with this number.
+
+    A market files new records only: reusing a number would rewrite a record the department (or another
+    market under it) filed, e.g. turn its failed inspection into a pass.
+    """
+    taken = db.session.execute(select(CreditRecord.id).where(
         CreditRecord.department == department, CreditRecord.document_no == document_no)).first()
-    if other is not None and (other.subject_id != subject.id or other.category != category):
-        raise Conflict(f"{department} already filed a credit record numbered {document_no}",
-                       code="duplicate_report", details={"field": "report_no"})
+    if taken is not None:
+        raise Conflict(f"{department}已有文书编号为“{document_no}”的信用记录，该编号不能再用于本条记录；"
+                       "请核对编号（同一部门的编号不能重复）。", code="duplicate_report", details={"field": field})
 
 
 def file_inspection(merchant: Merchant, inspection: Inspection) -> CreditRecord:
-    """File (or update) the product_inspection record of this inspection and re-grade; raises Conflict."""
+    """File the product_inspection record of this inspection under the market's department and re-grade;
+    raises Conflict (the number is taken in that department)."""
     subject = db.session.get(Subject, merchant.subject_id)
-    _unclaimed(inspection.agency, inspection.report_no, subject, RecordCategory.PRODUCT_INSPECTION)
+    department = market_department(merchant)
+    _unclaimed(department, inspection.report_no, "report_no")
     failed = inspection.result == InspectionResult.FAIL
-    title = f"产品质量抽检{'不合格' if failed else '合格'}：{inspection.product}"
-    data = {"category": RecordCategory.PRODUCT_INSPECTION, "result": inspection.result, "title": title[:300],
-            "content": f"不合格项目：{inspection.failed_items}" if failed else None,
-            "document_no": inspection.report_no, "legal_basis": INSPECTION_BASIS,
-            "decided_on": inspection.sampled_on}
-    record, _ = put_record(subject, inspection.agency, data,
-                           reason=f"{inspection.agency} 抽检{'不合格' if failed else '合格'} {inspection.report_no}")
+    verdict = "不合格" if failed else "合格"
+    content = f"检测机构：{inspection.agency}" + (f"；不合格项目：{inspection.failed_items}" if failed else "")
+    data = {**DEFAULTS, "category": RecordCategory.PRODUCT_INSPECTION, "result": inspection.result,
+            "title": f"产品质量抽检{verdict}：{inspection.product}"[:300], "content": content,
+            "document_no": inspection.report_no, "legal_basis": INSPECTION_BASIS, "decided_on": inspection.sampled_on}
+    record, _ = put_record(subject, department, data,
+                           reason=f"{department} 录入{inspection.agency}抽检{verdict} {inspection.report_no}")
     return record
 
 
@@ -49,13 +66,13 @@ def commitment_document_no(commitment: Commitment) -> str:
 
 
 def file_broken_commitment(merchant: Merchant, commitment: Commitment, on: dt.date, reason: str) -> CreditRecord:
-    """File the commitment_broken record (decided by the market's management) and re-grade; raises Conflict."""
+    """File the commitment_broken record under the market's department and re-grade; raises Conflict."""
     subject = db.session.get(Subject, merchant.subject_id)
-    department = db.session.get(Market, merchant.market_id).name
+    department = market_department(merchant)
     document_no = commitment_document_no(commitment)
-    _unclaimed(department, document_no, subject, RecordCategory.COMMITMENT_BROKEN)
-    data = {"category": RecordCategory.COMMITMENT_BROKEN, "title": f"违背信用承诺：{commitment.title}"[:300],
-            "content": reason, "document_no": document_no, "legal_basis": COMMITMENT_BASIS,
-            "decided_on": on}
+    _unclaimed(department, document_no, "commitment")
+    data = {**DEFAULTS, "category": RecordCategory.COMMITMENT_BROKEN,
+            "title": f"违背信用承诺：{commitment.title}"[:300], "content": reason, "document_no": document_no,
+            "legal_basis": COMMITMENT_BASIS, "decided_on": on}
     record, _ = put_record(subject, department, data, reason=f"{department} 记录违背信用承诺 {document_no}")
     return record

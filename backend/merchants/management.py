@@ -1,10 +1,12 @@
-"""Market operators manage their market's merchants, inspections and commitments (audited)."""
+"""Market operators manage their market's merchants, inspections and commitments (audited); registering a
+merchant is backend.merchants.registration."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.credit import Subject, SubjectKind, get_or_create_organisation
+from backend.credit import Subject
+from backend.merchants.agencies import listed_agency
 from backend.merchants.credit_filing import file_broken_commitment, file_inspection
 from backend.merchants.models import Commitment, Inspection, Market, Merchant
 from backend.merchants.pages import forget_pages, search_merchants
@@ -16,7 +18,7 @@ from backend.platform.clock import china_today
 from backend.platform.db import Page, db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-EDITABLE = ("stall_no", "business_scope", "contact_phone", "photo_url")
+EDITABLE = ("stall_no", "stall_name", "business_scope", "contact_phone", "photo_url")
 
 
 def operator_market(op: Operator) -> Market:
@@ -36,9 +38,11 @@ def merchant_in_scope(op: Operator, merchant_id: int) -> Merchant:
 
 
 def describe(merchant: Merchant) -> dict:
-    """The operator's view of a merchant, with the URL printed on its current sticker."""
+    """The operator's view of a merchant, with the URL printed on its current sticker. `name` is the subject's
+    registered name (as before; also `registered_name`), `stall_name` the market's own."""
     subject = db.session.get(Subject, merchant.subject_id)
-    return {"id": merchant.id, "handle": subject.handle, "name": subject.display_name, "uscc": subject.uscc,
+    return {"id": merchant.id, "handle": subject.handle, "name": subject.display_name,
+            "registered_name": subject.display_name, "uscc": subject.uscc,
             "grade": subject.grade, "grade_updated_at": subject.grade_updated_at,
             "market_slug": db.session.get(Market, merchant.market_id).slug,
             **{f: getattr(merchant, f) for f in EDITABLE}, "code_serial": merchant.code_serial,
@@ -51,45 +55,47 @@ def _changed(merchant: Merchant) -> None:
     on_commit(lambda: forget_pages(handle))
 
 
-def _stall_free(market_id: int, stall_no: str, except_id: int | None = None) -> None:
+def stall_free(market_id: int, stall_no: str, except_id: int | None = None) -> None:
+    """Raises Conflict when another merchant of the market has this stall number."""
     taken = db.session.execute(select(Merchant.id).where(Merchant.market_id == market_id,
                                                          Merchant.stall_no == stall_no)).scalar()
     if taken is not None and taken != except_id:
         raise Conflict(f"stall {stall_no} already has a merchant", code="stall_taken")
 
 
-@use_case
-def create_merchant(op: Operator, *, uscc: str, name: str, stall_no: str, actor: str, **fields) -> dict:
-    """Register a merchant (USCC verified) in the operator's market; raises InvalidInput or Conflict."""
-    market = operator_market(op)
-    subject = get_or_create_organisation(uscc, name, kind=SubjectKind.MERCHANT)
-    if subject.kind == SubjectKind.PERSON:
-        raise InvalidInput("uscc belongs to a person", code="invalid_uscc")
-    db.session.flush()
+def merchant_exists(subject: Subject) -> None:
+    """Raises Conflict when the subject is already some market's merchant (a subject has one stall)."""
     if db.session.execute(select(Merchant.id).where(Merchant.subject_id == subject.id)).first():
         raise Conflict("a merchant with this USCC is already registered", code="merchant_exists")
-    _stall_free(market.id, stall_no)
-    merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=stall_no,
+
+
+def open_merchant(market: Market, subject: Subject, *, stall_no: str, stall_name: str, actor: str,
+                  **fields) -> Merchant:
+    """The new merchant of `subject` at the market, audited, in the caller's transaction; raises Conflict."""
+    merchant_exists(subject)
+    stall_free(market.id, stall_no)
+    merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=stall_no, stall_name=stall_name,
                         **{k: v for k, v in fields.items() if k in EDITABLE})
     db.session.add(merchant)
     db.session.flush()
     audit.record(actor, "merchant.create", "merchant", merchant.id,
                  details={"market": market.slug, "stall_no": stall_no, "uscc": subject.uscc})
-    return describe(merchant)
+    return merchant
 
 
 @use_case
 def update_merchant(op: Operator, merchant_id: int, *, actor: str, **fields) -> dict:
-    """Change stall, scope, contact, photo or public name; raises NotFound or Conflict."""
+    """Change stall number or name, scope, contact or photo; raises NotFound, Conflict, or InvalidInput for
+    `name` (the registered name is the subject's: a market never rewrites it)."""
     merchant = merchant_in_scope(op, merchant_id)
+    if "name" in fields:
+        raise InvalidInput("登记名称是信用主体的名称，市场管理方不能修改；要修改摊位上显示的名称，请改 stall_name。",
+                           code="registered_name_read_only", details={"field": "name"})
     if "stall_no" in fields:
-        _stall_free(merchant.market_id, fields["stall_no"], except_id=merchant.id)
-    changed = sorted(k for k in fields if k in EDITABLE or k == "name")
+        stall_free(merchant.market_id, fields["stall_no"], except_id=merchant.id)
+    changed = sorted(k for k in fields if k in EDITABLE)
     for key in changed:
-        if key == "name":
-            db.session.get(Subject, merchant.subject_id).display_name = fields["name"]
-        else:
-            setattr(merchant, key, fields[key])
+        setattr(merchant, key, fields[key])
     audit.record(actor, "merchant.update", "merchant", merchant.id, details={"fields": changed})
     _changed(merchant)
     return describe(merchant)
@@ -119,13 +125,15 @@ def _not_future(day, field: str) -> None:
 
 @use_case
 def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -> Inspection:
-    """Record an inspection and its credit record, re-grade; raises NotFound, InvalidInput or Conflict (same report)."""
+    """Record an inspection and its credit record (the market department's), re-grade; raises NotFound,
+    InvalidInput (date, failed items, an agency not on the list) or Conflict (same report, number taken)."""
     merchant = merchant_in_scope(op, merchant_id)
     _not_future(fields["sampled_on"], "sampled_on")
     if fields["result"] == InspectionResult.FAIL and not fields.get("failed_items"):
         raise InvalidInput("a failed inspection needs failed_items", details={"field": "failed_items"})
     if fields["result"] == InspectionResult.PASS:
         fields["failed_items"] = None
+    listed_agency(fields["agency"])
     if db.session.execute(select(Inspection.id).where(Inspection.agency == fields["agency"],
                                                       Inspection.report_no == fields["report_no"])).first():
         raise Conflict("this agency's report number is already recorded", code="duplicate_report")

@@ -95,8 +95,8 @@ def redeem_binding_code(account_id: int, code: str, *, actor: str) -> dict:
 
 def _summary(merchant: Merchant, subject: Subject) -> dict:
     market = db.session.get(Market, merchant.market_id)
-    return {"handle": subject.handle, "name": subject.display_name, "market": market.name,
-            "stall_no": merchant.stall_no, "grade": subject.grade}
+    return {"handle": subject.handle, "name": subject.display_name, "stall_name": merchant.stall_name,
+            "market": market.name, "stall_no": merchant.stall_no, "grade": subject.grade}
 
 
 def owned_merchants(account_id: int) -> list[dict]:

@@ -43,7 +43,7 @@ COMPLAINT = {"hotline": "12315", "url": "https://www.12315.cn",
 NOT_FOUND_MSG = "没有找到这个商户，请核对二维码或链接是否完整。"
 VOID_MSG = "该二维码已作废：商户已换发新的二维码，请扫描摊位上最新张贴的二维码。"
 
-HEAD = (select(Merchant.id, Merchant.code_serial, Merchant.stall_no, Merchant.business_scope,
+HEAD = (select(Merchant.id, Merchant.code_serial, Merchant.stall_no, Merchant.stall_name, Merchant.business_scope,
                Merchant.photo_url, Subject.id.label("subject_id"), Subject.handle, Subject.display_name,
                Subject.uscc, Subject.grade, Subject.grade_updated_at, Market.slug, Market.name.label("market"))
         .join(Subject, Subject.id == Merchant.subject_id).join(Market, Market.id == Merchant.market_id))
@@ -101,7 +101,8 @@ def page_data(ref: str) -> dict:
         .where(Commitment.subject_id == h.subject_id, Commitment.status != CommitmentStatus.WITHDRAWN)
         .order_by(Commitment.signed_on.desc(), Commitment.id.desc())).all()
     return {
-        "handle": h.handle, "name": h.display_name, "uscc": h.uscc,
+        "handle": h.handle, "name": h.display_name, "registered_name": h.display_name, "stall_name": h.stall_name,
+        "uscc": h.uscc,
         "market": {"slug": h.slug, "name": h.market}, "stall_no": h.stall_no,
         "business_scope": h.business_scope, "photo_url": h.photo_url,
         "grade": h.grade, "grade_zh": GRADE_ZH[h.grade], "grade_meaning": GRADE_MEANING[h.grade],
@@ -129,11 +130,13 @@ def market_by_slug(slug: str) -> Market:
 
 
 def search_merchants(market_id: int, q: str | None, page: int, per_page: int) -> Page:
-    """A page of a market's merchants (Core rows) by stall number, filtered by name or stall substring."""
+    """A page of a market's merchants (Core rows) by stall number, filtered by stall name, registered name or
+    stall number substring."""
     cond = [Merchant.market_id == market_id]
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        cond.append(or_(Subject.display_name.like(like, escape="\\"), Merchant.stall_no.ilike(like, escape="\\")))
+        cond.append(or_(Merchant.stall_name.like(like, escape="\\"), Subject.display_name.like(like, escape="\\"),
+                        Merchant.stall_no.ilike(like, escape="\\")))
     return paginate(HEAD.where(and_(*cond)).order_by(Merchant.stall_no, Merchant.id), page, per_page, rows=True)
 
 
@@ -141,7 +144,8 @@ def market_listing(slug: str, q: str | None, page: int, per_page: int) -> dict:
     """A market's merchants with grades, searchable by name or stall; raises NotFound."""
     market = market_by_slug(slug)
     found = search_merchants(market.id, q, page, per_page)
-    items = [{"handle": r.handle, "name": r.display_name, "stall_no": r.stall_no,
+    items = [{"handle": r.handle, "name": r.display_name, "registered_name": r.display_name,
+              "stall_name": r.stall_name, "stall_no": r.stall_no,
               "business_scope": r.business_scope, "grade": r.grade, "grade_zh": GRADE_ZH[r.grade],
               "page_path": page_path(r.handle)} for r in found.items]
     return Page(items, found.total, page, per_page).envelope(

@@ -3,36 +3,46 @@
 import marshmallow as ma
 
 from backend.credit.schemas import GradeViewSchema
-from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, page_schema
+from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, PlainText, page_schema
 
 V = ma.validate
 
 
 class SearchArgsSchema(PageArgsSchema):
-    q = ma.fields.String(validate=V.Length(max=50), metadata={"description": "Part of a name or stall number"})
+    q = PlainText(validate=V.Length(max=50), metadata={"description": "Part of a name or stall number"})
 
 
 class MerchantFieldsSchema(ma.Schema):
-    stall_no = ma.fields.String(validate=V.Length(min=1, max=32))
-    business_scope = ma.fields.String(allow_none=True, validate=V.Length(max=300))
+    stall_no = PlainText(validate=V.Length(min=1, max=32))
+    stall_name = PlainText(validate=V.Length(min=1, max=200), metadata={
+        "description": "The name over the stall, shown on the page and poster beside the registered name"})
+    business_scope = PlainText(allow_none=True, validate=V.Length(max=300))
     contact_phone = ma.fields.String(allow_none=True, validate=V.Regexp(r"^[0-9+\- ]{5,32}$"))
     photo_url = ma.fields.Url(allow_none=True, schemes={"https"}, validate=V.Length(max=300))
 
 
 class NewMerchantSchema(MerchantFieldsSchema):
-    uscc = ma.fields.String(required=True, metadata={"description": "统一社会信用代码 (checked)"})
-    name = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
-    stall_no = ma.fields.String(required=True, validate=V.Length(min=1, max=32))
+    uscc = PlainText(required=True, validate=V.Length(min=1, max=32),
+                     metadata={"description": "统一社会信用代码 (checked). One that already has a credit file is "
+                                              "not registered at once: the answer is a 202 link request"})
+    name = PlainText(required=True, validate=V.Length(min=1, max=200), metadata={
+        "description": "The registered name of a new subject (营业执照上的名称); the stall name unless stall_name "
+                       "is given. For an existing subject it is only the stall name: its registered name stays"})
+    stall_no = PlainText(required=True, validate=V.Length(min=1, max=32))
 
 
 class MerchantUpdateSchema(MerchantFieldsSchema):
-    name = ma.fields.String(validate=V.Length(min=1, max=200))
+    name = PlainText(validate=V.Length(min=1, max=200), metadata={
+        "description": "Refused (422 registered_name_read_only): the registered name is the subject's; "
+                       "change stall_name"})
 
 
 class MerchantSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The subject's registered name"})
+    registered_name = ma.fields.String(required=True, metadata={"description": "Same as name"})
+    stall_name = ma.fields.String(required=True)
     uscc = ma.fields.String(required=True)
     market_slug = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
@@ -49,17 +59,17 @@ MerchantPageSchema = page_schema(MerchantSchema, "MerchantPageSchema")
 
 
 class ReissueSchema(ma.Schema):
-    reason = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
+    reason = PlainText(required=True, validate=V.Length(min=1, max=200))
 
 
 class NewInspectionSchema(ma.Schema):
-    product = ma.fields.String(required=True, validate=V.Length(min=1, max=100))
+    product = PlainText(required=True, validate=V.Length(min=1, max=100))
     sampled_on = ma.fields.Date(required=True)
-    agency = ma.fields.String(required=True, validate=V.Length(min=1, max=100))
+    agency = PlainText(required=True, validate=V.Length(min=1, max=100))
     result = ma.fields.String(required=True, validate=V.OneOf(("pass", "fail")),
                               metadata={"description": "pass 合格 / fail 不合格"})
-    failed_items = ma.fields.String(allow_none=True, validate=V.Length(max=2000))
-    report_no = ma.fields.String(required=True, validate=V.Length(min=1, max=64))
+    failed_items = PlainText(multiline=True, allow_none=True, validate=V.Length(max=2000))
+    report_no = PlainText(required=True, validate=V.Length(min=1, max=64))
 
 
 class InspectionSchema(NewInspectionSchema):
@@ -68,15 +78,15 @@ class InspectionSchema(NewInspectionSchema):
 
 
 class NewCommitmentSchema(ma.Schema):
-    title = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
-    content = ma.fields.String(required=True, validate=V.Length(min=1, max=4000))
+    title = PlainText(required=True, validate=V.Length(min=1, max=200))
+    content = PlainText(multiline=True, required=True, validate=V.Length(min=1, max=4000))
     signed_on = ma.fields.Date(required=True)
 
 
 class CommitmentStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=V.OneOf(("broken", "withdrawn")))
     on = ma.fields.Date(required=True)
-    reason = ma.fields.String(required=True, validate=V.Length(min=1, max=500))
+    reason = PlainText(required=True, validate=V.Length(min=1, max=500))
 
 
 class CommitmentSchema(NewCommitmentSchema):
@@ -127,7 +137,10 @@ class ComplaintSchema(ma.Schema):
 
 class PublicMerchantSchema(ma.Schema):
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The registered name (as before)"})
+    registered_name = ma.fields.String(required=True, metadata={
+        "description": "The credit subject's registered name; the market cannot change it"})
+    stall_name = ma.fields.String(required=True, metadata={"description": "The name over the stall (the market's)"})
     uscc = ma.fields.String(required=True)
     market = ma.fields.Nested(PublicMarketRefSchema, required=True)
     stall_no = ma.fields.String(required=True)
@@ -146,7 +159,9 @@ class PublicMerchantSchema(ma.Schema):
 
 class PublicMarketItemSchema(ma.Schema):
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The registered name"})
+    registered_name = ma.fields.String(required=True)
+    stall_name = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
     business_scope = ma.fields.String(allow_none=True)
     grade = ma.fields.String(required=True)
@@ -166,13 +181,14 @@ class PublicMarketSchema(ma.Schema):
 
 class MerchantSummarySchema(ma.Schema):
     handle = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "The registered name"})
+    stall_name = ma.fields.String(required=True)
     market = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
     grade = ma.fields.String(required=True)
 
 class RedeemBindingSchema(ma.Schema):
-    binding_code = ma.fields.String(required=True, validate=V.Length(min=1, max=32))
+    binding_code = PlainText(required=True, validate=V.Length(min=1, max=32))
 
 class InspectionViewSchema(ma.Schema):
     product = ma.fields.String(required=True)
@@ -186,9 +202,101 @@ class MerchantFileSchema(MerchantSummarySchema, GradeViewSchema):
     inspections = ma.fields.List(ma.fields.Nested(InspectionViewSchema), required=True)
 
 class NewBindingCodeSchema(ma.Schema):
-    note = ma.fields.String(validate=V.Length(max=200), metadata={"description": "Who it was handed to"})
+    note = PlainText(validate=V.Length(max=200), metadata={"description": "Who it was handed to"})
 
 class BindingCodeSchema(ma.Schema):
     merchant = ma.fields.String(required=True, metadata={"description": "Merchant handle"})
     binding_code = ma.fields.String(required=True, metadata={"description": "Shown once; single-use"})
     expires_at = ma.fields.DateTime(required=True)
+
+
+# Platform admins: markets' departments and the list of testing agencies.
+
+
+class MarketSettingsSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    address = ma.fields.String(allow_none=True)
+    department = ma.fields.String(required=True, metadata={
+        "description": "Supervising department: inspections and broken commitments are filed under it, "
+                       "its operators approve the market's link requests"})
+
+
+class MarketListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MarketSettingsSchema), required=True)
+
+
+class MarketUpdateSchema(ma.Schema):
+    department = PlainText(required=True, validate=V.Length(min=1, max=100))
+
+
+class NewAgencySchema(ma.Schema):
+    name = PlainText(required=True, validate=V.Length(min=1, max=100),
+                     metadata={"description": "The agency's full name, as its reports print it"})
+
+
+class AgencySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    active = ma.fields.Boolean(required=True)
+    created_at = ma.fields.DateTime(allow_none=True)
+    deactivated_at = ma.fields.DateTime(allow_none=True)
+
+
+class AgencyListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AgencySchema), required=True)
+
+
+class AgencyArgsSchema(ma.Schema):
+    include_inactive = ma.fields.Boolean(load_default=False)
+
+
+# Link requests: a market asks to register an existing subject; an approver decides.
+
+
+class LinkMarketSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    department = ma.fields.String(required=True, metadata={"description": "Its operators may approve"})
+
+
+class LinkSubjectSchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    registered_name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+
+
+class LinkRequestSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True, validate=V.OneOf(("pending", "approved", "refused")))
+    status_zh = ma.fields.String(required=True)
+    market = ma.fields.Nested(LinkMarketSchema, required=True)
+    uscc = ma.fields.String(required=True)
+    stall_no = ma.fields.String(required=True)
+    stall_name = ma.fields.String(required=True, metadata={"description": "As the market operator typed it"})
+    business_scope = ma.fields.String(allow_none=True)
+    contact_phone = ma.fields.String(allow_none=True)
+    photo_url = ma.fields.String(allow_none=True)
+    requested_at = ma.fields.DateTime(allow_none=True)
+    decided_at = ma.fields.DateTime(allow_none=True)
+    decision_reason = ma.fields.String(allow_none=True, metadata={"description": "Why it was refused (or a note)"})
+    merchant_id = ma.fields.Integer(allow_none=True, metadata={"description": "The merchant, once approved"})
+    subject = ma.fields.Nested(LinkSubjectSchema, allow_none=True, metadata={
+        "description": "The subject the USCC names: shown to approvers only (null for the market)"})
+
+
+LinkRequestPageSchema = page_schema(LinkRequestSchema, "LinkRequestPageSchema")
+
+
+class LinkArgsSchema(PageArgsSchema):
+    status = ma.fields.String(validate=V.OneOf(("pending", "approved", "refused")), metadata={
+        "description": "Default: every status for a market, pending for approvers"})
+
+
+class LinkApprovalSchema(ma.Schema):
+    note = PlainText(validate=V.Length(min=1, max=500))
+
+
+class LinkRefusalSchema(ma.Schema):
+    reason = PlainText(required=True, validate=V.Length(min=2, max=500),
+                       metadata={"description": "Shown to the market"})

@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from flask import Response, current_app
+from flask import Response, current_app, send_file
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
@@ -91,7 +91,7 @@ def _font_path() -> str:
 def poster_text(merchant: Merchant) -> PosterText:
     subject = db.session.get(Subject, merchant.subject_id)
     market = db.session.get(Market, merchant.market_id)
-    return PosterText(market.name, subject.display_name, f"摊位号 {merchant.stall_no}",
+    return PosterText(market.name, merchant.stall_name, f"摊位号 {merchant.stall_no}",
                       sticker_url(subject.handle, merchant.code_serial), merchant.code_serial)
 
 
@@ -164,11 +164,24 @@ def poster_pdf(merchant: Merchant) -> bytes:
 
 
 POSTER_TYPES = {"png": (poster_png, "image/png"), "pdf": (poster_pdf, "application/pdf")}
+# Control characters (rows stored before names were checked) and path separators: not in a file name.
+UNSAFE_IN_FILENAME = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")
+
+
+def poster_filename(merchant: Merchant, fmt: str) -> str:
+    """poster-<stall number>.<fmt>, the stall number as typed (Chinese included), minus what no file name holds."""
+    return f"poster-{UNSAFE_IN_FILENAME.sub('_', merchant.stall_no)}.{fmt}"
 
 
 def poster_download(merchant: Merchant, fmt: str) -> Response:
-    """The merchant's A6 poster as a download; raises PosterFontMissing or ValueError (URL too long)."""
+    """The merchant's A6 poster as a download; raises PosterFontMissing or ValueError (URL too long).
+
+    Content-Disposition comes from send_file (RFC 6266): the name is a quoted-string with quotes and
+    backslashes escaped, and a non-ASCII name adds filename*=UTF-8''… (RFC 5987) beside an ASCII
+    fallback, so no stall number can add or end a parameter.
+    """
     render, mimetype = POSTER_TYPES[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="poster-{merchant.stall_no}.{fmt}"',
-               "Cache-Control": "no-store"}
-    return Response(render(merchant), mimetype=mimetype, headers=headers)  # smorest passes a Response untouched
+    response = send_file(io.BytesIO(render(merchant)), mimetype=mimetype, as_attachment=True,
+                         download_name=poster_filename(merchant, fmt), etag=False, conditional=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response  # smorest passes a Response untouched

@@ -14,3 +14,14 @@ class CommitmentStatus(enum.StrEnum):
     ACTIVE = "active"
     BROKEN = "broken"  # shown as 未履行, with the date
     WITHDRAWN = "withdrawn"  # hidden from the public page
+
+
+class LinkStatus(enum.StrEnum):
+    """A market's request to register an existing credit subject as its merchant."""
+
+    PENDING = "pending"  # 待审核
+    APPROVED = "approved"  # 已批准: the merchant exists
+    REFUSED = "refused"  # 已驳回, with the reason
+
+
+LINK_STATUS_ZH = {LinkStatus.PENDING: "待审核", LinkStatus.APPROVED: "已批准", LinkStatus.REFUSED: "已驳回"}

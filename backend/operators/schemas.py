@@ -3,15 +3,15 @@
 import marshmallow as ma
 
 from backend.platform.access import OPERATOR_ROLES
-from backend.platform.web.schemas import page_schema
+from backend.platform.web.schemas import PlainText, page_schema
 
 
 class NewOperatorSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    name = PlainText(required=True, validate=ma.validate.Length(min=1, max=100))
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(OPERATOR_ROLES))
-    department = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
-    market_slug = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
-    partner_name = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+    department = PlainText(validate=ma.validate.Length(min=1, max=100))
+    market_slug = PlainText(validate=ma.validate.Length(min=1, max=32))
+    partner_name = PlainText(validate=ma.validate.Length(min=1, max=100))
 
 
 class OperatorSchema(ma.Schema):

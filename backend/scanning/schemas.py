@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.platform.web.schemas import JsonBoolean, body_id, page_schema
+from backend.platform.web.schemas import JsonBoolean, PlainText, body_id, page_schema
 from backend.scanning.vocab import Outcome, QuotaPeriod, ScenarioCode
 
 OUTCOMES = tuple(Outcome)
@@ -15,7 +15,7 @@ CODE = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20
 
 
 class NewDeviceSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    name = PlainText(required=True, validate=ma.validate.Length(min=1, max=100))
     partner_id = body_id(metadata={"description": "Admins only; partners register their own"})
 
 
@@ -38,8 +38,8 @@ class DeviceListSchema(ma.Schema):
 
 
 class IncentiveRulesSchema(ma.Schema):
-    title = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
-    description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
+    title = PlainText(validate=ma.validate.Length(min=1, max=100))
+    description = PlainText(allow_none=True, validate=ma.validate.Length(max=300))
     eligible_grades = ma.fields.String(validate=ma.validate.Regexp(r"^(?!.*(.).*\1)[ABCD]{1,4}$"),
                                        metadata={"description": "Letters of the grades that qualify, e.g. AB"})
     subject_kinds = ma.fields.String(validate=[ma.validate.Length(max=64),  # the column's width (was a 500)
@@ -54,7 +54,7 @@ class IncentiveRulesSchema(ma.Schema):
 
 class NewIncentiveSchema(IncentiveRulesSchema):
     code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,31}$"))
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    title = PlainText(required=True, validate=ma.validate.Length(min=1, max=100))
     partner_id = body_id(metadata={"description": "Admins only"})
 
 
@@ -107,7 +107,7 @@ class VerifyResultSchema(ma.Schema):
 
 class RedeemRequestSchema(ma.Schema):
     code = CODE
-    incentive = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    incentive = PlainText(required=True, validate=ma.validate.Length(min=1, max=32))
     scan_id = body_id(metadata={
         "description": "scan_id from the verify this grant follows (same device, same person, within 10 minutes; "
                        "else 422 invalid_scan). Without it the redemption records a scan of its own."})
@@ -147,8 +147,8 @@ class OfflineItemSchema(ma.Schema):
     code = CODE
     scanned_at = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=EPOCH_MAX),
                                    metadata={"description": "Epoch seconds of the scan"})
-    incentive = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=32),
-                                 metadata={"description": "The perk the device granted offline, if any"})
+    incentive = PlainText(allow_none=True, validate=ma.validate.Length(min=1, max=32),
+                          metadata={"description": "The perk the device granted offline, if any"})
     bundle = body_id(allow_none=True, metadata={
         "description": "bundle_id of the trust bundle the device verified with (default: its latest one issued "
                        "before scanned_at); a scan outside every bundle's validity is never granted"})

@@ -50,17 +50,25 @@ def build_world(client, wechat) -> World:
                  merchants=seeded["merchants"], residents=seeded["residents"], mp_token=token)
 
 
+def _closure_values(func) -> list:
+    values = []
+    for cell in getattr(func, "__closure__", None) or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:
+            continue
+    return values
+
+
 def operator_roles(app: Flask, endpoint: str) -> tuple[str, ...]:
-    """The roles `require_operator(...)` allows on a view, read from the decorator's closure."""
+    """The roles `require_operator(...)` allows on a view, read from the decorator's closure (or its check's)."""
     func = app.view_functions[endpoint]
     seen = set()
     while func is not None and id(func) not in seen:
         seen.add(id(func))
-        for cell in getattr(func, "__closure__", None) or ():
-            try:
-                value = cell.cell_contents
-            except ValueError:
-                continue
+        values = _closure_values(func)
+        values += [v for f in values if callable(f) and not isinstance(f, type) for v in _closure_values(f)]
+        for value in values:
             if isinstance(value, tuple) and value and all(v in OPERATOR_ROLES for v in value):
                 return value
         func = getattr(func, "__wrapped__", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from backend.models import Inspection, ListEntry, Market, Merchant, Subject
+from backend.models import Inspection, InspectionAgency, ListEntry, Market, Merchant, Subject
 from backend.platform.clock import utcnow
 from backend.platform.extensions import db
 from tests.factories import merchant_subject, operator_token
@@ -13,12 +13,19 @@ from tests.factories import merchant_subject, operator_token
 _stall = itertools.count(1)
 
 
-def market(slug: str = "magong", name: str = "马宫水产品批发市场") -> Market:
+MARKET_DEPARTMENT = "汕尾市市场监督管理局"
+AGENCY = "汕尾市食品检验所"
+
+
+def market(slug: str = "magong", name: str = "马宫水产品批发市场", department: str = MARKET_DEPARTMENT) -> Market:
+    """The market (supervised by `department`), with AGENCY on the list of testing agencies."""
     found = db.session.query(Market).filter_by(slug=slug).one_or_none()
     if found is None:
-        found = Market(slug=slug, name=name, address="汕尾市城区")
+        found = Market(slug=slug, name=name, address="汕尾市城区", department=department)
         db.session.add(found)
-        db.session.commit()
+    if db.session.query(InspectionAgency).filter_by(name=AGENCY).one_or_none() is None:
+        db.session.add(InspectionAgency(name=AGENCY))
+    db.session.commit()
     return found
 
 
@@ -27,6 +34,7 @@ def merchant(name: str = "阿海鲜活水产", grade: str = "B", slug: str = "ma
     m = market(slug)
     subject = merchant_subject(name, grade)
     subject.grade_updated_at = utcnow()
+    fields.setdefault("stall_name", name)
     row = Merchant(subject_id=subject.id, market_id=m.id, stall_no=stall_no or f"M{next(_stall):03d}", **fields)
     db.session.add(row)
     db.session.commit()
@@ -43,7 +51,7 @@ def handle_of(row: Merchant) -> str:
 
 def inspection(row: Merchant, result: str = "pass", failed_items: str | None = None, n: int = 1,
                sampled_on: dt.date = dt.date(2026, 10, 1)) -> Inspection:
-    item = Inspection(merchant_id=row.id, product="鲜活对虾", sampled_on=sampled_on, agency="汕尾市食品检验所",
+    item = Inspection(merchant_id=row.id, product="鲜活对虾", sampled_on=sampled_on, agency=AGENCY,
                       result=result, failed_items=failed_items, report_no=f"T-{row.id}-{n}")
     db.session.add(item)
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import threading
@@ -66,3 +67,31 @@ def test_page_renders_chinese_at_375x667_without_javascript(app, live_server):
         finally:
             browser.close()
     assert (ARTIFACTS / "merchant-page-375x667.png").stat().st_size > 10_000
+
+
+def test_chromium_saves_posters_under_the_stall_number(app, live_server):
+    """The download name a real browser picks: the Chinese stall number via filename*, and a hostile one
+    that tries to add its own filename* parameter stays inside the name."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from tests.factories import bearer
+    from tests.merchants.helpers import market_operator
+
+    token = market_operator()
+    chinese, hostile = merchant(stall_no="马宫A区-07"), merchant(stall_no="x\";filename*=UTF-8''a.exe;x=\"")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            context = browser.new_context(accept_downloads=True, extra_http_headers=bearer(token))
+            names = []
+            for row in (chinese, hostile):
+                page = context.new_page()
+                # page.goto raises "Download is starting": the navigation became a download.
+                with page.expect_download() as download, contextlib.suppress(playwright.Error):
+                    page.goto(f"{live_server}/api/dept/v1/merchants/{row.id}/poster.png")
+                names.append(download.value.suggested_filename)
+                assert download.value.failure() is None
+                page.close()
+        finally:
+            browser.close()
+    assert names[0] == "poster-马宫A区-07.png"
+    assert names[1] == "poster-x_;filename_=UTF-8''a.exe;x=_.png"  # Chromium's own replacements of " and *

@@ -29,11 +29,13 @@ def test_create_list_update_and_audit(client, db):
     m = resp.get_json()
     assert m["code_serial"] == 1 and m["sticker_url"] == f"http://127.0.0.1:8000/m/{m['handle']}-1"
     assert client.get(f"/m/{m['handle']}-1").status_code == 200
-    resp = client.patch(f"/api/dept/v1/merchants/{m['id']}", json={"stall_no": "M070", "name": "黄记冰鲜行"},
+    assert (m["name"], m["registered_name"], m["stall_name"]) == ("黄记冰鲜", "黄记冰鲜", "黄记冰鲜")
+    resp = client.patch(f"/api/dept/v1/merchants/{m['id']}", json={"stall_no": "M070", "stall_name": "黄记冰鲜行"},
                         headers=bearer(token))
     assert resp.status_code == 200 and resp.get_json()["stall_no"] == "M070"
+    assert (resp.get_json()["stall_name"], resp.get_json()["name"]) == ("黄记冰鲜行", "黄记冰鲜")
     listed = client.get("/api/dept/v1/merchants?q=冰鲜行", headers=bearer(token)).get_json()
-    assert [i["name"] for i in listed["items"]] == ["黄记冰鲜行"] and listed["meta"]["total"] == 1
+    assert [i["stall_name"] for i in listed["items"]] == ["黄记冰鲜行"] and listed["meta"]["total"] == 1
     assert actions(db)[-2:] == ["merchant.create", "merchant.update"] and verify_chain().ok
 
 

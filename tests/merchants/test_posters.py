@@ -14,7 +14,7 @@ from PIL import Image
 import qr
 from backend.merchants import stickers as posters
 from backend.merchants.stickers import MAX_VERSION, sticker_error_level, sticker_url
-from tests.factories import bearer
+from tests.factories import bearer, uscc_code
 from tests.merchants.helpers import handle_of, market_operator, merchant
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -78,3 +78,53 @@ def test_operator_downloads_posters_of_the_current_sticker(client, db):
     pdf = client.get(f"/api/dept/v1/merchants/{row.id}/poster.pdf", headers=bearer(token))
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(f"/api/dept/v1/merchants/{row.id}/poster.pdf").status_code == 401
+
+
+def download_name(resp) -> tuple[str, dict]:
+    from werkzeug.http import parse_options_header
+
+    return parse_options_header(resp.headers["Content-Disposition"])
+
+
+def test_a_stall_number_cannot_add_parameters_to_the_download_header(client):
+    token = market_operator()
+    hostile = "x\";filename*=UTF-8''a.exe;x=\""
+    created = client.post("/api/dept/v1/merchants", headers=bearer(token),
+                          json={"uscc": uscc_code(), "name": "黄记冰鲜", "stall_no": hostile})
+    assert created.status_code == 201, created.get_json()
+    resp = client.get(f"/api/dept/v1/merchants/{created.get_json()['id']}/poster.png", headers=bearer(token))
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
+    disposition, params = download_name(resp)
+    assert (disposition, params) == ("attachment", {"filename": f"poster-{hostile}.png"})
+
+
+def test_a_chinese_stall_number_downloads_under_its_own_name(client):
+    token = market_operator()
+    row = merchant(stall_no="马宫A区-07")
+    resp = client.get(f"/api/dept/v1/merchants/{row.id}/poster.pdf", headers=bearer(token))
+    assert resp.status_code == 200
+    header = resp.headers["Content-Disposition"]
+    assert "filename*=UTF-8''poster-%E9%A9%AC%E5%AE%ABA%E5%8C%BA-07.pdf" in header  # RFC 5987
+    assert header.isascii() and download_name(resp) == ("attachment", {"filename": "poster-马宫A区-07.pdf"})
+
+
+def test_a_line_break_in_a_stall_number_is_refused_not_a_500(client, db):
+    token = market_operator()
+    for stall in ("A\r\n1", "A\n1", "A\r1"):
+        resp = client.post("/api/dept/v1/merchants", headers=bearer(token),
+                           json={"uscc": uscc_code(), "name": "黄记冰鲜", "stall_no": stall})
+        assert resp.status_code == 422, resp.get_json()
+        assert resp.get_json()["error"]["details"]["json"]["stall_no"] == [
+            "不能包含控制字符（换行、回车、制表符等），请只填写一行文字。"]
+    row = merchant(stall_no="M201")
+    patched = client.patch(f"/api/dept/v1/merchants/{row.id}", json={"stall_no": "M201\r\nX-Evil: 1"},
+                           headers=bearer(token))
+    assert patched.status_code == 422 and db.session.get(type(row), row.id).stall_no == "M201"
+
+
+def test_a_stall_number_stored_before_the_check_still_downloads(client, db):
+    """Rows written before control characters were refused: the file name drops them and path separators."""
+    token = market_operator()
+    row = merchant(stall_no="A\t1/2\x1b\\3")
+    resp = client.get(f"/api/dept/v1/merchants/{row.id}/poster.pdf", headers=bearer(token))
+    assert resp.status_code == 200 and download_name(resp) == ("attachment", {"filename": "poster-A_1_2__3.pdf"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.models import Market, Merchant, Partner, ScannerDevice, Scenario
+from backend.models import InspectionAgency, Market, Merchant, Partner, ScannerDevice, Scenario
 from backend.platform.crypto import credential_hash
 from backend.platform.extensions import db
 from tests.factories import bearer, merchant_subject, resident_id
@@ -57,11 +57,13 @@ def scanning_setup(scenario: str = "transit") -> ScannerDevice:
 def market_merchant(slug: str = "magong", stall: str = "A-01", name: str = "海鲜档") -> tuple[Market, Merchant]:
     market = db.session.query(Market).filter_by(slug=slug).one_or_none()
     if market is None:
-        market = Market(slug=slug, name={"magong": "马宫水产品批发市场"}.get(slug, slug))
+        market = Market(slug=slug, name={"magong": "马宫水产品批发市场"}.get(slug, slug), department="汕尾市市场监督管理局")
         db.session.add(market)
         db.session.flush()
+    if db.session.query(InspectionAgency).filter_by(name="汕尾市食品检验所").one_or_none() is None:
+        db.session.add(InspectionAgency(name="汕尾市食品检验所"))  # the agency the owners' tests inspect with
     subject = merchant_subject(name)
-    merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=stall)
+    merchant = Merchant(subject_id=subject.id, market_id=market.id, stall_no=stall, stall_name=name)
     db.session.add(merchant)
     db.session.commit()
     return market, merchant

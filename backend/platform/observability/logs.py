@@ -26,6 +26,9 @@ PATTERNS = [
     re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"),  # compact JWS/JWT
     re.compile(r"\b[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,}"),  # JWS with an odd header
     re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])"),  # 18-character resident id
+    # PostgreSQL's DETAIL line of a failed statement quotes the row or key ("Failing row contains (…)",
+    # "Key (uscc)=(…) already exists"): record text the engine's hide_parameters cannot reach.
+    re.compile(r"(?<=DETAIL:)[^\n]*"),
 ]
 # key=value / "key": "value" for names whose values are personal or secret.
 KEYED = re.compile(r"(?i)(\b(?:\w+_)?(?:openid|unionid|session_key|id_number|id_card|token|code|name|password"

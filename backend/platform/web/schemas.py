@@ -1,4 +1,7 @@
-"""Schemas shared by every blueprint: the error envelope, pagination, strict JSON fields."""
+"""Schemas shared by every blueprint: the error envelope, pagination, strict JSON fields, plain text."""
+
+import re
+from typing import ClassVar
 
 import marshmallow as ma
 
@@ -17,6 +20,43 @@ class JsonBoolean(ma.fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+# Control characters: C0 (CR, LF, TAB, ESC…), DEL, C1, the line/paragraph separators (line breaks in
+# JavaScript) and the bidirectional embedding/override/isolate controls (text that displays reversed).
+# The same text is the OpenAPI `pattern` (ECMA-262) and the check here (Python re).
+LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
+MULTILINE_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
+_LINE, _MULTILINE = re.compile(LINE_PATTERN), re.compile(MULTILINE_PATTERN)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # a lone surrogate (JSON "\\ud800") is no character: unstorable
+
+
+class PlainText(ma.fields.String):
+    """Text a person typed, without control characters; one line unless multiline=True (LF, CR, TAB allowed).
+
+    Every name-like field of a request body is one (names, titles, stall and document numbers,
+    departments, agencies, reasons, notes), so a CR/LF can never reach a header, a poster, a CSV export
+    or a log line. /openapi.json marks them `x-name-like` (multi-line ones `x-multiline`) with the `pattern`.
+    Raises ValidationError with a Chinese message.
+    """
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "control": "不能包含控制字符（换行、回车、制表符等），请只填写一行文字。",
+        "control_multiline": "不能包含控制字符（换行、回车、制表符除外）。",
+    }
+
+    def __init__(self, *, multiline: bool = False, **kwargs) -> None:
+        marks = {"pattern": MULTILINE_PATTERN if multiline else LINE_PATTERN,
+                 "x-multiline" if multiline else "x-name-like": True}
+        super().__init__(metadata={**kwargs.pop("metadata", {}), **marks}, **kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        allowed = _MULTILINE if self.multiline else _LINE  # fullmatch: re's `$` also matches before a final LF
+        if not allowed.fullmatch(text) or _SURROGATE.search(text):
+            raise self.make_error("control_multiline" if self.multiline else "control")
+        return text
 
 
 class ErrorBodySchema(ma.Schema):

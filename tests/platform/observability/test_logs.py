@@ -93,3 +93,36 @@ def test_text_format_for_development(client):
     finally:
         logging.getLogger().removeHandler(handler)
     assert "credit.requests: GET /healthz 200" in buffer.getvalue()
+
+
+def test_a_database_error_is_logged_without_the_values_of_its_statement(app, client, log_output):
+    """A statement the database refuses inside a request (as the inspection NOT NULL bug did): the 500's log
+    line names the SQL but neither its parameters (hide_parameters) nor PostgreSQL's DETAIL row."""
+    from sqlalchemy import text
+
+    from backend.platform.extensions import db
+
+    secret = "张小三 违规占道经营 汕市监罚〔2026〕88号"
+
+    def failing_write():
+        db.session.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (:id, :seq, :hash)"),
+                           {"id": 1, "seq": None, "hash": secret})
+        return {}
+
+    app.add_url_rule("/api/dept/v1/test-database-error", view_func=failing_write, methods=["POST"])
+    resp = client.post("/api/dept/v1/test-database-error")
+    assert resp.status_code == 500 and resp.get_json()["error"]["code"] == "internal_error"
+    (entry,) = [e for e in lines(log_output()) if e["level"] == "error" and "exc" in e]
+    assert "IntegrityError" in entry["exc"] and "INSERT INTO audit_head" in entry["exc"]
+    assert "[SQL parameters hidden due to hide_parameters=True]" in entry["exc"]
+    assert secret not in log_output() and "张小三" not in log_output()
+    if db.engine.dialect.name == "postgresql":
+        assert "DETAIL:[redacted]" in entry["exc"]
+
+
+def test_postgresql_detail_lines_are_redacted():
+    text = ('null value in column "seq" violates not-null constraint\nDETAIL:  Failing row contains (1, null, 张小三).\n'
+            '[SQL: INSERT INTO audit_head]\nDETAIL:  Key (uscc)=(92441502MA4T00012X) already exists.')
+    out = redact(text)
+    assert "张小三" not in out and "92441502MA4T00012X" not in out and out.count("DETAIL:[redacted]") == 2
+    assert "violates not-null constraint" in out and "[SQL: INSERT INTO audit_head]" in out

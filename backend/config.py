@@ -112,6 +112,10 @@ class Config:
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
     RATELIMIT_STORAGE_OPTIONS = ({"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
                                  if REDIS_URL else {})
+    # After a Redis failure, shared cache versions are not asked for this long (the caches' TTLs apply).
+    REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))
+    # Namespace of this deployment's own keys in Redis (cache versions), apart from the limiter's.
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "credit:")
 
     API_TITLE = "信用汕尾 credit codes"
     API_VERSION = "1.0.0"

@@ -82,11 +82,12 @@ def _load_ring() -> qr.KeyRing | None:
 
 
 def _rings() -> caching.TTLCache:
-    return caching.cache("keyring", ttl_setting="KEYRING_REFRESH_SECONDS", max_entries=1)
+    return caching.cache("keyring", ttl_setting="KEYRING_REFRESH_SECONDS", max_entries=1, shared=caching.REVOCATIONS)
 
 
 def keyring() -> qr.KeyRing:
-    """The worker's ring, re-read every KEYRING_REFRESH_SECONDS (a rotation elsewhere shows up).
+    """The worker's ring, re-read every KEYRING_REFRESH_SECONDS (a rotation elsewhere shows up then, or at once
+    with REDIS_URL set).
 
     A new database has no key until `flask ensure-signing-key` (or seed-demo, or a rotation) makes
     one; met before that, the first key is made by the ensure_signing_key use case: its own

@@ -43,7 +43,8 @@ def create_device(body):
 @require_operator("partner", "admin")
 @blp.response(200, DeviceSchema)
 def revoke_device(device_id):
-    """Revoke a device's credential (other workers notice within SCAN_CACHE_SECONDS)."""
+    """Revoke a device's credential: at once on every worker with REDIS_URL set, else within SCAN_CACHE_SECONDS
+    on the others."""
     return partners.revoke_device(current_operator(), device_id, actor=operator_actor())
 
 

@@ -2,7 +2,8 @@
 their scenario, and the offline eligibility a personal code carries for each scenario.
 
 All cached per worker (platform.caching, SCAN_CACHE_SECONDS): a revocation or an edit made
-through this worker shows at once, elsewhere within that time. An unknown token is never cached.
+through this worker shows at once; on the others at their next request when REDIS_URL is set (the
+revocations group's version counter), else within that time. An unknown token is never cached.
 """
 
 from __future__ import annotations
@@ -41,15 +42,16 @@ class Device:
 
 
 def _devices() -> caching.TTLCache:
-    return caching.cache("scan_devices", ttl_setting="SCAN_CACHE_SECONDS", max_entries=DEVICE_CACHE_ENTRIES)
+    return caching.cache("scan_devices", ttl_setting="SCAN_CACHE_SECONDS", max_entries=DEVICE_CACHE_ENTRIES,
+                         shared=caching.REVOCATIONS)
 
 
 def _rules() -> caching.TTLCache:
-    return caching.cache("scan_rules", ttl_setting="SCAN_CACHE_SECONDS", max_entries=64)
+    return caching.cache("scan_rules", ttl_setting="SCAN_CACHE_SECONDS", max_entries=64, shared=caching.REVOCATIONS)
 
 
 def _slots() -> caching.TTLCache:
-    return caching.cache("scan_slots", ttl_setting="SCAN_CACHE_SECONDS", max_entries=1)
+    return caching.cache("scan_slots", ttl_setting="SCAN_CACHE_SECONDS", max_entries=1, shared=caching.REVOCATIONS)
 
 
 def forget_cached() -> None:

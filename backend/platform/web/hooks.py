@@ -1,4 +1,5 @@
-"""Request hooks every path gets: a request id, no NUL in URLs, JSON-only API bodies, common headers."""
+"""Request hooks every path gets: a request id, no NUL in URLs, JSON-only API bodies, common headers, and
+shared cache versions read once per request."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import uuid
 
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from backend.platform import caching
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -42,6 +45,7 @@ def add_common_headers(response):
 
 
 def register_request_hooks(app: Flask) -> None:
-    for hook in (assign_request_id, refuse_nul_in_url, require_json_body):
+    for hook in (caching.begin_request, assign_request_id, refuse_nul_in_url, require_json_body):
         app.before_request(hook)
     app.after_request(add_common_headers)
+    app.teardown_request(caching.end_request)

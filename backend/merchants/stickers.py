@@ -11,7 +11,6 @@ selection (rendered once, then printed).
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ import qr
 from backend.credit import Subject
 from backend.merchants.models import Market, Merchant
 from backend.platform.db import db
+from backend.platform.fonts import cjk_font
 
 REF = re.compile(r"^([A-Za-z0-9]{4,16})(?:-([0-9]{1,6}))?$")
 MAX_VERSION = 5  # keeps modules large enough to scan from a sticker at arm's length
@@ -58,7 +58,6 @@ def sticker_error_level(url: str) -> str:
                      "shorten PUBLIC_BASE_URL")
 
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 A6_MM = (105.0, 148.0)
 DPI = 300
 PX_PER_MM = DPI / 25.4
@@ -68,10 +67,6 @@ FOOTER = "信用汕尾 · 消费投诉请拨 12315"
 QR_MM = 72.0
 
 
-class PosterFontMissing(RuntimeError):
-    """The Chinese font the poster embeds is not installed."""
-
-
 @dataclass(frozen=True)
 class PosterText:
     market: str
@@ -79,13 +74,6 @@ class PosterText:
     stall: str
     url: str
     serial: int
-
-
-def _font_path() -> str:
-    """The Chinese font file; raises PosterFontMissing with the package to install."""
-    if not os.path.exists(FONT_PATH):
-        raise PosterFontMissing(f"{FONT_PATH} is missing: install the Debian package fonts-wqy-microhei")
-    return FONT_PATH
 
 
 def poster_text(merchant: Merchant) -> PosterText:
@@ -107,13 +95,13 @@ def _lines(text: PosterText) -> list[tuple[str, float, float]]:
 
 
 def poster_png(merchant: Merchant) -> bytes:
-    """The A6 poster as a 300 dpi PNG; raises PosterFontMissing or ValueError (URL too long)."""
-    text, font = poster_text(merchant), _font_path()
+    """The A6 poster as a 300 dpi PNG; raises FontMissing (503) or ValueError (URL too long)."""
+    text, font = poster_text(merchant), cjk_font()
     width, height = (round(v * PX_PER_MM) for v in A6_MM)
     page = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(page)
     for line, pt, y in _lines(text):
-        face = ImageFont.truetype(font, round(pt * DPI / 72), index=0)
+        face = ImageFont.truetype(font.path, round(pt * DPI / 72), index=font.index)
         draw.text((width / 2, y * PX_PER_MM), line, font=face, fill=0, anchor="mt")
     code = Image.open(io.BytesIO(qr.render_png(text.url, scale=1, border=4, error=sticker_error_level(text.url),
                                                mask=None))).convert("L")
@@ -121,7 +109,7 @@ def poster_png(merchant: Merchant) -> bytes:
     module = side // code.width  # whole pixels per module keep every module the same size
     code = code.resize((code.width * module, code.width * module), Image.Resampling.NEAREST)
     page.paste(code, ((width - code.width) // 2, round(QR_TOP_MM * PX_PER_MM)))
-    small = ImageFont.truetype(font, round(6.5 * DPI / 72), index=0)
+    small = ImageFont.truetype(font.path, round(6.5 * DPI / 72), index=font.index)
     draw.text((width / 2, (QR_TOP_MM + QR_MM + 0.5) * PX_PER_MM), text.url, font=small, fill=90, anchor="mt")
     out = io.BytesIO()
     page.save(out, format="PNG", dpi=(DPI, DPI), optimize=True)
@@ -129,16 +117,16 @@ def poster_png(merchant: Merchant) -> bytes:
 
 
 def poster_pdf(merchant: Merchant) -> bytes:
-    """The A6 poster as PDF with the font embedded and a vector QR; raises PosterFontMissing or ValueError."""
-    text, font = poster_text(merchant), _font_path()
+    """The A6 poster as PDF with the font embedded and a vector QR; raises FontMissing (503) or ValueError."""
+    text, font = poster_text(merchant), cjk_font()
     pdf = FPDF(unit="mm", format=A6_MM)
     pdf.set_margin(0)
     pdf.set_auto_page_break(False)
     pdf.set_title(f"{text.market} {text.name} 一码查信")
-    pdf.add_font("wqy", fname=font, collection_font_number=0)
+    pdf.add_font("cjk", fname=font.path, collection_font_number=font.index)
     pdf.add_page()
     for line, pt, y in _lines(text):
-        pdf.set_font("wqy", size=pt)
+        pdf.set_font("cjk", size=pt)
         pdf.set_xy(0, y)
         pdf.cell(w=A6_MM[0], h=pt * 0.3528, text=line, align="C")
     matrix = qr.qr_matrix(text.url, sticker_error_level(text.url), mask=None)
@@ -156,7 +144,7 @@ def poster_pdf(merchant: Merchant) -> bytes:
             while x < len(row) and row[x]:
                 x += 1
             pdf.rect(left + (start + 4) * unit, QR_TOP_MM + y * unit, (x - start) * unit, unit, style="F")
-    pdf.set_font("wqy", size=6.5)
+    pdf.set_font("cjk", size=6.5)
     pdf.set_text_color(90)
     pdf.set_xy(0, QR_TOP_MM + QR_MM + 0.5)
     pdf.cell(w=A6_MM[0], h=3, text=text.url, align="C")
@@ -167,7 +155,7 @@ POSTER_TYPES = {"png": (poster_png, "image/png"), "pdf": (poster_pdf, "applicati
 
 
 def poster_download(merchant: Merchant, fmt: str) -> Response:
-    """The merchant's A6 poster as a download; raises PosterFontMissing or ValueError (URL too long)."""
+    """The merchant's A6 poster as a download; raises FontMissing (503) or ValueError (URL too long)."""
     render, mimetype = POSTER_TYPES[fmt]
     headers = {"Content-Disposition": f'attachment; filename="poster-{merchant.stall_no}.{fmt}"',
                "Cache-Control": "no-store"}

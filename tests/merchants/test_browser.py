@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from werkzeug.serving import make_server
 
+from tests.browser import ARTIFACTS, launch, needs_chromium
 from tests.merchants.helpers import handle_of, inspection, listing, merchant
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -41,7 +34,7 @@ def test_page_renders_chinese_at_375x667_without_javascript(app, live_server):
     url = f"{live_server}/m/{handle_of(row)}-1"
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = launch(p)
         try:
             context = browser.new_context(viewport={"width": 375, "height": 667}, java_script_enabled=False,
                                           device_scale_factor=2, is_mobile=True)

@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -13,10 +14,12 @@ from PIL import Image
 
 import qr
 from backend.merchants import stickers as posters
+from backend.platform import fonts
 from backend.merchants.stickers import MAX_VERSION, sticker_error_level, sticker_url
 from tests.factories import bearer
 from tests.merchants.helpers import handle_of, market_operator, merchant
 
+ROOT = Path(__file__).resolve().parents[2]
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
@@ -52,7 +55,7 @@ def test_pdf_poster_has_chinese_text_an_embedded_font_and_a_readable_qr(app, tmp
     assert "郑家海鲜" in text and "马宫水产品批发市场" in text and "摊位号 M009" in text and "一码查信" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:]]
-    assert rows and all("WenQuanYi" in r[0] and r[-5] == "yes" for r in rows), fonts  # emb column
+    assert rows and all("NotoSansCJKSC" in r[0] and r[-5] == "yes" for r in rows), fonts  # emb column
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert (float(size[1]), float(size[2])) == pytest.approx((105 / 25.4 * 72, 148 / 25.4 * 72), abs=0.1)  # A6
@@ -60,12 +63,26 @@ def test_pdf_poster_has_chinese_text_an_embedded_font_and_a_readable_qr(app, tmp
     assert decode(Image.open(tmp_path / "page.png")) == [f"http://127.0.0.1:8000/m/{handle_of(row)}-1"]
 
 
-def test_missing_font_fails_clearly(app, monkeypatch):
-    monkeypatch.setattr(posters, "FONT_PATH", "/nonexistent/wqy-microhei.ttc")
+def test_the_font_comes_from_the_pinned_package_not_the_system():
+    font = fonts.cjk_font()
+    assert "/site-packages/noto_cjk_sans_otc/" in font.path and font.index == 2  # the SC face of the collection
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert re.search(r"^noto-cjk-sans-otc==[\d.]+\s", requirements, re.M)
+    product = [p for top in ("backend", "miniprogram_api", "qr") for p in (ROOT / top).rglob("*")
+               if p.suffix in (".py", ".html", ".css", ".js", ".toml") and "vendor" not in p.parts]
+    assert not [p for p in product if "/usr/share/fonts" in p.read_text(encoding="utf-8")]
+
+
+def test_missing_font_is_a_503_in_chinese_not_a_500(client, monkeypatch):
+    monkeypatch.setattr(fonts, "FONT_PACKAGE", "no_such_font_package")
+    token = market_operator()
     row = merchant()
-    for render in (posters.poster_png, posters.poster_pdf):
-        with pytest.raises(posters.PosterFontMissing, match="fonts-wqy-microhei"):
-            render(row)
+    with pytest.raises(fonts.FontMissing):
+        posters.poster_pdf(row)
+    for fmt in ("png", "pdf"):
+        resp = client.get(f"/api/dept/v1/merchants/{row.id}/poster.{fmt}", headers=bearer(token))
+        assert resp.status_code == 503 and resp.get_json()["error"]["code"] == "font_missing"
+        assert "中文字体" in resp.get_json()["error"]["message"]
 
 
 def test_operator_downloads_posters_of_the_current_sticker(client, db):

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from backend.models import Redemption, Scan
 from backend.platform.extensions import db
+from tests.browser import ARTIFACTS, launch, needs_chromium
 from tests.factories import person
 from tests.scanning.helpers import code_for, scan_setup
 from tests.scanning.servers import thread_server
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")]
+pytestmark = needs_chromium
 
 
 def test_page_has_security_headers_and_no_inline_script(client):
@@ -39,7 +31,7 @@ def test_console_flow_in_a_real_browser(app, viewport):
     good_code, low_code = code_for(good), code_for(low)
     errors: list[str] = []
     with thread_server(app) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport=viewport)
             page.on("pageerror", lambda e: errors.append(str(e)))

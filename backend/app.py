@@ -33,6 +33,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     load_config(app, config)
     register_observability(app)
     register_secrets(app)
+    check_public_base_url(app)
     register_extensions(app)
     register_grading_model(app)
     register_request_hooks(app)
@@ -73,6 +74,25 @@ def register_secrets(app: Flask) -> None:
     with os.fdopen(fd, "w") as f:
         json.dump(stored, f, indent=2)
     app.logger.warning("using development secrets from %s (never in production)", path)
+
+
+def check_public_base_url(app: Flask) -> None:
+    """Production must say where stickers point; every sticker URL must fit the small QR it is printed as.
+
+    Checked once here (the longest URL a sticker can carry) rather than failing on each poster request.
+    """
+    from backend.merchants.stickers import longest_sticker_url, sticker_error_level
+
+    base = app.config.get("PUBLIC_BASE_URL")
+    if not base:
+        raise RuntimeError("set PUBLIC_BASE_URL in the environment (APP_ENV=production): "
+                           "the host printed on merchant stickers, e.g. https://xy.shanwei.gov.cn")
+    if not base.startswith(("https://", "http://")):
+        raise RuntimeError(f"PUBLIC_BASE_URL={base!r} is not an http(s) URL")
+    try:
+        sticker_error_level(longest_sticker_url(base))
+    except ValueError as e:
+        raise RuntimeError(str(e)) from None
 
 
 def register_extensions(app: Flask) -> None:

@@ -49,6 +49,11 @@ def sticker_url(handle: str, serial: int) -> str:
     return absolute_url(page_path(handle, serial))
 
 
+def longest_sticker_url(base: str) -> str:
+    """The longest URL a sticker can print on `base`: an 8-character handle and a 6-digit serial."""
+    return base.rstrip("/") + page_path("H" * 8, 999999)
+
+
 def sticker_error_level(url: str) -> str:
     """The highest error level (H, else Q) fitting version 5; raises ValueError if even Q does not."""
     for level in ("H", "Q"):

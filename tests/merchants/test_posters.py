@@ -41,9 +41,8 @@ def test_sticker_qr_is_level_q_or_higher_and_small(app):
     url = sticker_url(handle_of(row), 12345)
     level = sticker_error_level(url)
     assert level in ("Q", "H") and qr.qr_version(url, level) <= MAX_VERSION
-    app.config["PUBLIC_BASE_URL"] = "https://credit.shanwei.gov.cn/a/much/longer/prefix/than/a/sticker/allows"
     with pytest.raises(ValueError, match="shorten PUBLIC_BASE_URL"):
-        posters.poster_png(row)
+        sticker_error_level("https://credit.shanwei.gov.cn/a/much/longer/prefix/than/a/sticker/allows/m/x-1")
 
 
 @needs_poppler

@@ -1,0 +1,45 @@
+"""Start-up settings: PUBLIC_BASE_URL follows PORT in development, is required in production, and must fit
+the sticker QR (checked once at start, not per poster request)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend.app import create_app
+from backend.config import TestConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def config_in_fresh_process(env: dict) -> str:
+    """PUBLIC_BASE_URL as backend.config computes it from `env` (a fresh interpreter reads the environment)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("PORT", "PUBLIC_BASE_URL", "APP_ENV")}
+    out = subprocess.run([sys.executable, "-c", "from backend.config import Config; print(Config.PUBLIC_BASE_URL)"],
+                         cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_public_base_url_follows_port_in_development():
+    assert config_in_fresh_process({"PORT": "9000"}) == "http://127.0.0.1:9000"
+    assert config_in_fresh_process({}) == "http://127.0.0.1:8000"
+    assert config_in_fresh_process({"PORT": "9000", "PUBLIC_BASE_URL": "https://xy.example.cn"}) == "https://xy.example.cn"
+
+
+def test_production_without_public_base_url_refuses_to_start():
+    assert config_in_fresh_process({"APP_ENV": "production"}) == "None"
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app(type("Prod", (TestConfig,), {"ENV_NAME": "production", "PUBLIC_BASE_URL": None}))
+
+
+def test_a_base_url_too_long_for_the_sticker_qr_stops_the_app_at_start():
+    too_long = "https://credit.shanwei.gov.cn/a/much/longer/prefix/than/a/sticker/allows"
+    with pytest.raises(RuntimeError, match="shorten PUBLIC_BASE_URL"):
+        create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}, "PUBLIC_BASE_URL": too_long})
+    with pytest.raises(RuntimeError, match="http"):
+        create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}, "PUBLIC_BASE_URL": "xy.cn"})
+    assert create_app(TestConfig).config["PUBLIC_BASE_URL"] == "http://127.0.0.1:8000"

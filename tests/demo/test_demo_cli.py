@@ -7,8 +7,12 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+import zxingcpp
+from PIL import Image
+
 import qr
 from backend.keys.ring import keyring
+from backend.platform.clock import local_time
 from backend.models import GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
 
 
@@ -56,15 +60,19 @@ def test_seeded_persons_keep_no_clear_personal_data(runner, db):
     assert not person.resident_id_enc.startswith("4415")
 
 
-def test_issue_code_prints_a_verifiable_code(runner, app):
+def test_issue_code_prints_a_verifiable_code_its_expiry_and_a_png(runner, app, tmp_path):
     resident = seed(runner)["residents"][0]
-    result = runner.invoke(args=["issue-code", resident["handle"]])
-    assert result.exit_code == 0
-    token = result.output.strip()
+    png = tmp_path / "code.png"
+    result = runner.invoke(args=["issue-code", resident["handle"], "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip()  # alone on stdout: CODE=$(flask issue-code …) works
     now = int(app.config["CLOCK"]())
     claims = qr.verify_code(token, keyring().verification_keys(now), now=now)
     assert claims.sub == resident["handle"] and claims.grade == resident["grade"]
     assert qr.qr_version(token) <= 10
+    expiry = local_time(claims.expires_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"expires at {expiry} China time (in {claims.expires_at - now} s)" in result.stderr
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(png))] == [token]
 
 
 def test_issue_code_unknown_handle(runner):

@@ -99,9 +99,9 @@ def cross_feature_reaches(path: Path) -> list[str]:
             continue
         parts = node.module.split(".")
         other, inner = parts[1], parts[2] if len(parts) > 2 else None
-        if other in FEATURES and other != feature and inner not in (None, "vocab"):
-            if not (inner == "schemas" and mod.endswith(".schemas")):
-                found.append(f"{node.lineno}: from {node.module} import …")
+        if (other in FEATURES and other != feature and inner not in (None, "vocab")
+                and not (inner == "schemas" and mod.endswith(".schemas"))):
+            found.append(f"{node.lineno}: from {node.module} import …")
     return found
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.platform.clock import china_today as today
 from backend.credit.joint import sync_catalogue
+from backend.platform.clock import china_today as today
 from tests.factories import bearer, operator_token, resident_id, uscc_code
 
 SAMR = "汕尾市市场监督管理局"

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from sqlalchemy import func, select
-
 import zxingcpp
 from PIL import Image
+from sqlalchemy import func, select
 
 import qr
 from backend.keys.ring import keyring
-from backend.platform.clock import local_time
 from backend.models import GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
+from backend.platform.clock import local_time
 
 
 def seed(runner) -> dict:

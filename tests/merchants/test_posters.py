@@ -14,8 +14,8 @@ from PIL import Image
 
 import qr
 from backend.merchants import stickers as posters
-from backend.platform import fonts
 from backend.merchants.stickers import MAX_VERSION, sticker_error_level, sticker_url
+from backend.platform import fonts
 from tests.factories import bearer
 from tests.merchants.helpers import handle_of, market_operator, merchant
 

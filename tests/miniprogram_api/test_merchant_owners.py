@@ -9,9 +9,9 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
-from backend.platform.clock import china_today as today
 from backend.models import MerchantBindingCode, Subject
 from backend.platform.audit import verify_chain
+from backend.platform.clock import china_today as today
 from backend.platform.extensions import db
 from tests.factories import bearer, operator_token
 from tests.miniprogram_api.helpers import at, market_merchant

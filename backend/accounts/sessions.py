@@ -31,7 +31,7 @@ class MpPrincipal:
     account_id: int
     subject_id: int | None
     handle: str | None
-    grade: str | None
+    grade: str | None  # None before binding, and for a bound person not rated yet
 
     @property
     def actor(self) -> str:

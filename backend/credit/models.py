@@ -21,7 +21,7 @@ class Subject(CreatedAt, Base):
     __tablename__ = "subjects"
     __table_args__ = (
         one_of("kind", SubjectKind),
-        one_of("grade", Grade),
+        one_of("grade", Grade, nullable=True),
         CheckConstraint("(kind = 'person') = (uscc IS NULL)", name="uscc_iff_not_person"),
     )
 
@@ -36,9 +36,10 @@ class Subject(CreatedAt, Base):
     resident_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     resident_id_enc: Mapped[str | None] = mapped_column(String(512), info=ENCRYPTED)
     resident_id_masked: Mapped[str | None] = mapped_column(String(18))
-    # Current grade, denormalised from grade history for the scan hot path.
-    grade: Mapped[str] = mapped_column(String(1), default="B", server_default="B")
-    score: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    # Current grade, denormalised from grade history for the scan hot path; NULL (未评价) while the
+    # file holds nothing to grade, and then score is NULL too.
+    grade: Mapped[str | None] = mapped_column(String(1))
+    score: Mapped[float | None]
     grade_updated_at: Mapped[dt.datetime | None]
     # Evaluation model version that produced `grade` (NULL: never graded by a model).
     grade_model: Mapped[str | None] = mapped_column(String(32))
@@ -87,8 +88,8 @@ class GradeChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
-    grade: Mapped[str] = mapped_column(String(1))
-    score: Mapped[float]
+    grade: Mapped[str | None] = mapped_column(String(1))  # NULL: nothing left to grade (未评价)
+    score: Mapped[float | None]
     model_version: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(200))
     breakdown: Mapped[dict]

@@ -14,7 +14,7 @@ from backend.credit.models import CreditRecord, Subject
 from backend.credit.records import RECORD_FIELDS, acting_department, record_problems
 from backend.credit.schemas import RecordInSchema
 from backend.credit.subjects import kind_for_uscc, unique_handles
-from backend.credit.vocab import Grade, RecordStatus, SubjectKind
+from backend.credit.vocab import RecordStatus, SubjectKind
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
@@ -156,7 +156,7 @@ def _subject_ids(plan: _Plan) -> dict[str, int]:
                         "resident_id_hash": keyed_hash(rid), "resident_id_enc": encrypt(rid),
                         "resident_id_masked": mask_resident_id(rid)})
     for row, handle in zip(new, unique_handles(len(new)), strict=True):
-        row.update(handle=handle, grade=Grade.B, score=0.0)
+        row.update(handle=handle, grade=None, score=None)  # graded by recompute_many below
     for i in range(0, len(new), CHUNK):
         db.session.execute(insert(Subject.__table__), new[i:i + CHUNK])
     return _lookup(plan) if new else ids

@@ -74,7 +74,7 @@ class RecordSchema(ma.Schema):
 class RecordFiledSchema(ma.Schema):
     record = ma.fields.Nested(RecordSchema, required=True)
     created = ma.fields.Boolean(required=True, metadata={"description": "false: an earlier submission was updated"})
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
 
 
 class ImportReportSchema(ma.Schema):
@@ -107,8 +107,8 @@ class SubjectSummarySchema(ma.Schema):
     display_name = ma.fields.String(required=True)
     uscc = ma.fields.String(allow_none=True)
     resident_id_masked = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True)
-    score = ma.fields.Float(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    score = ma.fields.Float(required=True, allow_none=True)
 
 
 CreditFilePageSchema = page_schema(RecordSchema, "CreditFilePageSchema",
@@ -116,8 +116,8 @@ CreditFilePageSchema = page_schema(RecordSchema, "CreditFilePageSchema",
 
 
 class GradeChangeSchema(ma.Schema):
-    grade = ma.fields.String(required=True)
-    score = ma.fields.Float(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    score = ma.fields.Float(required=True, allow_none=True)
     model_version = ma.fields.String(required=True)
     reason = ma.fields.String(required=True)
     computed_at = ma.fields.DateTime(required=True)
@@ -205,9 +205,9 @@ class JointResultSchema(ma.Schema):
 
 
 class GradeViewSchema(ma.Schema):
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
     grade_zh = ma.fields.String(required=True)
-    score = ma.fields.Float(required=True)
+    score = ma.fields.Float(required=True, allow_none=True)
     grade_updated_at = ma.fields.DateTime(allow_none=True)
     model_version = ma.fields.String(allow_none=True, metadata={"description": "Model version of the breakdown"})
     breakdown = ma.fields.Dict(required=True, metadata={

@@ -17,6 +17,13 @@ class Grade(enum.StrEnum):
 
 GRADES = "".join(Grade)  # "ABCD", best first
 GRADE_ZH = {Grade.A: "优", Grade.B: "良", Grade.C: "中", Grade.D: "差"}
+# A subject with nothing to grade (no active record, no list entry) has no grade: NULL, shown as 未评价.
+UNRATED_ZH = "未评价"
+
+
+def grade_label(grade: str | None) -> str:
+    """优/良/中/差 for a grade, 未评价 for none (the one place that names an absent grade)."""
+    return UNRATED_ZH if grade is None else GRADE_ZH[grade]
 
 
 class SubjectKind(enum.StrEnum):

@@ -15,10 +15,16 @@ class CodeHolder(Protocol):
     """A person a code is issued to: a Subject, or the mini-program principal that carries the same two fields."""
 
     handle: str
-    grade: str
+    grade: str | None
+
+
+# The code format still carries a grade letter; an unrated person (grade NULL) is signed as C, so no
+# offline scanner grants a perk meant for A/B (online scans read the NULL grade and refuse `grade`).
+UNRATED_CODE_GRADE = "C"
 
 
 def issue_code(holder: CodeHolder) -> qr.IssuedCode:
     """A fresh short-lived code for a person (callers make sure it is one)."""
     ttl = min(current_app.config["CODE_TTL_SECONDS"], qr.MAX_CODE_TTL)
-    return qr.sign_code(keyring().signer, sub=holder.handle, grade=holder.grade, now=now_ts(), ttl=ttl)
+    return qr.sign_code(keyring().signer, sub=holder.handle, grade=holder.grade or UNRATED_CODE_GRADE,
+                        now=now_ts(), ttl=ttl)

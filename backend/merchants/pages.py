@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from backend.credit import GRADE_ZH, ListEntry, Subject
+from backend.credit import ListEntry, Subject
+from backend.credit.vocab import ListType, grade_label
 from backend.merchants.models import Commitment, Inspection, Market, Merchant
 from backend.merchants.stickers import absolute_url, page_path, parse_ref
 from backend.merchants.vocab import CommitmentStatus
@@ -31,8 +32,16 @@ GRADE_MEANING = {
     "A": "诚信经营，信用优秀，可放心交易",
     "B": "信用良好，未发现严重失信行为",
     "C": "信用一般，存在失信或不合格记录，交易时请留意",
-    "D": "信用较差，存在严重失信记录，请谨慎交易",
+    "D": "信用较差，失信或不合格记录较多，请谨慎交易",
+    None: "暂无信用记录，尚未评定信用等级",
 }
+# 差 is worded by its cause: 严重失信 is said only of a subject on the joint-punishment (black) list.
+BLACK_LISTED_MEANING = "已列入失信联合惩戒对象名单，属严重失信主体，请谨慎交易"
+
+
+def grade_meaning(grade: str | None, black_listed: bool) -> str:
+    """What the grade means to a shopper; 严重失信 only for a black-list entry, not for a low score."""
+    return BLACK_LISTED_MEANING if black_listed and grade == "D" else GRADE_MEANING[grade]
 LIST_LABELS = {
     "black": "已列入失信联合惩戒对象名单",
     "watch": "已列入重点关注名单",
@@ -104,7 +113,8 @@ def page_data(ref: str) -> dict:
         "handle": h.handle, "name": h.display_name, "uscc": h.uscc,
         "market": {"slug": h.slug, "name": h.market}, "stall_no": h.stall_no,
         "business_scope": h.business_scope, "photo_url": h.photo_url,
-        "grade": h.grade, "grade_zh": GRADE_ZH[h.grade], "grade_meaning": GRADE_MEANING[h.grade],
+        "grade": h.grade, "grade_zh": grade_label(h.grade),
+        "grade_meaning": grade_meaning(h.grade, any(r.list_type == ListType.BLACK for r in lists)),
         "grade_updated_at": _iso(h.grade_updated_at),
         "lists": [{"list_type": r.list_type, "label": LIST_LABELS[r.list_type], "reason": r.reason,
                    "department": r.department, "decision_document": r.decision_document,
@@ -142,7 +152,7 @@ def market_listing(slug: str, q: str | None, page: int, per_page: int) -> dict:
     market = market_by_slug(slug)
     found = search_merchants(market.id, q, page, per_page)
     items = [{"handle": r.handle, "name": r.display_name, "stall_no": r.stall_no,
-              "business_scope": r.business_scope, "grade": r.grade, "grade_zh": GRADE_ZH[r.grade],
+              "business_scope": r.business_scope, "grade": r.grade, "grade_zh": grade_label(r.grade),
               "page_path": page_path(r.handle)} for r in found.items]
     return Page(items, found.total, page, per_page).envelope(
         market={"slug": market.slug, "name": market.name, "address": market.address}, q=q or "")

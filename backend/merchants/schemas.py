@@ -39,7 +39,7 @@ class MerchantSchema(ma.Schema):
     business_scope = ma.fields.String(allow_none=True)
     contact_phone = ma.fields.String(allow_none=True)
     photo_url = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
     grade_updated_at = ma.fields.DateTime(allow_none=True)
     code_serial = ma.fields.Integer(required=True)
     sticker_url = ma.fields.String(required=True, metadata={"description": "URL on the current sticker"})
@@ -133,7 +133,8 @@ class PublicMerchantSchema(ma.Schema):
     stall_no = ma.fields.String(required=True)
     business_scope = ma.fields.String(allow_none=True)
     photo_url = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True, metadata={"description": "A 优 / B 良 / C 中 / D 差"})
+    grade = ma.fields.String(required=True, allow_none=True,
+                             metadata={"description": "A 优 / B 良 / C 中 / D 差; null 未评价 (no record yet)"})
     grade_zh = ma.fields.String(required=True)
     grade_meaning = ma.fields.String(required=True)
     grade_updated_at = ma.fields.String(allow_none=True)
@@ -149,7 +150,7 @@ class PublicMarketItemSchema(ma.Schema):
     name = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
     business_scope = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
     grade_zh = ma.fields.String(required=True)
     page_path = ma.fields.String(required=True)
 
@@ -169,7 +170,7 @@ class MerchantSummarySchema(ma.Schema):
     name = ma.fields.String(required=True)
     market = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
 
 class RedeemBindingSchema(ma.Schema):
     binding_code = ma.fields.String(required=True, validate=V.Length(min=1, max=32))

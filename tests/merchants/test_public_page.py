@@ -10,7 +10,8 @@ import pytest
 from backend.merchants.pages import GRADE_MEANING
 from backend.models import Commitment
 from backend.platform.clock import utcnow
-from tests.merchants.helpers import handle_of, inspection, listing, merchant, row_subject
+from tests.factories import bearer, uscc_code
+from tests.merchants.helpers import handle_of, inspection, listing, market_operator, merchant, row_subject
 
 GRADES = {"A": ("优", "grade-A"), "B": ("良", "grade-B"), "C": ("中", "grade-C"), "D": ("差", "grade-D")}
 
@@ -159,3 +160,23 @@ def test_json_twin(client):
     assert data["page_url"].endswith(f"/m/{handle_of(row)}") and data["complaint"]["hotline"] == "12315"
     assert "13800000000" not in resp.get_data(as_text=True)  # the owner's phone is not published
     assert client.get(resp.request.path, headers={"If-None-Match": resp.headers["ETag"]}).status_code == 304
+
+
+def test_a_new_merchant_with_nothing_to_grade_reads_unrated_not_good(client):
+    token = market_operator()
+    created = client.post("/api/dept/v1/merchants", headers=bearer(token),
+                          json={"uscc": uscc_code(), "name": "新开海鲜档", "stall_no": "N001"})
+    assert created.status_code == 201 and created.get_json()["grade"] is None
+    html = page(client, f"/m/{created.get_json()['handle']}-1")
+    assert re.search(r'id="grade-letter"[^>]*>未评价</div>', html) and 'class="grade grade-none"' in html
+    assert "良" not in html and "尚未评定信用等级" in html
+    data = client.get(f"/api/public/v1/merchants/{created.get_json()['handle']}").get_json()
+    assert (data["grade"], data["grade_zh"]) == (None, "未评价")
+
+
+def test_grade_d_reads_serious_dishonesty_only_for_a_black_list_entry(client):
+    low = merchant("低分档", grade="D")
+    listed = merchant("名单档", grade="D")
+    listing(listed, "black")
+    assert "信用较差" in page(client, f"/m/{handle_of(low)}") and "严重失信" not in page(client, f"/m/{handle_of(low)}")
+    assert "严重失信" in page(client, f"/m/{handle_of(listed)}")

@@ -49,7 +49,10 @@ def test_code_verifies_against_jwks_and_carries_no_personal_data(app, client, bo
                                   algorithms=["EdDSA"])
     claims = json.loads(obj.payload)
     me = bound.get("/me/credit").get_json()
-    assert set(claims) == {"sub", "g", "exp", "jti"} and claims["g"] == body["grade"] == me["grade"]
+    assert set(claims) == {"sub", "g", "exp", "jti"} and body["grade"] == me["grade"]
+    # A person with nothing in the file is unrated: 未评价, and the code says C so no offline A/B perk is given.
+    assert (me["grade"], me["grade_zh"], me["score"], me["breakdown"]["score"]) == (None, "未评价", None, None)
+    assert (body["grade_zh"], claims["g"]) == ("未评价", "C")
     decoded = "".join(b64url_decode(part).decode("latin-1") for part in body["code"].split(".")[:2])
     for personal in (bound.rid, bound.rid[-4:] + "\"", "林海生", "林", bound.openid):
         assert personal not in decoded and personal not in body["code"]

@@ -140,3 +140,17 @@ def test_device_token_required(client, devices, header):
     headers = {"Authorization": header} if header else {}
     r = client.post("/api/scan/v1/verify", json={"code": "x"}, headers=headers)
     assert r.status_code == 401 and r.get_json()["error"]["code"] in ("unauthorized", "invalid_device")
+
+
+def test_an_unrated_resident_is_never_eligible(client, devices, db):
+    from backend.credit.subjects import get_or_create_person
+
+    unrated = get_or_create_person(resident_id(77), "新市民")
+    db.session.commit()
+    assert unrated.grade is None
+    code = code_for(unrated)
+    assert qr.verify_code(code, codes.keyring().verification_keys(int(client.application.config["CLOCK"]())),
+                          now=int(client.application.config["CLOCK"]())).grade == "C"  # offline: no A/B perk
+    body = verify(client, devices["transit"]["token"], code).get_json()
+    assert body["outcome"] == "valid" and body["incentives"] == [] and body["disclosed"]["eligible"] is False
+    assert db.session.get(Scan, body["scan_id"]).refusal == "grade"

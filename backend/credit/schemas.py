@@ -11,6 +11,7 @@ LIST_TYPES = tuple(ListType)
 
 TRUTHY = ma.fields.Boolean.truthy | {"是", "Y", "y"}
 FALSY = ma.fields.Boolean.falsy | {"否", "N", "n", ""}
+GRADE_DOC = {"description": "A 优 / B 良 / C 中 / D 差; null: 未评价 (nothing in the file to grade yet)"}
 
 
 class SubjectRefSchema(ma.Schema):
@@ -74,7 +75,7 @@ class RecordSchema(ma.Schema):
 class RecordFiledSchema(ma.Schema):
     record = ma.fields.Nested(RecordSchema, required=True)
     created = ma.fields.Boolean(required=True, metadata={"description": "false: an earlier submission was updated"})
-    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
 
 
 class ImportReportSchema(ma.Schema):
@@ -107,7 +108,7 @@ class SubjectSummarySchema(ma.Schema):
     display_name = ma.fields.String(required=True)
     uscc = ma.fields.String(allow_none=True)
     resident_id_masked = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     score = ma.fields.Float(required=True, allow_none=True)
 
 
@@ -116,7 +117,7 @@ CreditFilePageSchema = page_schema(RecordSchema, "CreditFilePageSchema",
 
 
 class GradeChangeSchema(ma.Schema):
-    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     score = ma.fields.Float(required=True, allow_none=True)
     model_version = ma.fields.String(required=True)
     reason = ma.fields.String(required=True)
@@ -205,7 +206,7 @@ class JointResultSchema(ma.Schema):
 
 
 class GradeViewSchema(ma.Schema):
-    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     grade_zh = ma.fields.String(required=True)
     score = ma.fields.Float(required=True, allow_none=True)
     grade_updated_at = ma.fields.DateTime(allow_none=True)

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.credit.schemas import GradeViewSchema
+from backend.credit.schemas import GRADE_DOC, GradeViewSchema
 from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, page_schema
 
 V = ma.validate
@@ -39,7 +39,7 @@ class MerchantSchema(ma.Schema):
     business_scope = ma.fields.String(allow_none=True)
     contact_phone = ma.fields.String(allow_none=True)
     photo_url = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     grade_updated_at = ma.fields.DateTime(allow_none=True)
     code_serial = ma.fields.Integer(required=True)
     sticker_url = ma.fields.String(required=True, metadata={"description": "URL on the current sticker"})
@@ -150,7 +150,7 @@ class PublicMarketItemSchema(ma.Schema):
     name = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
     business_scope = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     grade_zh = ma.fields.String(required=True)
     page_path = ma.fields.String(required=True)
 
@@ -170,7 +170,7 @@ class MerchantSummarySchema(ma.Schema):
     name = ma.fields.String(required=True)
     market = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
-    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "A–D; null: 未评价 (nothing to grade yet)"})
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
 
 class RedeemBindingSchema(ma.Schema):
     binding_code = ma.fields.String(required=True, validate=V.Length(min=1, max=32))

@@ -13,6 +13,7 @@ from backend.accounts import MpPrincipal, authenticate, require_bound
 from backend.platform.errors import RateLimited
 from backend.platform.extensions import limiter
 from backend.platform.web.auth import MP_SESSION, principal, principal_required
+from backend.platform.web.errors import limit_zh
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ def code_issuance_limit(view):
             allowed = True
         if not allowed:
             reset = limiter.limiter.get_window_stats(item, "mp-code", key).reset_time
-            raise RateLimited(f"请求过于频繁（{item}），请稍后再试。", retry_after=max(1, int(reset - time.time()) + 1))
+            raise RateLimited(f"请求过于频繁（{limit_zh(item)}），请稍后再试。",
+                              retry_after=max(1, int(reset - time.time()) + 1))
         return view(*args, **kwargs)
 
     return wrapper

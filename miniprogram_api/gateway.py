@@ -40,8 +40,8 @@ def gateway() -> WeChatGateway:
     if gw is None:
         cfg = current_app.config
         if not cfg.get("WECHAT_APP_ID") or not cfg.get("WECHAT_APP_SECRET"):
-            raise WeChatNotConfigured("本服务尚未配置微信小程序（WECHAT_APP_ID、WECHAT_APP_SECRET），暂时无法微信登录，"
-                                      "请联系平台管理员。开发环境下 make run 会启动本地的微信替身服务。")
+            raise WeChatNotConfigured("本服务尚未配置微信小程序（WECHAT_APP_ID、WECHAT_APP_SECRET），"
+                                      "暂时无法微信登录，请联系平台管理员。")
         gw = current_app.extensions["wechat"] = WeChatGateway(
             cfg["WECHAT_APP_ID"], cfg["WECHAT_APP_SECRET"], api_base_url=cfg["WECHAT_API_BASE_URL"],
             timeout=cfg["WECHAT_TIMEOUT"], redis_url=cfg.get("REDIS_URL"))

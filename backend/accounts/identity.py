@@ -22,7 +22,7 @@ def account(account_id: int) -> MpAccount:
     """Raises NotFound (an account deleted under a live session)."""
     found = db.session.get(MpAccount, account_id)
     if found is None:
-        raise NotFound("mini-program account not found")
+        raise NotFound("没有找到该小程序账号，请重新登录。")
     return found
 
 

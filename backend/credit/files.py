@@ -30,7 +30,7 @@ def read_file(args: dict, *, actor: str) -> dict:
     if args.get("date_to"):
         query = query.where(CreditRecord.decided_on <= args["date_to"])
     if args.get("date_from") and args.get("date_to") and args["date_from"] > args["date_to"]:
-        raise InvalidInput("date_from: after date_to", details={"field": "date_from"})
+        raise InvalidInput("date_from：开始日期不能晚于结束日期（date_to）。", details={"field": "date_from"})
     page = paginate(query.order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc()),
                     args["page"], args["per_page"])
     audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"],

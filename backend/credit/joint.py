@@ -69,7 +69,7 @@ def _subject_row(args: dict):
     row = db.session.execute(select(s.id, s.handle, s.kind, s.display_name, s.uscc, s.resident_id_masked, s.grade,
                                     s.score).where(where)).first()
     if row is None:
-        raise NotFound("no credit file for this subject")
+        raise NotFound("没有该主体的信用档案。")
     return row
 
 

@@ -41,7 +41,7 @@ def subject_by_handle(handle: str) -> Subject:
     """Raises NotFound."""
     subject = db.session.execute(select(Subject).where(Subject.handle == handle)).scalar_one_or_none()
     if subject is None:
-        raise NotFound(f"no subject with handle {handle!r}")
+        raise NotFound(f"没有公开标识为 {handle!r} 的信用主体。")
     return subject
 
 
@@ -49,7 +49,7 @@ def person_by_handle(handle: str) -> Subject:
     """The person with this handle; raises NotFound, or InvalidInput for a merchant or organisation."""
     subject = subject_by_handle(handle)
     if subject.kind != SubjectKind.PERSON:
-        raise InvalidInput("personal credit codes are issued to persons only", code="not_a_person")
+        raise InvalidInput("个人信用码只发给自然人，该主体是企业或组织。", code="not_a_person")
     return subject
 
 
@@ -89,7 +89,7 @@ def one_ref(ref: dict) -> tuple[str, str]:
     """(field, value) of the one identifier given; raises InvalidInput."""
     given = [(k, ref[k]) for k in ("uscc", "resident_id") if ref.get(k)]
     if len(given) != 1:
-        raise InvalidInput("name the subject by exactly one of uscc or resident_id",
+        raise InvalidInput("请只用一种方式指明主体：uscc（统一社会信用代码）或 resident_id（居民身份证号）。",
                            code="subject_ref", details={"field": "uscc"})
     return given[0]
 
@@ -107,7 +107,7 @@ def find_subject(ref: dict) -> Subject:
     else:
         subject = person_by_resident_id(valid_resident_id_field(value))
     if subject is None:
-        raise NotFound("no credit file for this subject")
+        raise NotFound("没有该主体的信用档案。")
     return subject
 
 
@@ -125,7 +125,7 @@ def subject_for_filing(ref: dict, name: str | None) -> Subject:
     if existing is not None:
         return existing
     if not name:
-        raise InvalidInput("subject_name: a new merchant or organisation needs its name",
+        raise InvalidInput("subject_name：首次报送的企业或组织需要填写主体名称。",
                            code="subject_name_required", details={"field": "subject_name"})
     return get_or_create_organisation(code, name, kind=kind_for_uscc(code))
 

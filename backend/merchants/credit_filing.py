@@ -25,7 +25,7 @@ def _unclaimed(department: str, document_no: str, subject: Subject, category: st
     other = db.session.execute(select(CreditRecord.subject_id, CreditRecord.category).where(
         CreditRecord.department == department, CreditRecord.document_no == document_no)).first()
     if other is not None and (other.subject_id != subject.id or other.category != category):
-        raise Conflict(f"{department} already filed a credit record numbered {document_no}",
+        raise Conflict(f"{department}已报送过文书号为 {document_no} 的其他信用记录。",
                        code="duplicate_report", details={"field": "report_no"})
 
 

@@ -27,6 +27,8 @@ class OperatorRole(enum.StrEnum):
 
 
 OPERATOR_ROLES = tuple(OperatorRole)
+ROLE_ZH = {OperatorRole.ADMIN: "平台管理员（admin）", OperatorRole.DEPARTMENT: "部门（department）",
+           OperatorRole.MARKET: "市场管理方（market）", OperatorRole.PARTNER: "合作单位（partner）"}
 
 
 class Operator(CreatedAt, Base):
@@ -57,7 +59,7 @@ def authenticate(token: str) -> Operator:
         select(Operator).where(Operator.token_hash == credential_hash(token))
     ).scalar_one_or_none()
     if op is None or op.revoked_at is not None:
-        raise Unauthorized("invalid or revoked operator token")
+        raise Unauthorized("操作员凭证无效或已停用，请检查 Authorization: Bearer 后的 op_ 凭证。")
     return op
 
 
@@ -66,7 +68,7 @@ def require_operator(*roles: str):
 
     def check(op: Operator) -> None:
         if op.role not in roles:
-            raise Forbidden(f"this endpoint needs role {' or '.join(roles)}", code="wrong_role")
+            raise Forbidden(f"该接口需要以下角色的操作员：{'、'.join(ROLE_ZH[r] for r in roles)}。", code="wrong_role")
 
     return principal_required(authenticate, "operator", OPERATOR_TOKEN, check)
 

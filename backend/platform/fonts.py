@@ -42,7 +42,7 @@ def _locate(package: str) -> Font:
         path = None
     if path is None or not path.is_file():
         raise FontMissing("服务器缺少中文字体，暂时无法生成该文件，请联系平台管理员"
-                          "（重新安装依赖：pip install -r requirements.txt）。")
+                          "（按 requirements.txt 重新安装依赖）。")
     from fontTools.ttLib import TTCollection
 
     faces = TTCollection(str(path), lazy=True).fonts

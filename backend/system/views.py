@@ -52,6 +52,6 @@ def metrics():
     expected = current_app.config.get("METRICS_TOKEN") or ""
     monitoring = bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
     if not monitoring and authenticate_operator(token).role != "admin":
-        raise Forbidden("metrics are for the platform's admins and its monitoring only", code="wrong_role")
+        raise Forbidden("监控指标只对平台管理员和监控系统开放。", code="wrong_role")
     body, content_type = exposition()
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})

@@ -89,7 +89,7 @@ def test_json_batch(client, db):
     resp = client.post("/api/dept/v1/records/batch", json={"records": bad}, headers=h)
     assert resp.status_code == 422
     assert resp.get_json()["error"]["details"]["errors"] == [
-        {"row": 1, "field": "result", "message": "tax_rating needs a result: A, B, M, C, D"}]
+        {"row": 1, "field": "result", "message": "tax_rating 需要填写结果，应为以下之一：A、B、M、C、D"}]
     assert count(db, CreditRecord) == 2
 
 

@@ -76,4 +76,4 @@ def test_issue_code_prints_a_verifiable_code_its_expiry_and_a_png(runner, app, t
 
 def test_issue_code_unknown_handle(runner):
     result = runner.invoke(args=["issue-code", "nobody"])
-    assert result.exit_code == 1 and "no subject" in result.output
+    assert result.exit_code == 1 and "没有公开标识为 'nobody' 的信用主体" in result.output

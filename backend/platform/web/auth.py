@@ -34,7 +34,7 @@ def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send Authorization: Bearer <token>")
+        raise Unauthorized("缺少凭证：请在请求头中发送 Authorization: Bearer <凭证>。")
     return token.strip()
 
 

@@ -15,7 +15,6 @@ from backend.platform.clock import china_today, utcnow
 from backend.platform.db import Page, db, paginate, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-
 LIST_FIELD_ZH = {"legal_basis": "认定依据", "decision_document": "决定文书号", "reason": "列入事由"}
 
 

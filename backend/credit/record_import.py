@@ -51,7 +51,7 @@ def parse_csv(text: str) -> list[tuple[int, dict]]:
     reader = csv.reader(io.StringIO(text))
     try:
         return _rows(reader)
-    except csv.Error as e:  # e.g. a field over the csv module's 128 KiB limit (was a 500)
+    except csv.Error:  # e.g. a field over the csv module's 128 KiB limit (was a 500)
         raise InvalidInput(f"第 {reader.line_num} 行不是有效的 CSV（引号不成对或单元格过长）。", code="bad_csv",
                            details={"errors": [{"row": reader.line_num,
                                                 "message": "不是有效的 CSV（引号不成对或单元格过长）"}]}) from None

@@ -114,7 +114,8 @@ def add_commitment(body, merchant):
     return management.add_commitment(current_operator(), merchant, actor=operator_actor(), **body)
 
 
-@blp.route("/merchants/<merchant>/commitments/<int:commitment_id>/status", methods=["POST"], parameters=[MERCHANT_PARAM])
+@blp.route("/merchants/<merchant>/commitments/<int:commitment_id>/status", methods=["POST"],
+           parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.arguments(CommitmentStatusSchema)
 @blp.response(200, CommitmentSchema)

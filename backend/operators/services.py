@@ -33,7 +33,8 @@ def resolve_scope(role: str, department: str | None, market_slug: str | None,
     if role == OperatorRole.PARTNER:
         partner = db.session.execute(select(Partner).where(Partner.name == partner_name)).scalar_one_or_none()
         if partner is None:
-            raise InvalidInput(f"没有名为 {partner_name!r} 的合作单位：合作单位操作员需要指定单位名称（partner_name）。",
+            raise InvalidInput(f"没有名为 {partner_name!r} 的合作单位：合作单位操作员需要指定单位名称"
+                               "（partner_name）。",
                                details={"field": "partner_name"})
         return {"partner_id": partner.id}
     return {}

@@ -5,7 +5,16 @@ from the feature package (e.g. `from backend.credit import Subject`).
 """
 
 from backend.accounts.models import MpAccount, MpSession
-from backend.credit.models import CreditRecord, GradeChange, GradingRun, JointMeasure, ListEntry, Subject
+from backend.credit.models import (
+    CreditRecord,
+    GradeChange,
+    GradingRun,
+    JointBasis,
+    JointMeasure,
+    JointQuery,
+    ListEntry,
+    Subject,
+)
 from backend.credit.vocab import GRADE_ZH, SubjectKind
 from backend.keys.models import SigningKey
 from backend.merchants.models import Commitment, Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
@@ -16,7 +25,7 @@ from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode,
 
 __all__ = [
     "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
-    "Incentive", "Inspection", "JointMeasure", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
+    "Incentive", "Inspection", "JointBasis", "JointMeasure", "JointQuery", "ListEntry", "Market", "Merchant",
+    "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
     "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
 ]

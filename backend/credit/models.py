@@ -148,6 +148,46 @@ class JointMeasure(CreatedAt, Base):
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
+class JointBasis(CreatedAt, Base):
+    """A kind of list decision in the catalogue, recognised by its legal basis, and the measures it brings.
+
+    Measures follow from the decision's legal basis, not from the list type alone: a market-supervision
+    black listing does not bring the court's 限制高消费 (plan measure (十): 直接援引法律、法规为依据).
+    """
+
+    __tablename__ = "joint_bases"
+    __table_args__ = (one_of("list_type", ListType),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    list_type: Mapped[str] = mapped_column(String(8))
+    # An entry matches when its legal_basis contains one of these phrases (e.g. 失信被执行人).
+    keywords: Mapped[list] = mapped_column(default=list)
+    measures: Mapped[list] = mapped_column(default=list)  # JointMeasure codes
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class JointQuery(Base):
+    """One 一键查询 and what it answered, kept so the printable query record shows the result of that day."""
+
+    __tablename__ = "joint_queries"
+    __table_args__ = (Index("ix_joint_queries_operator_at", "operator_id", "queried_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query_no: Mapped[str | None] = mapped_column(String(24), unique=True)  # YJCX + China date + id
+    queried_at: Mapped[dt.datetime]
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    department: Mapped[str | None] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(300))
+    applies_to: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
+    # What was asked, as it may be shown: a USCC or handle in clear, a resident id masked.
+    subject_ref: Mapped[str] = mapped_column(String(40))
+    result: Mapped[str] = mapped_column(String(16))  # no_record, not_listed, listed
+    answer: Mapped[dict]  # the answer as given (subject summary, lists, measures)
+
+
 class GradingRun(Base):
     """A `flask recompute-grades` pass: its checkpoint lets an interrupted run resume."""
 

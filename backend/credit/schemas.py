@@ -23,6 +23,13 @@ class SubjectRefSchema(ma.Schema):
                                    metadata={"description": "居民身份证号 (GB 11643 check digit verified)"})
 
 
+class QueryRefSchema(SubjectRefSchema):
+    """Reading a file or 一键查询: also by the public handle (list entries show only the handle)."""
+
+    handle = ma.fields.String(validate=ma.validate.Regexp(r"^[A-Za-z0-9]{4,16}$", error="应为 4 到 16 位字母或数字。"),
+                              metadata={"description": "The subject's public handle (subject_handle of a list entry)"})
+
+
 class RecordInSchema(SubjectRefSchema):
     subject_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
                                     metadata={"description": "Merchant/organisation name (USCC); "
@@ -90,7 +97,7 @@ class RemovalSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
 
 
-class FileQuerySchema(SubjectRefSchema):
+class FileQuerySchema(QueryRefSchema):
     purpose = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300),
                                metadata={"description": "Why the file is read (written to the audit log)"})
 
@@ -186,20 +193,49 @@ class JointQueryArgsSchema(FileQuerySchema):
                                                            "e.g. government_procurement"})
 
 
+DAY = {"format": "date", "example": "2026-03-01"}
+
+
 class ListStatusSchema(ma.Schema):
     list_type = ma.fields.String(required=True)
+    list_zh = ma.fields.String(required=True)
     decision_document = ma.fields.String(required=True)
     legal_basis = ma.fields.String(required=True)
     department = ma.fields.String(required=True)
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(allow_none=True)
+    starts_on = ma.fields.String(required=True, metadata=DAY)
+    ends_on = ma.fields.String(allow_none=True, metadata=DAY)
+    bases = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Catalogue bases (measures.toml [[basis]]) this decision's legal basis names"})
+    basis_matched = ma.fields.Boolean(required=True, metadata={
+        "description": "false: the legal basis matches no catalogue basis, so it brings no measure (see notes)"})
+
+
+class AppliedMeasureSchema(MeasureSchema):
+    because = ma.fields.List(ma.fields.String(), required=True,
+                             metadata={"description": "Decision documents whose legal basis brings this measure"})
 
 
 class JointResultSchema(ma.Schema):
-    subject = ma.fields.Nested(SubjectSummarySchema, required=True)
+    query_no = ma.fields.String(required=True,
+                                metadata={"description": "Number of this query, e.g. YJCX20261201000042"})
+    queried_at = ma.fields.DateTime(required=True)
+    record_url = ma.fields.String(required=True, metadata={"description": "The printable query record (PDF)"})
+    result = ma.fields.String(required=True, validate=ma.validate.OneOf(("no_record", "not_listed", "listed")))
+    result_zh = ma.fields.String(required=True, metadata={"example": "查询无记录"})
+    queried = ma.fields.String(required=True, metadata={"description": "What was asked (a resident id masked)"})
+    subject = ma.fields.Nested(SubjectSummarySchema, required=True, allow_none=True,
+                               metadata={"description": "null: no credit file (查询无记录)"})
     lists = ma.fields.List(ma.fields.Nested(ListStatusSchema), required=True)
-    measures = ma.fields.List(ma.fields.Nested(MeasureSchema), required=True)
-    checked_on = ma.fields.Date(required=True)
+    measures = ma.fields.List(ma.fields.Nested(AppliedMeasureSchema), required=True)
+    notes = ma.fields.List(ma.fields.String(), required=True)
+    checked_on = ma.fields.String(required=True, metadata=DAY)
+    purpose = ma.fields.String(required=True)
+    applies_to = ma.fields.String(allow_none=True)
+
+
+class JointRecordSchema(JointResultSchema):
+    operator = ma.fields.String(required=True, metadata={"description": "Who queried"})
+    department = ma.fields.String(required=True, metadata={"description": "For which department"})
 
 
 # The subject's own view (mini-program: GET /me/credit; merchant owners).

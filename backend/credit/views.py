@@ -3,10 +3,10 @@ out, red/black/watch lists, the measures catalogue and 一键查询."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from backend.credit import files, joint, lists, record_import, records
+from backend.credit import files, joint, lists, query_record, record_import, records
 from backend.credit.schemas import (
     CreditFilePageSchema,
     FileArgsSchema,
@@ -14,6 +14,7 @@ from backend.credit.schemas import (
     GradeReportSchema,
     ImportReportSchema,
     JointQueryArgsSchema,
+    JointRecordSchema,
     JointResultSchema,
     ListArgsSchema,
     ListEntryInSchema,
@@ -135,5 +136,25 @@ def measures_catalogue():
 @blp.arguments(JointQueryArgsSchema, location="query")
 @blp.response(200, JointResultSchema)
 def joint_query(args):
-    """一键查询: list status and every applicable measure with its legal basis (audited with purpose)."""
-    return joint.joint_query(args, actor=operator_actor())
+    """一键查询 by uscc, resident_id or handle, with a purpose: list status and the measures each decision's legal
+    basis brings; 查询无记录 (200) without a file; a query number and a printable record (audited)."""
+    return joint.joint_query(args, operator=current_operator(), actor=operator_actor())
+
+
+@blp.route("/joint-measures/queries/<query_no>", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, JointRecordSchema)
+def joint_query_record(query_no):
+    """A kept 一键查询 by its query number (your department's, or any for admins), as answered that day."""
+    return query_record.read_record(query_no, operator=current_operator(), actor=operator_actor())
+
+
+@blp.route("/joint-measures/queries/<query_no>/record.pdf", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
+              description="A4 query record, Chinese font embedded")
+def joint_query_record_pdf(query_no):
+    """The printable query record (number, time, purpose, operator, result) of a kept 一键查询, as PDF."""
+    record = query_record.read_record(query_no, operator=current_operator(), actor=operator_actor())
+    return Response(query_record.record_pdf(record), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{query_no}.pdf"', "Cache-Control": "no-store"})

@@ -26,6 +26,6 @@ from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode,
 __all__ = [
     "GRADE_ZH", "AuditEntry", "AuditHead", "Base", "Commitment", "CreditRecord", "GradeChange", "GradingRun",
     "Incentive", "Inspection", "JointBasis", "JointMeasure", "JointQuery", "ListEntry", "Market", "Merchant",
-    "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "RevokedCode", "Scan",
-    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
+    "MerchantBindingCode", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption",
+    "RevokedCode", "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind",
 ]

@@ -14,7 +14,7 @@ from backend.credit.models import CreditRecord, Subject
 from backend.credit.records import RECORD_FIELDS, acting_department, record_problems
 from backend.credit.schemas import RecordInSchema
 from backend.credit.subjects import kind_for_uscc, unique_handles
-from backend.credit.vocab import RecordStatus, SubjectKind
+from backend.credit.vocab import VALUE_ALIASES, RecordStatus, SubjectKind
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
@@ -24,6 +24,18 @@ from backend.platform.errors import DomainError, Forbidden, InvalidInput
 from backend.platform.identifiers import mask_name, mask_resident_id, valid_resident_id, valid_uscc
 
 CHUNK = 1000
+TEMPLATE_COLUMNS = {  # field → the Chinese column name the template uses (any alias below is accepted too)
+    "uscc": "统一社会信用代码", "resident_id": "居民身份证号", "subject_name": "主体名称", "category": "类别",
+    "severity": "严重程度", "result": "结果", "title": "标题", "content": "内容", "department": "决定部门",
+    "document_no": "决定文书号", "legal_basis": "法律依据", "decided_on": "决定日期", "expires_on": "有效期至",
+    "tolerant_first_offence": "包容审慎", "emergency": "应急",
+}
+TEMPLATE_EXAMPLE = {
+    "uscc": "92441502MA4T000011", "subject_name": "汕尾市城区示例海鲜档", "category": "行政处罚", "severity": "一般",
+    "title": "销售不合格食用农产品", "content": "抽检不合格，责令改正并处罚款", "document_no": "汕市监罚〔2026〕1号",
+    "legal_basis": "《中华人民共和国食品安全法》第一百二十四条", "decided_on": "2026-01-15", "tolerant_first_offence": "否",
+    "emergency": "否",
+}
 HEADER_ALIASES = {
     "统一社会信用代码": "uscc", "身份证号": "resident_id", "居民身份证号": "resident_id", "主体名称": "subject_name",
     "类别": "category", "严重程度": "severity", "结果": "result", "标题": "title", "内容": "content",
@@ -42,6 +54,15 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
         return raw.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
         raise InvalidInput("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV。", code="bad_encoding") from None
+
+
+def template_csv() -> bytes:
+    """Every column (Chinese names) and one example row, UTF-8 with a BOM so spreadsheet programs read it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS.values())
+    writer.writerow(TEMPLATE_EXAMPLE.get(field, "") for field in TEMPLATE_COLUMNS)
+    return out.getvalue().encode("utf-8-sig")
 
 
 def parse_csv(text: str) -> list[tuple[int, dict]]:
@@ -67,7 +88,11 @@ def _rows(reader) -> list[tuple[int, dict]]:
     rows = []
     for cells in reader:
         if any(c.strip() for c in cells):
-            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells, strict=False) if c.strip()}))
+            row = {h: c.strip() for h, c in zip(header, cells, strict=False) if c.strip()}
+            for field, aliases in VALUE_ALIASES.items():  # 行政处罚, 一般, 不合格 … as well as the codes
+                if field in row:
+                    row[field] = aliases.get(row[field], row[field])
+            rows.append((reader.line_num, row))
     return rows
 
 

@@ -69,6 +69,15 @@ def import_csv():
                                     source="csv", encoding=encoding)
 
 
+@blp.route("/records/import/template.csv", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, {"type": "string"}, content_type="text/csv", description="Header row and one example row")
+def import_template():
+    """The CSV template for POST /records/import: every column with its Chinese name and one example row."""
+    return Response(record_import.template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="credit-records-template.csv"'})
+
+
 @blp.route("/records/<int:record_id>/remove", methods=["POST"])
 @require_operator("department", "admin")
 @blp.arguments(RemovalSchema)

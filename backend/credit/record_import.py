@@ -33,8 +33,8 @@ TEMPLATE_COLUMNS = {  # field → the Chinese column name the template uses (any
 TEMPLATE_EXAMPLE = {
     "uscc": "92441502MA4T000011", "subject_name": "汕尾市城区示例海鲜档", "category": "行政处罚", "severity": "一般",
     "title": "销售不合格食用农产品", "content": "抽检不合格，责令改正并处罚款", "document_no": "汕市监罚〔2026〕1号",
-    "legal_basis": "《中华人民共和国食品安全法》第一百二十四条", "decided_on": "2026-01-15", "tolerant_first_offence": "否",
-    "emergency": "否",
+    "legal_basis": "《中华人民共和国食品安全法》第一百二十四条", "decided_on": "2026-01-15",
+    "tolerant_first_offence": "否", "emergency": "否",
 }
 HEADER_ALIASES = {
     "统一社会信用代码": "uscc", "身份证号": "resident_id", "居民身份证号": "resident_id", "主体名称": "subject_name",

@@ -20,6 +20,7 @@ from backend.platform.extensions import api, db, limiter, migrate
 from backend.platform.observability import register_observability
 from backend.platform.web.auth import SECURITY_SCHEMES
 from backend.platform.web.converters import IdConverter
+from backend.platform.web.docs import NeedsPlugin
 from backend.platform.web.errors import register_error_handlers
 from backend.platform.web.hooks import register_request_hooks
 from backend.platform.web.json import NulRejectingJSONProvider
@@ -101,7 +102,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      compare_type=True, render_as_batch=True)
     limiter.init_app(app)
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES},
+                                   "extra_plugins": [NeedsPlugin()]})
     logging.getLogger("flask_limiter").setLevel(logging.WARNING)
 
 
@@ -128,7 +130,7 @@ def register_blueprints(app: Flask) -> None:
     for blp in (system.blp, credit.blp, merchants.blp, partners.blp, operators.blp, scanning.blp, miniprogram,
                 public_api):
         api.register_blueprint(blp)
-    for blp in (scan_console, public_pages, system.metrics_blp):
+    for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
 
 

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 # Authenticate the mini-program session (g.mp); raises Unauthorized.
 require_mp_session = principal_required(authenticate, "mp", MP_SESSION)
 # The same, and the account must be bound to a person; raises Unauthorized or Forbidden (identity_required).
-require_bound_person = principal_required(authenticate, "mp", MP_SESSION, require_bound)
+require_bound_person = principal_required(authenticate, "mp", MP_SESSION, require_bound,
+                                          needs="mini-program session bound to a person (real-name binding)")
 
 
 def current_mp() -> MpPrincipal:

@@ -145,8 +145,12 @@ def measures_catalogue():
 @blp.arguments(JointQueryArgsSchema, location="query")
 @blp.response(200, JointResultSchema)
 def joint_query(args):
-    """一键查询 by uscc, resident_id or handle, with a purpose: list status and the measures each decision's legal
-    basis brings; 查询无记录 (200) without a file; a query number and a printable record (audited)."""
+    """一键查询 of a subject (by uscc, resident_id or handle): list status and the measures that apply.
+
+    The measures are those each list decision's legal basis brings (the catalogue's bases); a well-formed
+    identifier without a credit file answers 200 查询无记录. Every answer has a query number and a printable
+    record; the query and its purpose go to the audit log.
+    """
     return joint.joint_query(args, operator=current_operator(), actor=operator_actor())
 
 

@@ -70,7 +70,8 @@ def require_operator(*roles: str):
         if op.role not in roles:
             raise Forbidden(f"该接口需要以下角色的操作员：{'、'.join(ROLE_ZH[r] for r in roles)}。", code="wrong_role")
 
-    return principal_required(authenticate, "operator", OPERATOR_TOKEN, check)
+    return principal_required(authenticate, "operator", OPERATOR_TOKEN, check,
+                              needs=f"operator token, role {' or '.join(roles)}")
 
 
 def current_operator() -> Operator:

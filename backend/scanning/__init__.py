@@ -3,5 +3,6 @@ bundles, partners' devices and incentives, the staff scan console, and a residen
 
 from backend.scanning.history import my_scans
 from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
+from backend.scanning.perks import perks_for
 
-__all__ = ["Incentive", "Partner", "Redemption", "RevokedCode", "Scan", "ScannerDevice", "Scenario", "my_scans"]
+__all__ = ["Incentive", "Partner", "Redemption", "RevokedCode", "Scan", "ScannerDevice", "Scenario", "my_scans", "perks_for"]

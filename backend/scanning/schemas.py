@@ -166,6 +166,32 @@ class OfflineReportSchema(ma.Schema):
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
 
 
+# Perks a resident can get (mini-program: GET /incentives).
+
+
+class PerkOfferSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(allow_none=True)
+    scenario = ma.fields.String(required=True, validate=ma.validate.OneOf(SCENARIOS))
+    scenario_zh = ma.fields.String(required=True, metadata={"example": "信用+住宿"})
+    partner = ma.fields.String(required=True, metadata={"description": "Who grants it"})
+    eligible_grades = ma.fields.List(ma.fields.String(), required=True, metadata={"example": ["优", "良"]})
+    quota_zh = ma.fields.String(required=True, metadata={"example": "每月 2 次"})
+    valid_from = ma.fields.Date(allow_none=True)
+    valid_to = ma.fields.Date(allow_none=True)
+    eligible = ma.fields.Boolean(required=True, metadata={"description": "The caller may get it today"})
+    reason = ma.fields.String(allow_none=True, metadata={
+        "description": "Why not: grade, subject_kind, blacklisted, not_started, ended, over_quota"})
+    reason_zh = ma.fields.String(allow_none=True, metadata={"example": "本月次数已用完"})
+    remaining = ma.fields.Integer(required=True, metadata={"description": "Uses left in the current period"})
+    remaining_zh = ma.fields.String(required=True, metadata={"example": "本月剩余 1 次"})
+
+
+class PerkOfferListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PerkOfferSchema), required=True)
+
+
 # A resident's own scans (mini-program: GET /me/scans).
 
 

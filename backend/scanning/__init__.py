@@ -5,4 +5,5 @@ from backend.scanning.history import my_scans
 from backend.scanning.models import Incentive, Partner, Redemption, RevokedCode, Scan, ScannerDevice, Scenario
 from backend.scanning.perks import perks_for
 
-__all__ = ["Incentive", "Partner", "Redemption", "RevokedCode", "Scan", "ScannerDevice", "Scenario", "my_scans", "perks_for"]
+__all__ = ["Incentive", "Partner", "Redemption", "RevokedCode", "Scan", "ScannerDevice", "Scenario", "my_scans",
+           "perks_for"]

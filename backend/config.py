@@ -84,6 +84,8 @@ class Config:
     SCAN_CACHE_SECONDS = float(os.environ.get("SCAN_CACHE_SECONDS", "5"))
     # 一键查询: how long a worker reuses the measures catalogue (`flask sync-measures` here: at once).
     MEASURES_CACHE_SECONDS = float(os.environ.get("MEASURES_CACHE_SECONDS", "30"))
+    # The staff console (/scan) clears a result after this many seconds (a visible countdown).
+    SCAN_CONSOLE_CLEAR_SECONDS = int(os.environ.get("SCAN_CONSOLE_CLEAR_SECONDS", "15"))
     # Offline scanners answer cannot_verify once their trust bundle is older than this.
     TRUST_BUNDLE_MAX_AGE = int(os.environ.get("TRUST_BUNDLE_MAX_AGE", "86400"))
 

@@ -360,6 +360,7 @@ TRIGGERS: dict[str, Callable] = {
                                              json={"status": "withdrawn", "on": days_ago(1), "reason": "撤回"}),
     "commitment_closed": _commitment_closed,
     "font_missing": _font_missing,
+    "scan_not_found": lambda w: w.get("/api/scan/v1/scans/999", bearer(_bus(w))),
     "query_not_found": lambda w: w.get("/api/dept/v1/joint-measures/queries/YJCX20260101000001", w.dept),
 }
 

@@ -110,6 +110,12 @@ class PublicCommitmentSchema(ma.Schema):
     status_changed_on = ma.fields.String(allow_none=True)
 
 
+class RetestSchema(ma.Schema):
+    result = ma.fields.String(required=True)
+    sampled_on = ma.fields.String(required=True)
+    report_no = ma.fields.String(required=True)
+
+
 class PublicInspectionSchema(ma.Schema):
     product = ma.fields.String(required=True)
     sampled_on = ma.fields.String(required=True)
@@ -117,6 +123,8 @@ class PublicInspectionSchema(ma.Schema):
     result = ma.fields.String(required=True)
     failed_items = ma.fields.String(allow_none=True)
     report_no = ma.fields.String(required=True)
+    retest = ma.fields.Nested(RetestSchema, allow_none=True, metadata={
+        "description": "For a failure: the next inspection of the same product (复检), null if none yet"})
 
 
 class ComplaintSchema(ma.Schema):
@@ -141,7 +149,12 @@ class PublicMerchantSchema(ma.Schema):
     lists = ma.fields.List(ma.fields.Nested(PublicListSchema), required=True)
     commitments = ma.fields.List(ma.fields.Nested(PublicCommitmentSchema), required=True)
     inspections = ma.fields.List(ma.fields.Nested(PublicInspectionSchema), required=True)
-    complaint = ma.fields.Nested(ComplaintSchema, required=True)
+    latest_inspection_on = ma.fields.String(allow_none=True, metadata={"description": "Date of the latest 抽检"})
+    grade_scale = ma.fields.Dict(required=True, metadata={"description": "The four levels, their score ranges and "
+                                                                         "meanings, and how grades are computed"})
+    complaint = ma.fields.Nested(ComplaintSchema, required=True, metadata={"description": "Consumer disputes: 12315"})
+    objection = ma.fields.Nested(ComplaintSchema, required=True,
+                                 metadata={"description": "Wrong credit information: an objection (信用信息异议)"})
     page_url = ma.fields.String(required=True)
 
 

@@ -12,7 +12,7 @@ from backend.merchants.stickers import sticker_url
 from backend.merchants.vocab import CommitmentStatus, InspectionResult
 from backend.platform import audit
 from backend.platform.access import Operator
-from backend.platform.clock import china_today
+from backend.platform.clock import china_today, utcnow
 from backend.platform.db import DB_INT_MAX, Page, db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -117,6 +117,7 @@ def reissue_code(op: Operator, merchant_id: int, *, actor: str, reason: str) -> 
     """Void the current sticker and issue the next serial; raises NotFound."""
     merchant = merchant_in_scope(op, merchant_id)
     merchant.code_serial += 1
+    merchant.code_issued_at = utcnow()
     audit.record(actor, "merchant.reissue_code", "merchant", merchant.id,
                  details={"serial": merchant.code_serial, "reason": reason})
     _changed(merchant)

@@ -10,6 +10,7 @@ selection (rendered once, then printed).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 import qr
 from backend.credit import Subject
 from backend.merchants.models import Market, Merchant
+from backend.platform.clock import local_date
 from backend.platform.db import db
 from backend.platform.fonts import cjk_font
 
@@ -68,8 +70,8 @@ DPI = 300
 PX_PER_MM = DPI / 25.4
 TITLE = "一码查信"
 HINT = "用手机相机扫一扫，查看本商户信用等级和产品检测结果"
-FOOTER = "信用汕尾 · 消费投诉请拨 12315"
 QR_MM = 72.0
+URL_PT = 8.5  # the printed URL: legible at arm's length, so a sticker pointing elsewhere can be spotted
 
 
 @dataclass(frozen=True)
@@ -79,23 +81,34 @@ class PosterText:
     stall: str
     url: str
     serial: int
+    issued_on: dt.date
+
+    @property
+    def issuer(self) -> str:
+        """Who issued the sticker: the platform and the market office that manages the stall."""
+        return f"发码单位：信用汕尾 · {self.market}管理方"
+
+    @property
+    def serial_line(self) -> str:
+        return f"第 {self.serial} 版二维码 · {self.issued_on:%Y年%m月%d日}发放 · 消费投诉 12315"
 
 
 def poster_text(merchant: Merchant) -> PosterText:
     subject = db.session.get(Subject, merchant.subject_id)
     market = db.session.get(Market, merchant.market_id)
     return PosterText(market.name, subject.display_name, f"摊位号 {merchant.stall_no}",
-                      sticker_url(subject.handle, merchant.code_serial), merchant.code_serial)
+                      sticker_url(subject.handle, merchant.code_serial), merchant.code_serial,
+                      local_date(merchant.code_issued_at))
 
 
 # Vertical layout in millimetres from the top: (text attribute or literal, font size in pt, y).
 LAYOUT = [("TITLE", 26, 10), ("market", 13, 24), ("name", 22, 33), ("stall", 14, 45)]
 QR_TOP_MM = 54.0
-BOTTOM = [("HINT", 9.5, 130), ("FOOTER", 9, 137.5)]
+BOTTOM = [("HINT", 9, 131.5), ("issuer", 8.5, 136.5), ("serial_line", 8.5, 141.5)]
 
 
 def _lines(text: PosterText) -> list[tuple[str, float, float]]:
-    value = {"TITLE": TITLE, "HINT": HINT, "FOOTER": FOOTER}
+    value = {"TITLE": TITLE, "HINT": HINT}
     return [(value.get(key) or getattr(text, key), pt, y) for key, pt, y in LAYOUT + BOTTOM]
 
 
@@ -114,8 +127,8 @@ def poster_png(merchant: Merchant) -> bytes:
     module = side // code.width  # whole pixels per module keep every module the same size
     code = code.resize((code.width * module, code.width * module), Image.Resampling.NEAREST)
     page.paste(code, ((width - code.width) // 2, round(QR_TOP_MM * PX_PER_MM)))
-    small = ImageFont.truetype(font.path, round(6.5 * DPI / 72), index=font.index)
-    draw.text((width / 2, (QR_TOP_MM + QR_MM + 0.5) * PX_PER_MM), text.url, font=small, fill=90, anchor="mt")
+    small = ImageFont.truetype(font.path, round(URL_PT * DPI / 72), index=font.index)
+    draw.text((width / 2, (QR_TOP_MM + QR_MM + 0.3) * PX_PER_MM), text.url, font=small, fill=0, anchor="mt")
     out = io.BytesIO()
     page.save(out, format="PNG", dpi=(DPI, DPI), optimize=True)
     return out.getvalue()
@@ -149,10 +162,10 @@ def poster_pdf(merchant: Merchant) -> bytes:
             while x < len(row) and row[x]:
                 x += 1
             pdf.rect(left + (start + 4) * unit, QR_TOP_MM + y * unit, (x - start) * unit, unit, style="F")
-    pdf.set_font("cjk", size=6.5)
-    pdf.set_text_color(90)
-    pdf.set_xy(0, QR_TOP_MM + QR_MM + 0.5)
-    pdf.cell(w=A6_MM[0], h=3, text=text.url, align="C")
+    pdf.set_font("cjk", size=URL_PT)
+    pdf.set_text_color(0)
+    pdf.set_xy(0, QR_TOP_MM + QR_MM + 0.3)
+    pdf.cell(w=A6_MM[0], h=3.5, text=text.url, align="C")
     return bytes(pdf.output())
 
 

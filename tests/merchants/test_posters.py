@@ -16,6 +16,7 @@ import qr
 from backend.merchants import stickers as posters
 from backend.merchants.stickers import MAX_VERSION, sticker_error_level, sticker_url
 from backend.platform import fonts
+from backend.platform.clock import local_date
 from tests.factories import bearer
 from tests.merchants.helpers import handle_of, market_operator, merchant
 
@@ -52,6 +53,11 @@ def test_pdf_poster_has_chinese_text_an_embedded_font_and_a_readable_qr(app, tmp
     pdf.write_bytes(posters.poster_pdf(row))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "郑家海鲜" in text and "马宫水产品批发市场" in text and "摊位号 M009" in text and "一码查信" in text
+    # Who issued it, which serial and when: a fake sticker pointing elsewhere is easier to spot.
+    issued = local_date(row.code_issued_at)
+    assert "发码单位：信用汕尾 · 马宫水产品批发市场管理方" in text
+    assert f"第 1 版二维码 · {issued:%Y年%m月%d日}发放" in text
+    assert f"http://127.0.0.1:8000/m/{handle_of(row)}-1" in text.replace("\n", "")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:]]
     assert rows and all("NotoSansCJKSC" in r[0] and r[-5] == "yes" for r in rows), fonts  # emb column
@@ -88,6 +94,7 @@ def test_operator_downloads_posters_of_the_current_sticker(client, db):
     token = market_operator()
     row = merchant()
     client.post(f"/api/dept/v1/merchants/{row.id}/reissue-code", json={"reason": "换摊位"}, headers=bearer(token))
+    assert row.code_serial == 2 and row.code_issued_at is not None  # reissued now: the poster prints this date
     png = client.get(f"/api/dept/v1/merchants/{row.id}/poster.png", headers=bearer(token))
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert decode(Image.open(io.BytesIO(png.data))) == [f"http://127.0.0.1:8000/m/{handle_of(row)}-2"]

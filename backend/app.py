@@ -13,9 +13,11 @@ import secrets
 
 from cryptography.fernet import Fernet
 from flask import Flask
+from sqlalchemy import event
 
 from backend import models  # noqa: F401  (every table registered in one metadata before anything runs)
 from backend.config import INSTANCE_DIR, Config
+from backend.platform.db import sqlite_server_settings
 from backend.platform.extensions import api, db, limiter, migrate
 from backend.platform.observability import register_observability
 from backend.platform.web.auth import SECURITY_SCHEMES
@@ -99,6 +101,9 @@ def check_public_base_url(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", sqlite_server_settings)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      compare_type=True, render_as_batch=True)
     limiter.init_app(app)

@@ -43,3 +43,21 @@ def test_a_base_url_too_long_for_the_sticker_qr_stops_the_app_at_start():
     with pytest.raises(RuntimeError, match="http"):
         create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}, "PUBLIC_BASE_URL": "xy.cn"})
     assert create_app(TestConfig).config["PUBLIC_BASE_URL"] == "http://127.0.0.1:8000"
+
+
+def test_sqlite_is_set_up_as_a_server_database(tmp_path):
+    from sqlalchemy import text
+
+    from backend.platform.extensions import db
+
+    app = create_app(type("FileDb", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                                                     "SQLALCHEMY_ENGINE_OPTIONS": {}}))
+    with app.app_context(), db.engine.connect() as conn:
+        pragmas = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                   for name in ("journal_mode", "synchronous", "busy_timeout", "foreign_keys")}
+        assert pragmas == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 5000, "foreign_keys": 1}
+        conn.execute(text("CREATE TABLE a (id INTEGER PRIMARY KEY)"))
+        conn.execute(text("CREATE TABLE b (a_id INTEGER REFERENCES a(id))"))
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            conn.execute(text("INSERT INTO b VALUES (42)"))
+    db.engine.dispose()

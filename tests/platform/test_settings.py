@@ -60,4 +60,5 @@ def test_sqlite_is_set_up_as_a_server_database(tmp_path):
         conn.execute(text("CREATE TABLE b (a_id INTEGER REFERENCES a(id))"))
         with pytest.raises(Exception, match="FOREIGN KEY"):
             conn.execute(text("INSERT INTO b VALUES (42)"))
-    db.engine.dispose()
+    with app.app_context():
+        db.engine.dispose()

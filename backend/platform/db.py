@@ -110,7 +110,10 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
         token = _in_use_case.set(hooks)
         try:
             result = fn(*args, **kwargs)
-            db.session.commit()
+            # Nothing to commit when the use case never touched the session (the PostgreSQL hot paths go through
+            # platform.dbio's own autocommit connections): skipping it saves ~0.1 ms a request.
+            if db.session().in_transaction():
+                db.session.commit()
         except BaseException:
             _rollback()
             raise

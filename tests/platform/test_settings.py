@@ -62,3 +62,9 @@ def test_sqlite_is_set_up_as_a_server_database(tmp_path):
             conn.execute(text("INSERT INTO b VALUES (42)"))
     with app.app_context():
         db.engine.dispose()
+
+
+def test_only_views_with_a_limit_pay_for_the_rate_limit_check(client):
+    assert "X-RateLimit-Limit" not in client.get("/.well-known/jwks.json").headers  # skipped: no limit here
+    login = client.post("/api/mp/v1/login", json={"code": "x"})  # a limited view: checked and counted
+    assert login.headers["X-RateLimit-Limit"] == "20"

@@ -39,3 +39,13 @@ def test_an_unrated_resident_is_told_so(mp):
 
 def test_binding_is_required(mp):
     assert mp.get("/incentives").get_json()["error"]["code"] == "identity_required"
+
+
+def test_my_credit_score_agrees_with_its_breakdown(client, mp):
+    from tests.credit.helpers import dept, person_ref, record
+
+    ref = person_ref(63)
+    assert client.post("/api/dept/v1/records", json=record(ref, "honour"), headers=dept()).status_code == 201
+    assert mp.bind(ref["resident_id"], "测试").status_code == 200
+    me = mp.get("/me/credit").get_json()
+    assert me["score"] == me["breakdown"]["score"] == 81 and (me["grade"], me["grade_zh"]) == ("B", "良")

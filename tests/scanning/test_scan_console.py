@@ -106,7 +106,7 @@ def test_console_green_amber_red_and_clear_in_a_real_browser(app, clock, viewpor
                     expect(reason).to_contain_text(why)
                 shot(page, state, width)
 
-            scan(code_for(good), "green", "✔ 可以发放", None, "green")
+            scan(code_for(good), "green", "✓ 可以发放", None, "green")
             expect(page.locator("#disclosed")).to_contain_text("张*三")
             expect(page.locator("#perks")).to_contain_text("今日剩余 1 次")
             page.click("button.grant[data-incentive='hotel-deposit-free']")
@@ -132,14 +132,14 @@ def test_console_green_amber_red_and_clear_in_a_real_browser(app, clock, viewpor
             scan(code_for(fresh), "amber", "⚠ 不能发放", "活动已结束", "amber-ended")
             set_rule(valid_to=None)
 
-            scan("not-a-code", "red", "✘ 信用码无效", "不是有效的信用码", "red-malformed")
+            scan("not-a-code", "red", "× 信用码无效", "不是有效的信用码", "red-malformed")
             revoked = code_for(fresh)
             fresh.codes_valid_after = from_ts(clock.now + 1)
             db.session.commit()
-            scan(revoked, "red", "✘ 信用码无效", "二维码已作废", "red-revoked")
+            scan(revoked, "red", "× 信用码无效", "二维码已作废", "red-revoked")
             old = code_for(person("孙六", "A"))
             clock.advance(qr.MAX_CODE_TTL + 60)
-            scan(old, "red", "✘ 信用码无效", "二维码已过期", "red-expired")
+            scan(old, "red", "× 信用码无效", "二维码已过期", "red-expired")
             # The countdown is visible and clears the result by itself.
             expect(page.locator("#countdown-seconds")).to_have_text("6", timeout=4000)
             expect(page.locator("#result")).to_be_hidden(timeout=10000)

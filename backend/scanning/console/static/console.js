@@ -96,7 +96,7 @@
     const banner = $("result-banner");
     banner.className = "banner " + colour;
     $("result").dataset.colour = colour;
-    $("result-headline").textContent = { green: "✔ ", amber: "⚠ ", red: "✘ " }[colour] + headline;
+    $("result-headline").textContent = { green: "✓ ", amber: "⚠ ", red: "× " }[colour] + headline;
     $("result-reason").textContent = reason;
     beep(colour);
     startCountdown();

@@ -22,12 +22,15 @@ $(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
 install: $(BIN)/.runtime
 install-dev: $(BIN)/.dev
 
-## make run: venv, install, migrate, demo data (fresh tokens printed), gunicorn on 127.0.0.1:$(PORT) (gthread: a few slow clients don't freeze it)
+## make run: venv, install, migrate, demo data (fresh tokens printed), gunicorn on 127.0.0.1:$(PORT) (gthread: a few
+## slow clients don't freeze it), and (development only) a local WeChat stand-in on a free side port that the app
+## logs residents in through (backend/demo/wechat_standin.py)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	@echo "serving on http://127.0.0.1:$(PORT)  (API description: /openapi.json; tokens above; new ones: .venv/bin/flask seed-demo --json)"
-	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) GUNICORN_THREADS=$(THREADS) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@echo "serving on http://127.0.0.1:$(PORT)  (API docs: /docs; tokens above; new ones: .venv/bin/flask seed-demo --json)"
+	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) GUNICORN_THREADS=$(THREADS) $(BIN)/python -m backend.demo.wechat_standin -- \
+	  $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make test: the whole suite (PostgreSQL tests run too when TEST_DATABASE_URL is set)
 test: install-dev

@@ -13,15 +13,18 @@ import secrets
 
 from cryptography.fernet import Fernet
 from flask import Flask
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import models  # noqa: F401  (every table registered in one metadata before anything runs)
 from backend.config import INSTANCE_DIR, Config, secret_problems
+from backend.platform.db import sqlite_server_settings
 from backend.platform.extensions import api, db, limiter, migrate
 from backend.platform.observability import register_observability
 from backend.platform.web.auth import SECURITY_SCHEMES
 from backend.platform.web.converters import IdConverter
+from backend.platform.web.docs import NeedsPlugin
 from backend.platform.web.errors import register_error_handlers
 from backend.platform.web.hooks import register_request_hooks
 from backend.platform.web.json import NulRejectingJSONProvider
@@ -35,6 +38,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     load_config(app, config)
     register_observability(app)
     register_secrets(app)
+    check_public_base_url(app)
     register_extensions(app)
     register_signing(app)
     register_grading_model(app)
@@ -100,13 +104,36 @@ def reused_dev_secrets(app: Flask, path: str) -> list[str]:
     return [name for name in SECRET_SETTINGS if stored.get(name) and stored.get(name) == app.config.get(name)]
 
 
+def check_public_base_url(app: Flask) -> None:
+    """Production must say where stickers point; every sticker URL must fit the small QR it is printed as.
+
+    Checked once here (the longest URL a sticker can carry) rather than failing on each poster request.
+    """
+    from backend.merchants.stickers import longest_sticker_url, sticker_error_level
+
+    base = app.config.get("PUBLIC_BASE_URL")
+    if not base:
+        raise RuntimeError("set PUBLIC_BASE_URL in the environment (APP_ENV=production): "
+                           "the host printed on merchant stickers, e.g. https://xy.shanwei.gov.cn")
+    if not base.startswith(("https://", "http://")):
+        raise RuntimeError(f"PUBLIC_BASE_URL={base!r} is not an http(s) URL")
+    try:
+        sticker_error_level(longest_sticker_url(base))
+    except ValueError as e:
+        raise RuntimeError(str(e)) from None
+
+
 def register_extensions(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", sqlite_server_settings)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      compare_type=True, render_as_batch=True)
     limiter.init_app(app)
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES},
+                                   "extra_plugins": [NeedsPlugin()]})
     logging.getLogger("flask_limiter").setLevel(logging.WARNING)
 
 
@@ -143,7 +170,7 @@ def register_blueprints(app: Flask) -> None:
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
                 accounts.blp, scanning.blp, miniprogram, public_api):
         api.register_blueprint(blp)
-    for blp in (scan_console, public_pages, system.metrics_blp):
+    for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
 
 

@@ -60,7 +60,11 @@ class Config:
     WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
     WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "3"))
 
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+    # The host printed on merchant stickers and posters. Production must set it; elsewhere it follows
+    # PORT, so `PORT=9000 make run` prints codes that point at the server actually running.
+    PORT = int(os.environ.get("PORT") or "8000")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or (None if ENV_NAME == "production"
+                                                            else f"http://127.0.0.1:{PORT}")
     # Merchant pages: how long browsers may reuse a page, and how long a worker reuses one it built
     # (changes made by other workers or jobs show within the sum of the two).
     MERCHANT_PAGE_MAX_AGE = int(os.environ.get("MERCHANT_PAGE_MAX_AGE", "3"))
@@ -101,6 +105,8 @@ class Config:
     SCAN_CACHE_SECONDS = float(os.environ.get("SCAN_CACHE_SECONDS", "5"))
     # 一键查询: how long a worker reuses the measures catalogue (`flask sync-measures` here: at once).
     MEASURES_CACHE_SECONDS = float(os.environ.get("MEASURES_CACHE_SECONDS", "30"))
+    # The staff console (/scan) clears a result after this many seconds (a visible countdown).
+    SCAN_CONSOLE_CLEAR_SECONDS = int(os.environ.get("SCAN_CONSOLE_CLEAR_SECONDS", "15"))
     # Offline scanners answer cannot_verify once their trust bundle is older than this.
     TRUST_BUNDLE_MAX_AGE = int(os.environ.get("TRUST_BUNDLE_MAX_AGE", "86400"))
 
@@ -150,6 +156,7 @@ class TestConfig(Config):
     ID_HASH_KEY = "test-id-hash-key"
     KEYRING_REFRESH_SECONDS = 0
     SCAN_CACHE_SECONDS = 0
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"  # fixed: tests must not follow the developer's PORT
     RATELIMIT_STORAGE_URI = "memory://"
     WECHAT_APP_ID = "wx-test-app"
     WECHAT_APP_SECRET = "test-app-secret"

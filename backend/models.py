@@ -5,7 +5,16 @@ from the feature package (e.g. `from backend.credit import Subject`).
 """
 
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
-from backend.credit.models import CreditRecord, GradeChange, GradingRun, JointMeasure, ListEntry, Subject
+from backend.credit.models import (
+    CreditRecord,
+    GradeChange,
+    GradingRun,
+    JointBasis,
+    JointMeasure,
+    JointQuery,
+    ListEntry,
+    Subject,
+)
 from backend.credit.vocab import GRADE_ZH, SubjectKind
 from backend.keys.models import SigningKey
 from backend.merchants.models import (
@@ -26,8 +35,8 @@ from backend.scanning.models import Incentive, Partner, Redemption, Scan, Scanne
 
 __all__ = [
     "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "CounterCode", "CreditRecord",
-    "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "InspectionAgency", "JointMeasure",
-    "ListEntry", "Market", "Merchant", "MerchantBindingCode", "MerchantLinkRequest", "MerchantOwner", "MpAccount",
-    "MpSession", "Operator", "Partner", "Redemption", "Scan", "ScannerDevice", "Scenario", "SigningKey", "Subject",
-    "SubjectKind", "TrustBundle",
+    "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "InspectionAgency", "JointBasis",
+    "JointMeasure", "JointQuery", "ListEntry", "Market", "Merchant", "MerchantBindingCode", "MerchantLinkRequest",
+    "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan", "ScannerDevice", "Scenario",
+    "SigningKey", "Subject", "SubjectKind", "TrustBundle",
 ]

@@ -11,6 +11,10 @@ BENCH_SCAN_PG_URL (scratch database, default .../bench_scan, dropped and recreat
 (8092), BENCH_SCAN_SECONDS (per wrk run, 5; quick 2), BENCH_SCAN_ROUNDS (3; quick 2),
 BENCH_SCAN_RATE (150), BENCH_SCAN_RATE_SECONDS (10; quick 3), BENCH_SCAN_SUBJECTS (redemption
 subjects, 200; quick 30), BENCH_SCAN_OFFLINE_OPS (20000; quick 2000).
+
+The same verify on the SQLite default that `make run` serves (issue 12: WAL, synchronous=NORMAL), as a
+ratio to GET /healthz (goal >= 0.4) and to jwks.json, in interleaved rounds: BENCH_SCAN_SQLITE (a scratch
+SQLite file, default /tmp/bench_scan.sqlite3, removed first; "" skips it) on BENCH_SCAN_SQLITE_PORT (8095).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -107,6 +112,36 @@ def offline_rate(app, base: str, token: str, ops: int) -> float:
     return ops / (time.perf_counter() - start)
 
 
+def sqlite_rows(seconds: int, rounds: int) -> list[tuple[str, str, str]]:
+    """verify / healthz and verify / jwks.json on a fresh SQLite file, as `make run` serves it."""
+    path = knob("BENCH_SCAN_SQLITE", "/tmp/bench_scan.sqlite3")
+    if not path:
+        return []
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    url = f"sqlite:///{path}"
+    app_secrets = bench_secrets()
+    app = bench_app(url, app_secrets)
+    token = setup(app)["transit"]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with Gunicorn(knob("BENCH_SCAN_SQLITE_PORT", 8095), {**app_secrets, "DATABASE_URL": url}) as server:
+        def verify_rps() -> float:
+            body = json.dumps({"code": codes_for(app, 1)[0]})
+            return wrk(server.base + VERIFY, seconds, headers=headers, lua=rotate_lua([VERIFY], "POST", body)).rps
+
+        verify_rps()  # warm up both workers
+        health = ratio_rounds(verify_rps, lambda: wrk(server.base + "/healthz", seconds).rps, rounds)
+        trivial = ratio_rounds(verify_rps, lambda: wrk(server.base + TRIVIAL, seconds).rps, rounds)
+    with app.app_context():
+        from backend.platform.extensions import db
+        db.engine.dispose()
+    return [("POST /api/scan/v1/verify (SQLite, WAL)", f"{health.a:,.0f} req/s", ""),
+            ("GET /healthz (SQLite)", f"{health.b:,.0f} req/s", ""),
+            ("verify / healthz ratio (SQLite)", f"{health.ratio:.2f}", ">= 0.4"),
+            ("verify / jwks ratio (SQLite)", f"{trivial.ratio:.2f}", "")]
+
+
 def run() -> list[tuple[str, str, str]]:
     """Seed, start gunicorn, measure, stop it; return (metric, value, goal) rows."""
     port, seconds, rounds = knob("BENCH_SCAN_PORT", 8092), knob("BENCH_SCAN_SECONDS", 5, 2), knob("BENCH_SCAN_ROUNDS", 3, 2)
@@ -135,7 +170,7 @@ def run() -> list[tuple[str, str, str]]:
             from backend.platform.extensions import db
             db.engine.dispose()
     expected = {201: 2 * subjects, 409: subjects}
-    return [
+    return sqlite_rows(seconds, rounds) + [
         ("POST /api/scan/v1/verify (PostgreSQL)", f"{r.a:,.0f} req/s", ""),
         ("GET /.well-known/jwks.json (baseline)", f"{r.b:,.0f} req/s", ""),
         ("verify / jwks ratio", f"{r.ratio:.2f}", ">= 0.5"),

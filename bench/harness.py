@@ -99,7 +99,8 @@ class Gunicorn:
     def __init__(self, port: int, env: dict, workers: int = 2, app: str = "wsgi:app", deadline: float = 30.0):
         self.port, self.workers, self.app, self.deadline = port, workers, app, deadline
         inherited = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL")}
-        self.env = {**inherited, "APP_ENV": "production", **env}
+        # Production requires PUBLIC_BASE_URL (the sticker host); a benchmark prints no stickers.
+        self.env = {**inherited, "APP_ENV": "production", "PUBLIC_BASE_URL": "https://xy.shanwei.gov.cn", **env}
         self.base = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log")

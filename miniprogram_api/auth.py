@@ -10,11 +10,13 @@ from backend.accounts import MpPrincipal, authenticate, require_bound
 from backend.platform.extensions import limiter
 from backend.platform.ratelimit import consume
 from backend.platform.web.auth import MP_SESSION, principal, principal_required
+from backend.platform.web.errors import limit_zh
 
 # Authenticate the mini-program session (g.mp); raises Unauthorized.
 require_mp_session = principal_required(authenticate, "mp", MP_SESSION)
 # The same, and the account must be bound to a person; raises Unauthorized or Forbidden (identity_required).
-require_bound_person = principal_required(authenticate, "mp", MP_SESSION, require_bound)
+require_bound_person = principal_required(authenticate, "mp", MP_SESSION, require_bound,
+                                          needs="mini-program session bound to a person (real-name binding)")
 
 
 def current_mp() -> MpPrincipal:
@@ -40,7 +42,7 @@ def code_issuance_limit(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         consume("MP_CODE_RATE_LIMIT", "mp-code", account_key(),
-                f"请求过于频繁（{current_app.config['MP_CODE_RATE_LIMIT']}），请稍后再试。")
+                lambda item: f"请求过于频繁（{limit_zh(item)}），请稍后再试。")
         return view(*args, **kwargs)
 
     return wrapper

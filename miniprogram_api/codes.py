@@ -7,7 +7,7 @@ from flask import Response, current_app
 import qr
 from backend.accounts import revocation
 from backend.accounts.schemas import CodeRevocationSchema, PersonalCodeSchema
-from backend.credit.vocab import GRADE_ZH
+from backend.credit.vocab import grade_label
 from backend.keys import issue_code
 from backend.platform.clock import now_ts
 from miniprogram_api import blp
@@ -45,7 +45,7 @@ def get_code():
     refresh_at = code.expires_at - _refresh_margin(ttl)
     body = {"code": code.token, "expires_at": code.expires_at, "refresh_at": refresh_at,
             "refresh_in": max(0, refresh_at - now), "grade": current_mp().grade,
-            "grade_zh": GRADE_ZH[current_mp().grade]}
+            "grade_zh": grade_label(current_mp().grade)}
     return body, 200, NO_STORE
 
 

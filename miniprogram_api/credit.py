@@ -1,12 +1,12 @@
-"""GET /me/credit (grade, breakdown, records, lists) and GET /me/scans (every use of my code)."""
+"""GET /me/credit (grade, breakdown, records, lists), GET /me/scans (every use of my code), GET /incentives."""
 
 from __future__ import annotations
 
 from backend.credit.files import my_credit
 from backend.credit.schemas import MyCreditSchema
 from backend.platform.web.schemas import PageArgsSchema
-from backend.scanning import my_scans
-from backend.scanning.schemas import ScanPageSchema
+from backend.scanning import my_scans, perks_for
+from backend.scanning.schemas import PerkOfferListSchema, ScanPageSchema
 from miniprogram_api import blp
 from miniprogram_api.auth import current_mp, require_bound_person
 
@@ -28,3 +28,12 @@ def get_my_credit():
 def list_my_scans(args):
     """Who scanned my code, where and when, and what was granted or refused and why."""
     return my_scans(current_mp().subject_id, args["page"], args["per_page"]).envelope()
+
+
+@blp.route("/incentives", methods=["GET"])
+@require_bound_person
+@blp.response(200, PerkOfferListSchema)
+@blp.alt_response(403, description="Real-name binding not done yet (identity_required)")
+def list_incentives():
+    """The 信用+ perks there are, where and by whom they are given, and whether I qualify for each today."""
+    return {"items": perks_for(current_mp().subject_id)}

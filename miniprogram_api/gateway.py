@@ -26,11 +26,23 @@ class InvalidLoginCode(DomainError):
     status, code = 400, "invalid_login_code"
 
 
+class WeChatNotConfigured(Unavailable):
+    """WECHAT_APP_ID / WECHAT_APP_SECRET are not set: nothing to retry, an operator must configure them."""
+
+    code = "wechat_not_configured"
+
+
 def gateway() -> WeChatGateway:
-    """Created on first use, so tests may point WECHAT_API_BASE_URL at a fake after create_app."""
+    """Created on first use, so tests may point WECHAT_API_BASE_URL at a fake after create_app.
+
+    Raises WeChatNotConfigured (503) without the mini-program's credentials.
+    """
     gw = current_app.extensions.get("wechat")
     if gw is None:
         cfg = current_app.config
+        if not cfg.get("WECHAT_APP_ID") or not cfg.get("WECHAT_APP_SECRET"):
+            raise WeChatNotConfigured("本服务尚未配置微信小程序（WECHAT_APP_ID、WECHAT_APP_SECRET），"
+                                      "暂时无法微信登录，请联系平台管理员。")
         gw = current_app.extensions["wechat"] = WeChatGateway(
             cfg["WECHAT_APP_ID"], cfg["WECHAT_APP_SECRET"], api_base_url=cfg["WECHAT_API_BASE_URL"],
             timeout=cfg["WECHAT_TIMEOUT"], redis_url=cfg.get("REDIS_URL"))

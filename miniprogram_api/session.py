@@ -19,7 +19,8 @@ from miniprogram_api.gateway import exchange_login_code
 @blp.response(200, SessionSchema)
 @blp.alt_response(400, description="Invalid, expired or reused login code (40029, 40163)")
 @blp.alt_response(429, description="Too many logins from this address, or WeChat's quota is spent (45011)")
-@blp.alt_response(503, description="WeChat busy or unreachable; see Retry-After")
+@blp.alt_response(503, description="WeChat busy or unreachable (see Retry-After), or not configured "
+                                   "(wechat_not_configured)")
 def login(body):
     """Exchange a wx.login() code for a session token; WeChat's session_key never leaves the server."""
     wx = exchange_login_code(body["code"])

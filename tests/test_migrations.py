@@ -112,3 +112,23 @@ def test_0010_fills_departments_stall_names_and_agencies_postgres():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_unrated_migration_clears_the_invented_grade_of_subjects_with_nothing_to_grade(tmp_path):
+    app = create_app(type("MigConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'u.sqlite3'}",
+                                                         "SQLALCHEMY_ENGINE_OPTIONS": {}}))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0006")
+        with db.engine.begin() as conn:
+            for sid, handle in ((1, "EmptyOne"), (2, "HasFile1")):
+                conn.execute(text("INSERT INTO subjects (id, handle, kind, display_name, uscc, grade, score, created_at) "
+                                  f"VALUES ({sid}, '{handle}', 'merchant', 'x', '9144150000000000{sid}X', 'B', 0, "
+                                  "CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO credit_records (subject_id, category, title, department, document_no, "
+                              "legal_basis, decided_on, status, created_at) VALUES (2, 'admin_licence', 't', 'd', "
+                              "'n1', 'b', '2026-01-01', 'active', CURRENT_TIMESTAMP)"))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT handle, grade FROM subjects")).all())
+        assert rows == {"EmptyOne": None, "HasFile1": "B"}
+        db.engine.dispose()

@@ -50,7 +50,7 @@ def account(account_id: int) -> MpAccount:
     """Raises NotFound (an account deleted under a live session)."""
     found = db.session.get(MpAccount, account_id)
     if found is None:
-        raise NotFound("小程序账号不存在。", code="account_not_found")
+        raise NotFound("没有找到该小程序账号，请重新登录。", code="account_not_found")
     return found
 
 

@@ -35,7 +35,7 @@ class PersonalCodeSchema(ma.Schema):
     expires_at = ma.fields.Integer(required=True, metadata={"description": "Epoch seconds"})
     refresh_at = ma.fields.Integer(required=True, metadata={"description": "Fetch a new code at this epoch second"})
     refresh_in = ma.fields.Integer(required=True, metadata={"description": "Seconds until refresh_at"})
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata={"description": "null: not rated yet (未评价)"})
     grade_zh = ma.fields.String(required=True)
 
 class CodeRevocationSchema(ma.Schema):

@@ -32,7 +32,7 @@ class MpPrincipal:
     account_id: int
     subject_id: int | None
     handle: str | None
-    grade: str | None
+    grade: str | None  # None before binding, and for a bound person not rated yet
     code_generation: int = 0
     blocked: bool = False
     kind: str = "person"
@@ -98,12 +98,12 @@ _PRINCIPAL = (
 def authenticate(token: str) -> MpPrincipal:
     """The principal holding this session token; raises Unauthorized (unknown, expired, revoked)."""
     if not token.startswith(TOKEN_PREFIX + "_"):
-        raise Unauthorized("invalid mini-program session token", code="invalid_session")
+        raise Unauthorized("登录凭证无效，请重新登录小程序。", code="invalid_session")
     row = dbio.first(_PRINCIPAL, {"token_hash": credential_hash(token), "today": china_today()})
     if row is None or row.revoked_at is not None:
-        raise Unauthorized("invalid or revoked mini-program session; log in again", code="invalid_session")
+        raise Unauthorized("登录已失效或已退出，请重新登录小程序。", code="invalid_session")
     if row.expires_at <= utcnow():
-        raise Unauthorized("mini-program session expired; log in again", code="session_expired")
+        raise Unauthorized("登录已过期，请重新登录小程序。", code="session_expired")
     return MpPrincipal(row.session_id, row.account_id, row.subject_id, row.handle, row.grade,
                        row.code_generation or 0, bool(row.blocked))
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from backend.credit.grades import current_breakdown, grade_history
 from backend.credit.models import CreditRecord, ListEntry, Subject
 from backend.credit.subjects import find_subject, summary
-from backend.credit.vocab import GRADE_ZH, ListType, RecordStatus
+from backend.credit.vocab import ListType, RecordStatus, grade_label
 from backend.platform import audit
 from backend.platform.clock import china_today
 from backend.platform.db import db, paginate, use_case
@@ -30,7 +30,7 @@ def read_file(args: dict, *, actor: str) -> dict:
     if args.get("date_to"):
         query = query.where(CreditRecord.decided_on <= args["date_to"])
     if args.get("date_from") and args.get("date_to") and args["date_from"] > args["date_to"]:
-        raise InvalidInput("date_from: after date_to", details={"field": "date_from"})
+        raise InvalidInput("date_from：开始日期不能晚于结束日期（date_to）。", details={"field": "date_from"})
     page = paginate(query.order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc()),
                     args["page"], args["per_page"])
     audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"],
@@ -52,7 +52,7 @@ def grade_view(subject: Subject) -> dict:
     """Grade and score, the live breakdown from the evaluation model, and the recent history."""
     breakdown = current_breakdown(subject)
     return {
-        "grade": subject.grade, "grade_zh": GRADE_ZH[subject.grade], "score": subject.score,
+        "grade": subject.grade, "grade_zh": grade_label(subject.grade), "score": subject.score,
         "grade_updated_at": subject.grade_updated_at,
         "model_version": breakdown["model_version"], "breakdown": breakdown,
         "history": grade_history(subject, HISTORY_LIMIT),

@@ -15,15 +15,18 @@ from backend.platform.clock import china_today, utcnow
 from backend.platform.db import Page, db, paginate, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
+LIST_FIELD_ZH = {"legal_basis": "认定依据", "decision_document": "决定文书号", "reason": "列入事由"}
+
 
 @use_case
 def add_entry(data: dict, *, operator: Operator | None, actor: str) -> ListEntry:
     """Put a subject on a list; raises InvalidInput without legal basis or decision document, Conflict."""
     for field in ("legal_basis", "decision_document", "reason"):
         if not (data.get(field) or "").strip():
-            raise InvalidInput(f"{field}: a list entry needs it", code="list_basis_required", details={"field": field})
+            raise InvalidInput(f"{field}：列入名单必须填写{LIST_FIELD_ZH[field]}。", code="list_basis_required",
+                               details={"field": field})
     if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-        raise InvalidInput("ends_on: before starts_on", details={"field": "ends_on"})
+        raise InvalidInput("ends_on：结束日期不能早于开始日期（starts_on）。", details={"field": "ends_on"})
     department = acting_department(operator, data.get("department"))
     subject = subject_for_filing(data, data.get("subject_name"))
     db.session.flush()
@@ -31,7 +34,7 @@ def add_entry(data: dict, *, operator: Operator | None, actor: str) -> ListEntry
         ListEntry.subject_id == subject.id, ListEntry.list_type == data["list_type"],
         ListEntry.decision_document == data["decision_document"], ListEntry.removed_at.is_(None))).first()
     if duplicate:
-        raise Conflict("this decision already put the subject on that list", code="already_listed")
+        raise Conflict("该决定文书已将该主体列入此名单。", code="already_listed")
     entry = ListEntry(subject_id=subject.id, list_type=data["list_type"], reason=data["reason"],
                       legal_basis=data["legal_basis"], decision_document=data["decision_document"],
                       department=department, starts_on=data["starts_on"], ends_on=data.get("ends_on"))
@@ -48,11 +51,11 @@ def remove_entry(entry_id: int, reason: str, *, operator: Operator, actor: str) 
     """Take a subject off a list with a reason; raises NotFound, Forbidden, Conflict."""
     entry = db.session.get(ListEntry, entry_id)
     if entry is None:
-        raise NotFound(f"no list entry {entry_id}")
+        raise NotFound(f"没有编号为 {entry_id} 的名单记录。")
     if operator.role != "admin" and entry.department != operator.department:
-        raise Forbidden("a department removes only entries it decided", code="outside_department")
+        raise Forbidden("部门只能移出本部门认定的名单记录。", code="outside_department")
     if entry.removed_at is not None:
-        raise Conflict("already removed", code="already_removed")
+        raise Conflict("该名单记录已移出。", code="already_removed")
     entry.removed_at, entry.removed_reason = utcnow(), reason
     recompute_subject(entry.subject, reason=f"移出{LIST_ZH[entry.list_type]}：{reason}")
     audit.record(actor, "list.remove", "list_entry", entry.id, details={"reason": reason})

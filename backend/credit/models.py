@@ -21,7 +21,7 @@ class Subject(CreatedAt, Base):
     __tablename__ = "subjects"
     __table_args__ = (
         one_of("kind", SubjectKind),
-        one_of("grade", Grade),
+        one_of("grade", Grade, nullable=True),
         CheckConstraint("(kind = 'person') = (uscc IS NULL)", name="uscc_iff_not_person"),
     )
 
@@ -36,9 +36,10 @@ class Subject(CreatedAt, Base):
     resident_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     resident_id_enc: Mapped[str | None] = mapped_column(String(512), info=ENCRYPTED)
     resident_id_masked: Mapped[str | None] = mapped_column(String(18))
-    # Current grade, denormalised from grade history for the scan hot path.
-    grade: Mapped[str] = mapped_column(String(1), default="B", server_default="B")
-    score: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    # Current grade, denormalised from grade history for the scan hot path; NULL (未评价) while the
+    # file holds nothing to grade, and then score is NULL too.
+    grade: Mapped[str | None] = mapped_column(String(1))
+    score: Mapped[float | None]
     grade_updated_at: Mapped[dt.datetime | None]
     # Evaluation model version that produced `grade` (NULL: never graded by a model).
     grade_model: Mapped[str | None] = mapped_column(String(32))
@@ -89,8 +90,8 @@ class GradeChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
-    grade: Mapped[str] = mapped_column(String(1))
-    score: Mapped[float]
+    grade: Mapped[str | None] = mapped_column(String(1))  # NULL: nothing left to grade (未评价)
+    score: Mapped[float | None]
     model_version: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(200))
     breakdown: Mapped[dict]
@@ -147,6 +148,46 @@ class JointMeasure(CreatedAt, Base):
     legal_basis: Mapped[str] = mapped_column(String(500))
     implementing_body: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class JointBasis(CreatedAt, Base):
+    """A kind of list decision in the catalogue, recognised by its legal basis, and the measures it brings.
+
+    Measures follow from the decision's legal basis, not from the list type alone: a market-supervision
+    black listing does not bring the court's 限制高消费 (plan measure (十): 直接援引法律、法规为依据).
+    """
+
+    __tablename__ = "joint_bases"
+    __table_args__ = (one_of("list_type", ListType),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    list_type: Mapped[str] = mapped_column(String(8))
+    # An entry matches when its legal_basis contains one of these phrases (e.g. 失信被执行人).
+    keywords: Mapped[list] = mapped_column(default=list)
+    measures: Mapped[list] = mapped_column(default=list)  # JointMeasure codes
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class JointQuery(Base):
+    """One 一键查询 and what it answered, kept so the printable query record shows the result of that day."""
+
+    __tablename__ = "joint_queries"
+    __table_args__ = (Index("ix_joint_queries_operator_at", "operator_id", "queried_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query_no: Mapped[str | None] = mapped_column(String(24), unique=True)  # YJCX + China date + id
+    queried_at: Mapped[dt.datetime]
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    department: Mapped[str | None] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(300))
+    applies_to: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
+    # What was asked, as it may be shown: a USCC or handle in clear, a resident id masked.
+    subject_ref: Mapped[str] = mapped_column(String(40))
+    result: Mapped[str] = mapped_column(String(16))  # no_record, not_listed, listed
+    answer: Mapped[dict]  # the answer as given (subject summary, lists, measures)
 
 
 class GradingRun(Base):

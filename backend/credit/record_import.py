@@ -14,7 +14,7 @@ from backend.credit.models import CreditRecord, Subject
 from backend.credit.records import RECORD_FIELDS, acting_department, record_problems
 from backend.credit.schemas import RecordInSchema
 from backend.credit.subjects import NAME_MISMATCH, kind_for_uscc, unique_handles
-from backend.credit.vocab import Grade, RecordStatus, SubjectKind
+from backend.credit.vocab import VALUE_ALIASES, RecordStatus, SubjectKind
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
@@ -24,6 +24,18 @@ from backend.platform.errors import DomainError, Forbidden, InvalidInput
 from backend.platform.identifiers import mask_name, mask_resident_id, valid_resident_id, valid_uscc
 
 CHUNK = 1000
+TEMPLATE_COLUMNS = {  # field → the Chinese column name the template uses (any alias below is accepted too)
+    "uscc": "统一社会信用代码", "resident_id": "居民身份证号", "subject_name": "主体名称", "category": "类别",
+    "severity": "严重程度", "result": "结果", "title": "标题", "content": "内容", "department": "决定部门",
+    "document_no": "决定文书号", "legal_basis": "法律依据", "decided_on": "决定日期", "expires_on": "有效期至",
+    "tolerant_first_offence": "包容审慎", "emergency": "应急",
+}
+TEMPLATE_EXAMPLE = {
+    "uscc": "92441502MA4T000011", "subject_name": "汕尾市城区示例海鲜档", "category": "行政处罚", "severity": "一般",
+    "title": "销售不合格食用农产品", "content": "抽检不合格，责令改正并处罚款", "document_no": "汕市监罚〔2026〕1号",
+    "legal_basis": "《中华人民共和国食品安全法》第一百二十四条", "decided_on": "2026-01-15",
+    "tolerant_first_offence": "否", "emergency": "否",
+}
 HEADER_ALIASES = {
     "统一社会信用代码": "uscc", "身份证号": "resident_id", "居民身份证号": "resident_id", "主体名称": "subject_name",
     "类别": "category", "严重程度": "severity", "结果": "result", "标题": "title", "内容": "content",
@@ -41,31 +53,46 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
-        raise InvalidInput("the file is neither UTF-8 nor GBK text", code="bad_encoding") from None
+        raise InvalidInput("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV。", code="bad_encoding") from None
+
+
+def template_csv() -> bytes:
+    """Every column (Chinese names) and one example row, UTF-8 with a BOM so spreadsheet programs read it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS.values())
+    writer.writerow(TEMPLATE_EXAMPLE.get(field, "") for field in TEMPLATE_COLUMNS)
+    return out.getvalue().encode("utf-8-sig")
 
 
 def parse_csv(text: str) -> list[tuple[int, dict]]:
     """(line number, row) pairs; empty cells are left out; raises InvalidInput (unknown columns, malformed CSV)."""
     if "\x00" in text:  # PostgreSQL text cannot hold NUL
-        raise InvalidInput("the file contains NUL characters", code="bad_csv")
+        raise InvalidInput("文件中含有 NUL 字符，不是有效的 CSV 文本。", code="bad_csv")
     reader = csv.reader(io.StringIO(text))
     try:
         return _rows(reader)
-    except csv.Error as e:  # e.g. a field over the csv module's 128 KiB limit (was a 500)
-        raise InvalidInput(f"malformed CSV at line {reader.line_num}: {e}", code="bad_csv",
-                           details={"errors": [{"row": reader.line_num, "message": str(e)}]}) from None
+    except csv.Error:  # e.g. a field over the csv module's 128 KiB limit (was a 500)
+        raise InvalidInput(f"第 {reader.line_num} 行不是有效的 CSV（引号不成对或单元格过长）。", code="bad_csv",
+                           details={"errors": [{"row": reader.line_num,
+                                                "message": "不是有效的 CSV（引号不成对或单元格过长）"}]}) from None
 
 
 def _rows(reader) -> list[tuple[int, dict]]:
     header = [HEADER_ALIASES.get(h.strip(), h.strip()) for h in next(reader, [])]
     unknown = [h for h in header if h not in RecordInSchema().fields]
     if not header or unknown:
-        raise InvalidInput(f"unknown or missing columns: {', '.join(unknown) or 'no header'}", code="bad_header",
-                           details={"errors": [{"row": 1, "field": h, "message": "unknown column"} for h in unknown]})
+        raise InvalidInput(f"表头有误：{'不认识的列 ' + '、'.join(unknown) if unknown else '缺少表头'}"
+                           "（列名见 GET /api/dept/v1/records/import/template.csv）。", code="bad_header",
+                           details={"errors": [{"row": 1, "field": h, "message": "不认识的列"} for h in unknown]})
     rows = []
     for cells in reader:
         if any(c.strip() for c in cells):
-            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells, strict=False) if c.strip()}))
+            row = {h: c.strip() for h, c in zip(header, cells, strict=False) if c.strip()}
+            for field, aliases in VALUE_ALIASES.items():  # 行政处罚, 一般, 不合格 … as well as the codes
+                if field in row:
+                    row[field] = aliases.get(row[field], row[field])
+            rows.append((reader.line_num, row))
     return rows
 
 
@@ -104,7 +131,7 @@ def _validate(rows: list[tuple[int, dict]], operator: Operator | None) -> _Plan:
             bad(field, why)
         try:
             if bool(data.get("uscc")) == bool(data.get("resident_id")):
-                raise InvalidInput("name the subject by exactly one of uscc or resident_id", details={"field": "uscc"})
+                raise InvalidInput("请只填写统一社会信用代码或居民身份证号中的一项", details={"field": "uscc"})
             if data.get("uscc"):
                 data["uscc"] = valid_uscc(data["uscc"])
                 plan.orgs.setdefault(data["uscc"], (row_no, data.get("subject_name")))
@@ -117,7 +144,7 @@ def _validate(rows: list[tuple[int, dict]], operator: Operator | None) -> _Plan:
             bad(e.details["field"], e.message)
         key = (data["department"], data["document_no"])
         if key in seen:
-            bad("document_no", f"same department and document number as row {seen[key]}")
+            bad("document_no", f"与第 {seen[key]} 行的决定部门和文书号相同")
         seen.setdefault(key, row_no)
         data["_row"] = row_no
         plan.rows.append(data)
@@ -152,7 +179,7 @@ def _subject_ids(plan: _Plan) -> dict[str, int]:
         if code not in ids:
             if not name:
                 plan.errors.append({"row": row_no, "field": "subject_name",
-                                    "message": "a new merchant or organisation needs its name"})
+                                    "message": "首次报送的企业或组织需要填写主体名称"})
             new.append({"kind": kind_for_uscc(code), "display_name": name or code,
                         "uscc": code, "name_enc": None, "resident_id_hash": None, "resident_id_enc": None,
                         "resident_id_masked": None})
@@ -165,7 +192,7 @@ def _subject_ids(plan: _Plan) -> dict[str, int]:
                         "resident_id_hash": keyed_hash(rid), "resident_id_enc": encrypt(rid),
                         "resident_id_masked": mask_resident_id(rid)})
     for row, handle in zip(new, unique_handles(len(new)), strict=True):
-        row.update(handle=handle, grade=Grade.B, score=0.0)
+        row.update(handle=handle, grade=None, score=None)  # graded by recompute_many below
     for i in range(0, len(new), CHUNK):
         db.session.execute(insert(Subject.__table__), new[i:i + CHUNK])
     return _lookup(plan) if new else ids
@@ -177,11 +204,12 @@ def store_rows(rows: list[tuple[int, dict]], *, operator: Operator | None, actor
     """Validate every row, then store all of them or none; raises InvalidInput listing every bad row."""
     plan = _validate(rows, operator)
     if plan.forbidden:
-        raise Forbidden("rows name another department", code="outside_department", details={"errors": plan.forbidden})
+        raise Forbidden("有的行填写了其他部门，不能代其他部门报送；未保存任何记录。", code="outside_department",
+                        details={"errors": plan.forbidden})
     ids = _subject_ids(plan)
     if plan.errors:
         plan.errors.sort(key=lambda e: e["row"])
-        raise InvalidInput(f"{len({e['row'] for e in plan.errors})} bad rows; nothing was stored",
+        raise InvalidInput(f"{len({e['row'] for e in plan.errors})} 行有误，未保存任何记录（每行的问题见 details）。",
                            code="rows_rejected", details={"errors": plan.errors})
     created, updated, affected = _upsert(plan.rows, ids)
     regraded = recompute_many(affected, reason=f"批量报送 {len(plan.rows)} 条记录")

@@ -26,22 +26,22 @@ def record_problems(data: dict, as_of: dt.date) -> list[tuple[str, str]]:
     category = data["category"]
     rule = model.categories[category]
     if rule.by_severity is not None and not data.get("severity"):
-        problems.append(("severity", f"{category} needs a severity: minor, general or serious"))
+        problems.append(("severity", f"{category} 需要填写严重程度：minor（轻微）、general（一般）或 serious（严重）"))
     if rule.by_severity is None and data.get("severity"):
-        problems.append(("severity", f"{category} takes no severity"))
+        problems.append(("severity", f"{category} 不填写严重程度"))
     allowed = model.results_for(category)
     if allowed and data.get("result") not in allowed:
-        problems.append(("result", f"{category} needs a result: {', '.join(allowed)}"))
+        problems.append(("result", f"{category} 需要填写结果，应为以下之一：{'、'.join(allowed)}"))
     if not allowed and data.get("result"):
-        problems.append(("result", f"{category} takes no result"))
+        problems.append(("result", f"{category} 不填写结果"))
     tol = model.tolerance
     if data.get("tolerant_first_offence") and (category not in tol.get("categories", ())
                                                or data.get("severity") != tol.get("severity")):
-        problems.append(("tolerant_first_offence", "only a minor administrative penalty can be tolerated"))
+        problems.append(("tolerant_first_offence", "只有轻微（minor）的行政处罚才能适用包容审慎"))
     if data["decided_on"] > as_of:
-        problems.append(("decided_on", "the decision date lies in the future"))
+        problems.append(("decided_on", "决定日期不能晚于今天"))
     if data.get("expires_on") and data["expires_on"] < data["decided_on"]:
-        problems.append(("expires_on", "expires before it was decided"))
+        problems.append(("expires_on", "有效期截止日不能早于决定日期"))
     return problems
 
 
@@ -49,11 +49,11 @@ def acting_department(op: Operator | None, requested: str | None) -> str:
     """The department a write is filed under; raises Forbidden outside the operator's own, InvalidInput."""
     if op is None or op.role == "admin":  # CLI or platform admin: must say which department decided
         if not requested:
-            raise InvalidInput("department: required when not filed by a department operator",
+            raise InvalidInput("department：非部门操作员报送时必须填写决定部门。",
                                code="department_required", details={"field": "department"})
         return requested
     if requested and requested != op.department:
-        raise Forbidden(f"a {op.department} operator cannot file for {requested}", code="outside_department",
+        raise Forbidden(f"{op.department}的操作员不能代{requested}报送。", code="outside_department",
                         details={"field": "department"})
     return op.department
 
@@ -63,7 +63,7 @@ def check_record(data: dict) -> None:
     problems = record_problems(data, china_today())
     if problems:
         field, why = problems[0]
-        raise InvalidInput(f"{field}: {why}", code="invalid_record", details={"field": field, "problems": [
+        raise InvalidInput(f"{field}：{why}。", code="invalid_record", details={"field": field, "problems": [
             {"field": f, "message": m} for f, m in problems]})
 
 
@@ -108,9 +108,9 @@ def remove_record(record_id: int, reason: str, *, operator: Operator, actor: str
     """Withdraw a record (revoked decision, credit repair) and re-grade; raises NotFound, Forbidden."""
     record = db.session.get(CreditRecord, record_id)
     if record is None:
-        raise NotFound(f"no credit record {record_id}")
+        raise NotFound(f"没有编号为 {record_id} 的信用记录。")
     if operator.role != "admin" and record.department != operator.department:
-        raise Forbidden("a department removes only its own records", code="outside_department")
+        raise Forbidden("部门只能撤销本部门报送的记录。", code="outside_department")
     if record.status == RecordStatus.REMOVED:
         return record
     record.status, record.removed_at, record.removed_reason = RecordStatus.REMOVED, utcnow(), reason

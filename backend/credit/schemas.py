@@ -11,6 +11,7 @@ LIST_TYPES = tuple(ListType)
 
 TRUTHY = ma.fields.Boolean.truthy | {"是", "Y", "y"}
 FALSY = ma.fields.Boolean.falsy | {"否", "N", "n", ""}
+GRADE_DOC = {"description": "A 优 / B 良 / C 中 / D 差; null: 未评价 (nothing in the file to grade yet)"}
 
 
 class SubjectRefSchema(ma.Schema):
@@ -20,6 +21,13 @@ class SubjectRefSchema(ma.Schema):
                      metadata={"description": "统一社会信用代码 (GB 32100 check character verified)"})
     resident_id = PlainText(validate=ma.validate.Length(min=1, max=32),
                             metadata={"description": "居民身份证号 (GB 11643 check digit verified)"})
+
+
+class QueryRefSchema(SubjectRefSchema):
+    """Reading a file or 一键查询: also by the public handle (list entries show only the handle)."""
+
+    handle = ma.fields.String(validate=ma.validate.Regexp(r"^[A-Za-z0-9]{4,16}$", error="应为 4 到 16 位字母或数字。"),
+                              metadata={"description": "The subject's public handle (subject_handle of a list entry)"})
 
 
 class RecordInSchema(SubjectRefSchema):
@@ -74,7 +82,7 @@ class RecordSchema(ma.Schema):
 class RecordFiledSchema(ma.Schema):
     record = ma.fields.Nested(RecordSchema, required=True)
     created = ma.fields.Boolean(required=True, metadata={"description": "false: an earlier submission was updated"})
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
 
 
 class ImportReportSchema(ma.Schema):
@@ -89,7 +97,7 @@ class RemovalSchema(ma.Schema):
     reason = PlainText(required=True, validate=ma.validate.Length(min=2, max=500))
 
 
-class FileQuerySchema(SubjectRefSchema):
+class FileQuerySchema(QueryRefSchema):
     purpose = PlainText(required=True, validate=ma.validate.Length(min=2, max=300),
                         metadata={"description": "Why the file is read (written to the audit log)"})
 
@@ -107,8 +115,8 @@ class SubjectSummarySchema(ma.Schema):
     display_name = ma.fields.String(required=True)
     uscc = ma.fields.String(allow_none=True)
     resident_id_masked = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True)
-    score = ma.fields.Float(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
+    score = ma.fields.Float(required=True, allow_none=True)
 
 
 CreditFilePageSchema = page_schema(RecordSchema, "CreditFilePageSchema",
@@ -116,8 +124,8 @@ CreditFilePageSchema = page_schema(RecordSchema, "CreditFilePageSchema",
 
 
 class GradeChangeSchema(ma.Schema):
-    grade = ma.fields.String(required=True)
-    score = ma.fields.Float(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
+    score = ma.fields.Float(required=True, allow_none=True)
     model_version = ma.fields.String(required=True)
     reason = ma.fields.String(required=True)
     computed_at = ma.fields.DateTime(required=True)
@@ -185,29 +193,58 @@ class JointQueryArgsSchema(FileQuerySchema):
                                                     "e.g. government_procurement"})
 
 
+DAY = {"format": "date", "example": "2026-03-01"}
+
+
 class ListStatusSchema(ma.Schema):
     list_type = ma.fields.String(required=True)
+    list_zh = ma.fields.String(required=True)
     decision_document = ma.fields.String(required=True)
     legal_basis = ma.fields.String(required=True)
     department = ma.fields.String(required=True)
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(allow_none=True)
+    starts_on = ma.fields.String(required=True, metadata=DAY)
+    ends_on = ma.fields.String(allow_none=True, metadata=DAY)
+    bases = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Catalogue bases (measures.toml [[basis]]) this decision's legal basis names"})
+    basis_matched = ma.fields.Boolean(required=True, metadata={
+        "description": "false: the legal basis matches no catalogue basis, so it brings no measure (see notes)"})
+
+
+class AppliedMeasureSchema(MeasureSchema):
+    because = ma.fields.List(ma.fields.String(), required=True,
+                             metadata={"description": "Decision documents whose legal basis brings this measure"})
 
 
 class JointResultSchema(ma.Schema):
-    subject = ma.fields.Nested(SubjectSummarySchema, required=True)
+    query_no = ma.fields.String(required=True,
+                                metadata={"description": "Number of this query, e.g. YJCX20261201000042"})
+    queried_at = ma.fields.DateTime(required=True)
+    record_url = ma.fields.String(required=True, metadata={"description": "The printable query record (PDF)"})
+    result = ma.fields.String(required=True, validate=ma.validate.OneOf(("no_record", "not_listed", "listed")))
+    result_zh = ma.fields.String(required=True, metadata={"example": "查询无记录"})
+    queried = ma.fields.String(required=True, metadata={"description": "What was asked (a resident id masked)"})
+    subject = ma.fields.Nested(SubjectSummarySchema, required=True, allow_none=True,
+                               metadata={"description": "null: no credit file (查询无记录)"})
     lists = ma.fields.List(ma.fields.Nested(ListStatusSchema), required=True)
-    measures = ma.fields.List(ma.fields.Nested(MeasureSchema), required=True)
-    checked_on = ma.fields.Date(required=True)
+    measures = ma.fields.List(ma.fields.Nested(AppliedMeasureSchema), required=True)
+    notes = ma.fields.List(ma.fields.String(), required=True)
+    checked_on = ma.fields.String(required=True, metadata=DAY)
+    purpose = ma.fields.String(required=True)
+    applies_to = ma.fields.String(allow_none=True)
+
+
+class JointRecordSchema(JointResultSchema):
+    operator = ma.fields.String(required=True, metadata={"description": "Who queried"})
+    department = ma.fields.String(required=True, metadata={"description": "For which department"})
 
 
 # The subject's own view (mini-program: GET /me/credit; merchant owners).
 
 
 class GradeViewSchema(ma.Schema):
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     grade_zh = ma.fields.String(required=True)
-    score = ma.fields.Float(required=True)
+    score = ma.fields.Float(required=True, allow_none=True)
     grade_updated_at = ma.fields.DateTime(allow_none=True)
     model_version = ma.fields.String(allow_none=True, metadata={"description": "Model version of the breakdown"})
     breakdown = ma.fields.Dict(required=True, metadata={

@@ -42,7 +42,7 @@ def subject_by_handle(handle: str) -> Subject:
     """Raises NotFound."""
     subject = db.session.execute(select(Subject).where(Subject.handle == handle)).scalar_one_or_none()
     if subject is None:
-        raise NotFound(f"no subject with handle {handle!r}")
+        raise NotFound(f"没有公开标识为 {handle!r} 的信用主体。")
     return subject
 
 
@@ -50,7 +50,7 @@ def person_by_handle(handle: str) -> Subject:
     """The person with this handle; raises NotFound, or InvalidInput for a merchant or organisation."""
     subject = subject_by_handle(handle)
     if subject.kind != SubjectKind.PERSON:
-        raise InvalidInput("personal credit codes are issued to persons only", code="not_a_person")
+        raise InvalidInput("个人信用码只发给自然人，该主体是企业或组织。", code="not_a_person")
     return subject
 
 
@@ -86,12 +86,17 @@ def get_or_create_organisation(code: str, name: str, kind: str = SubjectKind.MER
     return subject
 
 
-def one_ref(ref: dict) -> tuple[str, str]:
+SUBJECT_REFS = ("uscc", "resident_id", "handle")
+
+
+def one_ref(ref: dict, allowed: tuple[str, ...] = SUBJECT_REFS) -> tuple[str, str]:
     """(field, value) of the one identifier given; raises InvalidInput."""
-    given = [(k, ref[k]) for k in ("uscc", "resident_id") if ref.get(k)]
+    given = [(k, ref[k]) for k in allowed if ref.get(k)]
     if len(given) != 1:
-        raise InvalidInput("name the subject by exactly one of uscc or resident_id",
-                           code="subject_ref", details={"field": "uscc"})
+        names = {"uscc": "uscc（统一社会信用代码）", "resident_id": "resident_id（居民身份证号）",
+                 "handle": "handle（公开标识，如名单记录中的 subject_handle）"}
+        raise InvalidInput(f"请只用一种方式指明主体：{'、'.join(names[k] for k in allowed)} 选其一。",
+                           code="subject_ref", details={"field": allowed[0]})
     return given[0]
 
 
@@ -100,15 +105,27 @@ def valid_resident_id_field(value: str) -> str:
     return valid_resident_id(value, field="resident_id")
 
 
-def find_subject(ref: dict) -> Subject:
-    """The subject named by uscc or resident_id; raises InvalidInput or NotFound."""
-    field, value = one_ref(ref)
+def subject_where(field: str, value: str):
+    """The WHERE clause finding the subject a uscc, resident_id or handle names; raises InvalidInput (bad id)."""
     if field == "uscc":
-        subject = db.session.execute(select(Subject).where(Subject.uscc == valid_uscc(value))).scalar_one_or_none()
-    else:
-        subject = person_by_resident_id(valid_resident_id_field(value))
+        return Subject.uscc == valid_uscc(value)
+    if field == "resident_id":
+        return Subject.resident_id_hash == keyed_hash(valid_resident_id_field(value))
+    return Subject.handle == value
+
+
+def shown_ref(field: str, value: str) -> str:
+    """How a queried identifier may be printed: a USCC or handle in clear, a resident id masked."""
+    if field == "resident_id":
+        return mask_resident_id(valid_resident_id_field(value))
+    return valid_uscc(value) if field == "uscc" else value
+
+
+def find_subject(ref: dict) -> Subject:
+    """The subject named by uscc, resident_id or handle; raises InvalidInput or NotFound."""
+    subject = db.session.execute(select(Subject).where(subject_where(*one_ref(ref)))).scalar_one_or_none()
     if subject is None:
-        raise NotFound("no credit file for this subject")
+        raise NotFound("没有该主体的信用档案。")
     return subject
 
 
@@ -118,7 +135,7 @@ def subject_for_filing(ref: dict, name: str | None) -> Subject:
     Persons are keyed by the resident id's keyed hash, so a file opened here is the one the
     mini-program finds when that person binds the same id later.
     """
-    field, value = one_ref(ref)
+    field, value = one_ref(ref, ("uscc", "resident_id"))
     if field == "resident_id":
         rid = valid_resident_id_field(value)
         existing = person_by_resident_id(rid)
@@ -130,7 +147,7 @@ def subject_for_filing(ref: dict, name: str | None) -> Subject:
     if existing is not None:
         return existing
     if not name:
-        raise InvalidInput("subject_name: a new merchant or organisation needs its name",
+        raise InvalidInput("subject_name：首次报送的企业或组织需要填写主体名称。",
                            code="subject_name_required", details={"field": "subject_name"})
     return get_or_create_organisation(code, name, kind=kind_for_uscc(code))
 

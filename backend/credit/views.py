@@ -3,10 +3,10 @@ out, red/black/watch lists, the measures catalogue and 一键查询."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from backend.credit import files, joint, lists, record_import, records
+from backend.credit import files, joint, lists, query_record, record_import, records
 from backend.credit.schemas import (
     CreditFilePageSchema,
     FileArgsSchema,
@@ -14,6 +14,7 @@ from backend.credit.schemas import (
     GradeReportSchema,
     ImportReportSchema,
     JointQueryArgsSchema,
+    JointRecordSchema,
     JointResultSchema,
     ListArgsSchema,
     ListEntryInSchema,
@@ -66,6 +67,15 @@ def import_csv():
     text, encoding = record_import.decode_csv(request.get_data())
     return record_import.store_rows(record_import.parse_csv(text), operator=current_operator(), actor=operator_actor(),
                                     source="csv", encoding=encoding)
+
+
+@blp.route("/records/import/template.csv", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, {"type": "string"}, content_type="text/csv", description="Header row and one example row")
+def import_template():
+    """The CSV template for POST /records/import: every column with its Chinese name and one example row."""
+    return Response(record_import.template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="credit-records-template.csv"'})
 
 
 @blp.route("/records/<int:record_id>/remove", methods=["POST"])
@@ -135,5 +145,29 @@ def measures_catalogue():
 @blp.arguments(JointQueryArgsSchema, location="query")
 @blp.response(200, JointResultSchema)
 def joint_query(args):
-    """一键查询: list status and every applicable measure with its legal basis (audited with purpose)."""
-    return joint.joint_query(args, actor=operator_actor())
+    """一键查询 of a subject (by uscc, resident_id or handle): list status and the measures that apply.
+
+    The measures are those each list decision's legal basis brings (the catalogue's bases); a well-formed
+    identifier without a credit file answers 200 查询无记录. Every answer has a query number and a printable
+    record; the query and its purpose go to the audit log.
+    """
+    return joint.joint_query(args, operator=current_operator(), actor=operator_actor())
+
+
+@blp.route("/joint-measures/queries/<query_no>", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, JointRecordSchema)
+def joint_query_record(query_no):
+    """A kept 一键查询 by its query number (your department's, or any for admins), as answered that day."""
+    return query_record.read_record(query_no, operator=current_operator(), actor=operator_actor())
+
+
+@blp.route("/joint-measures/queries/<query_no>/record.pdf", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
+              description="A4 query record, Chinese font embedded")
+def joint_query_record_pdf(query_no):
+    """The printable query record (number, time, purpose, operator, result) of a kept 一键查询, as PDF."""
+    record = query_record.read_record(query_no, operator=current_operator(), actor=operator_actor())
+    return Response(query_record.record_pdf(record), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{query_no}.pdf"', "Cache-Control": "no-store"})

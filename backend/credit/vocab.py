@@ -17,6 +17,13 @@ class Grade(enum.StrEnum):
 
 GRADES = "".join(Grade)  # "ABCD", best first
 GRADE_ZH = {Grade.A: "优", Grade.B: "良", Grade.C: "中", Grade.D: "差"}
+# A subject with nothing to grade (no active record, no list entry) has no grade: NULL, shown as 未评价.
+UNRATED_ZH = "未评价"
+
+
+def grade_label(grade: str | None) -> str:
+    """优/良/中/差 for a grade, 未评价 for none (the one place that names an absent grade)."""
+    return UNRATED_ZH if grade is None else GRADE_ZH[grade]
 
 
 class SubjectKind(enum.StrEnum):
@@ -38,6 +45,15 @@ class RecordCategory(enum.StrEnum):
     DECLARATION = "declaration"
 
 
+CATEGORY_ZH = {
+    RecordCategory.ADMIN_LICENCE: "行政许可", RecordCategory.ADMIN_PENALTY: "行政处罚",
+    RecordCategory.COURT_DISHONESTY: "失信被执行人", RecordCategory.TAX_RATING: "纳税信用等级",
+    RecordCategory.HONOUR: "表彰奖励", RecordCategory.CONTRACT_PERFORMANCE: "合同履约",
+    RecordCategory.PRODUCT_INSPECTION: "产品质量抽检", RecordCategory.COMMITMENT_KEPT: "信用承诺践行",
+    RecordCategory.COMMITMENT_BROKEN: "违背信用承诺", RecordCategory.DECLARATION: "自主申报",
+}
+
+
 class Severity(enum.StrEnum):
     MINOR = "minor"
     GENERAL = "general"
@@ -45,6 +61,18 @@ class Severity(enum.StrEnum):
 
 
 SEVERITY_ZH = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.SERIOUS: "严重"}
+RESULT_ZH = {"pass": "合格", "fail": "不合格", "kept": "履约", "broken": "违约"}
+
+# What people write in a CSV column, as well as the codes: the labels above and common variants.
+VALUE_ALIASES = {
+    "category": {**{zh: code.value for code, zh in CATEGORY_ZH.items()}, "表彰荣誉": "honour",
+                 "产品抽检": "product_inspection", "抽检": "product_inspection", "纳税信用": "tax_rating",
+                 "自主申报信息": "declaration", "信用承诺": "commitment_kept", "失信被执行": "court_dishonesty"},
+    "severity": {**{zh: code.value for code, zh in SEVERITY_ZH.items()}, "轻微违法": "minor", "一般违法": "general",
+                 "严重违法": "serious"},
+    "result": {**{zh: code for code, zh in RESULT_ZH.items()}, "已履约": "kept", "履行": "kept", "未履约": "broken",
+               **{f"{g}级": g for g in "ABMCD"}},
+}
 
 
 class ListType(enum.StrEnum):

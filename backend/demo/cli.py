@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+import qr
 from backend.credit import person_by_handle
 from backend.demo.seed import seed_demo
 from backend.keys import issue_code
+from backend.platform.clock import local_time, now_ts
 from backend.platform.errors import DomainError
 
 
@@ -40,14 +43,21 @@ def seed_demo_command(as_json: bool) -> None:
 
 @click.command("issue-code")
 @click.argument("handle")
+@click.option("--png", "png", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="also write the code as a QR image to this PNG file")
 @with_appcontext
-def issue_code_command(handle: str) -> None:
-    """Print a fresh personal code for a resident (demos, scanner testing)."""
+def issue_code_command(handle: str, png: Path | None) -> None:
+    """Print a fresh personal code for a resident and when it expires (demos, scanner testing)."""
     try:
         issued = issue_code(person_by_handle(handle))
     except DomainError as e:
         raise click.ClickException(e.message) from None
     click.echo(issued.token)
+    expires = local_time(issued.expires_at).strftime("%Y-%m-%d %H:%M:%S")
+    click.echo(f"expires at {expires} China time (in {issued.expires_at - now_ts()} s)", err=True)
+    if png is not None:
+        png.write_bytes(qr.render_png(issued.token))
+        click.echo(f"QR image written to {png}", err=True)
 
 
 commands = [seed_demo_command, issue_code_command]

@@ -34,8 +34,7 @@ from backend.scanning.models import Incentive, Partner, ScannerDevice, Scenario
 from backend.scanning.partners import free_offline_bit
 
 ACTOR = "cli:seed-demo"
-PRODUCTION_REFUSAL = ("seed-demo refuses to run with APP_ENV=production: demo operators and devices would be "
-                      "real credentials on real data")
+PRODUCTION_REFUSAL = ("seed-demo 不能在 APP_ENV=production 下运行：演示操作员和扫码设备会成为真实数据上的真实凭据。")
 
 
 def refuse_in_production() -> None:

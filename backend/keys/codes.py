@@ -17,7 +17,6 @@ from flask import current_app
 import qr
 from backend.keys.ring import keyring, scenario_key, seal_key
 from backend.platform.clock import now_ts
-from backend.platform.errors import Unavailable
 
 Eligibility = Mapping[int, tuple[str, int]]  # slot -> (scenario, 4 bits of offline incentives)
 
@@ -30,22 +29,28 @@ class CodeHolder(Protocol):
     code_generation: int
 
 
+# Format 1 carries a grade letter; an unrated person (grade NULL) is signed as C there, so no offline
+# scanner grants a perk meant for A/B (online scans read the NULL grade and refuse `grade`). Format 2
+# carries no grade: an unrated holder qualifies for no offline incentive.
+UNRATED_CODE_GRADE = "C"
+
+
 def _eligibility(holder: CodeHolder) -> Eligibility:
     provider: Callable[[CodeHolder], Eligibility] | None = current_app.extensions.get("code_eligibility")
     return provider(holder) if provider is not None else {}
 
 
 def issue_code(holder: CodeHolder) -> qr.IssuedCode:
-    """A fresh short-lived code for a person (callers make sure it is one); raises Unavailable when the
-    signer has no code secret (a key from before format 2 that lost its private half: rotate)."""
+    """A fresh short-lived code for a person (callers make sure it is one); raises Unavailable as keyring() does."""
     ttl = min(current_app.config["CODE_TTL_SECONDS"], qr.MAX_CODE_TTL)
     ring = keyring()
     if current_app.config["CODE_FORMAT"] == 1:
-        return qr.sign_code(ring.signer, sub=holder.handle, grade=holder.grade or "C", now=now_ts(), ttl=ttl)
+        return qr.sign_code(ring.signer, sub=holder.handle, grade=holder.grade or UNRATED_CODE_GRADE, now=now_ts(),
+                            ttl=ttl)
     kid = ring.signer.kid
     seal = seal_key(ring, kid)
-    if seal is None:
-        raise Unavailable("the signing key has no code secret: run `flask rotate-signing-key`", code="no_code_secret")
+    # The signer holds its private half, from which a key made before format 2 derives its code secret.
+    assert seal is not None, "a signer always has a code secret"
     sub = qr.seal_handle(seal, holder.handle, holder.code_generation)
     eligibility = _eligibility(holder)
     keys = {slot: scenario_key(ring, kid, scenario) for slot, (scenario, _) in eligibility.items()}

@@ -101,7 +101,7 @@ def keyring() -> qr.KeyRing:
             ensure_signing_key()
         except IntegrityError:  # another worker made the first key at the same moment
             if in_use_case():  # this transaction is spoiled; the retry will find that key
-                raise Unavailable("signing key being created; retry", code="signing_key_race", retry_after=1) from None
+                raise Unavailable("签名密钥正在创建，请稍后重试。", code="signing_key_race", retry_after=1) from None
         ring = _load_ring()  # not cached: inside a use case it is uncommitted until on_commit drops the cache
     return ring
 

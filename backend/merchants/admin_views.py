@@ -26,7 +26,11 @@ from backend.merchants.schemas import (
 from backend.platform.access import current_operator, operator_actor, require_operator
 
 blp = Blueprint("merchants", __name__, url_prefix="/api/dept/v1",
-                description="Market offices: merchants, stickers, posters, inspections, commitments")
+                description="Market offices: merchants, stickers, posters, inspections, commitments. A merchant is "
+                            "named by its handle (the 8 characters of /m/<handle>) everywhere; the numeric id "
+                            "still works in the same place but is deprecated.")
+MERCHANT_PARAM = {"in": "path", "name": "merchant", "required": True, "schema": {"type": "string"},
+                  "description": "The merchant's handle (as in /m/<handle>). Deprecated: its numeric id."}
 BINARY = {"type": "string", "format": "binary"}
 
 
@@ -61,84 +65,85 @@ def create_merchant(body):
     return response
 
 
-@blp.route("/merchants/<int:merchant_id>", methods=["GET"])
+@blp.route("/merchants/<merchant>", methods=["GET"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.response(200, MerchantSchema)
-def get_merchant(merchant_id):
+def get_merchant(merchant):
     """One merchant of your market."""
-    return management.describe(management.merchant_in_scope(current_operator(), merchant_id))
+    return management.describe(management.merchant_in_scope(current_operator(), merchant))
 
 
-@blp.route("/merchants/<int:merchant_id>", methods=["PATCH"])
+@blp.route("/merchants/<merchant>", methods=["PATCH"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.arguments(MerchantUpdateSchema)
 @blp.response(200, MerchantSchema)
-def update_merchant(body, merchant_id):
+def update_merchant(body, merchant):
     """Change a merchant's stall number or stall name, business scope, contact or photo (not the registered name)."""
-    return management.update_merchant(current_operator(), merchant_id, actor=operator_actor(), **body)
+    return management.update_merchant(current_operator(), merchant, actor=operator_actor(), **body)
 
 
-@blp.route("/merchants/<int:merchant_id>/reissue-code", methods=["POST"])
+@blp.route("/merchants/<merchant>/reissue-code", methods=["POST"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.arguments(ReissueSchema)
 @blp.response(200, MerchantSchema)
-def reissue_code(body, merchant_id):
+def reissue_code(body, merchant):
     """Issue a new sticker: the serial goes up and every older sticker's page says 该二维码已作废."""
-    return management.reissue_code(current_operator(), merchant_id, actor=operator_actor(), reason=body["reason"])
+    return management.reissue_code(current_operator(), merchant, actor=operator_actor(), reason=body["reason"])
 
 
-def _poster(merchant_id: int, fmt: str):
-    return stickers.poster_download(management.merchant_in_scope(current_operator(), merchant_id), fmt)
+def _poster(merchant: str, fmt: str):
+    return stickers.poster_download(management.merchant_in_scope(current_operator(), merchant), fmt)
 
 
-@blp.route("/merchants/<int:merchant_id>/poster.png", methods=["GET"])
+@blp.route("/merchants/<merchant>/poster.png", methods=["GET"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.response(200, BINARY, content_type="image/png", description="A6 poster, 300 dpi")
-def get_poster_png(merchant_id):
+def get_poster_png(merchant):
     """The printable A6 poster of the current sticker as PNG (300 dpi)."""
-    return _poster(merchant_id, "png")
+    return _poster(merchant, "png")
 
 
-@blp.route("/merchants/<int:merchant_id>/poster.pdf", methods=["GET"])
+@blp.route("/merchants/<merchant>/poster.pdf", methods=["GET"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.response(200, BINARY, content_type="application/pdf", description="A6 poster, font embedded")
-def get_poster_pdf(merchant_id):
+def get_poster_pdf(merchant):
     """The printable A6 poster of the current sticker as PDF (Chinese font embedded)."""
-    return _poster(merchant_id, "pdf")
+    return _poster(merchant, "pdf")
 
 
-@blp.route("/merchants/<int:merchant_id>/inspections", methods=["POST"])
+@blp.route("/merchants/<merchant>/inspections", methods=["POST"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.arguments(NewInspectionSchema)
 @blp.response(201, InspectionSchema)
-def record_inspection(body, merchant_id):
+def record_inspection(body, merchant):
     """Record a product-quality inspection (合格/不合格); it shows on the public page at once."""
-    return management.record_inspection(current_operator(), merchant_id, actor=operator_actor(), **body)
+    return management.record_inspection(current_operator(), merchant, actor=operator_actor(), **body)
 
 
-@blp.route("/merchants/<int:merchant_id>/commitments", methods=["POST"])
+@blp.route("/merchants/<merchant>/commitments", methods=["POST"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.arguments(NewCommitmentSchema)
 @blp.response(201, CommitmentSchema)
-def add_commitment(body, merchant_id):
+def add_commitment(body, merchant):
     """Record a credit commitment (信用承诺) the merchant signed; shown on its public page."""
-    return management.add_commitment(current_operator(), merchant_id, actor=operator_actor(), **body)
+    return management.add_commitment(current_operator(), merchant, actor=operator_actor(), **body)
 
 
-@blp.route("/merchants/<int:merchant_id>/commitments/<int:commitment_id>/status", methods=["POST"])
+@blp.route("/merchants/<merchant>/commitments/<int:commitment_id>/status", methods=["POST"],
+           parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.arguments(CommitmentStatusSchema)
 @blp.response(200, CommitmentSchema)
-def set_commitment_status(body, merchant_id, commitment_id):
+def set_commitment_status(body, merchant, commitment_id):
     """Mark a commitment broken (shown as 未履行) or withdrawn (hidden)."""
-    return management.set_commitment_status(current_operator(), merchant_id, commitment_id, actor=operator_actor(),
+    return management.set_commitment_status(current_operator(), merchant, commitment_id, actor=operator_actor(),
                                             **body)
 
 
-@blp.route("/merchants/<handle>/binding-codes", methods=["POST"])
+@blp.route("/merchants/<merchant>/binding-codes", methods=["POST"], parameters=[MERCHANT_PARAM])
 @require_operator("market", "admin")
 @blp.arguments(NewBindingCodeSchema)
 @blp.response(201, BindingCodeSchema)
-def issue_binding_code(body, handle):
+def issue_binding_code(body, merchant):
     """A single-use, expiring code the merchant's owner enters in the mini-program (shown once)."""
-    return owners.issue_binding_code(current_operator(), handle, body.get("note"))
+    return owners.issue_binding_code(current_operator(), merchant, body.get("note"))

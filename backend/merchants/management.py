@@ -14,26 +14,43 @@ from backend.merchants.stickers import sticker_url
 from backend.merchants.vocab import CommitmentStatus, InspectionResult
 from backend.platform import audit
 from backend.platform.access import Operator
-from backend.platform.clock import china_today
-from backend.platform.db import Page, db, on_commit, use_case
+from backend.platform.clock import china_today, utcnow
+from backend.platform.db import DB_INT_MAX, Page, db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 EDITABLE = ("stall_no", "stall_name", "business_scope", "contact_phone", "photo_url")
+COMMITMENT_STATUS_ZH = {CommitmentStatus.BROKEN: "标记为未履行", CommitmentStatus.WITHDRAWN: "撤回"}
 
 
 def operator_market(op: Operator) -> Market:
     """The market a market operator acts for; raises Forbidden when it has none."""
     market = db.session.get(Market, op.market_id) if op.market_id else None
     if market is None:
-        raise Forbidden("this operator is not scoped to a market", code="no_market_scope")
+        raise Forbidden("该操作员没有所属市场。", code="no_market_scope")
     return market
 
 
-def merchant_in_scope(op: Operator, merchant_id: int) -> Merchant:
-    """The merchant if it belongs to the operator's market; raises NotFound (never reveals others')."""
-    merchant = db.session.get(Merchant, merchant_id)
-    if merchant is None or merchant.market_id != operator_market(op).id:
-        raise NotFound(f"no merchant {merchant_id} in your market", code="merchant_not_found")
+def merchant_by_ref(ref: str | int) -> Merchant | None:
+    """The merchant named by its handle, or (deprecated) by its numeric id; None when there is none.
+
+    Handles are 8 letters and digits: one made only of digits is looked up as a handle first, so the
+    id form can never shadow a handle.
+    """
+    ref = str(ref)
+    merchant = db.session.execute(select(Merchant).join(Subject, Subject.id == Merchant.subject_id)
+                                  .where(Subject.handle == ref)).scalar_one_or_none()
+    if merchant is None and ref.isdigit() and int(ref) <= DB_INT_MAX:
+        merchant = db.session.get(Merchant, int(ref))
+    return merchant
+
+
+def merchant_in_scope(op: Operator, merchant_ref: str | int) -> Merchant:
+    """The merchant (by handle, or deprecated id) if it belongs to the operator's market; raises NotFound
+    (never reveals other markets' merchants)."""
+    market = operator_market(op)
+    merchant = merchant_by_ref(merchant_ref)
+    if merchant is None or merchant.market_id != market.id:
+        raise NotFound(f"您管理的市场中没有商户 {merchant_ref}。", code="merchant_not_found")
     return merchant
 
 
@@ -60,13 +77,13 @@ def stall_free(market_id: int, stall_no: str, except_id: int | None = None) -> N
     taken = db.session.execute(select(Merchant.id).where(Merchant.market_id == market_id,
                                                          Merchant.stall_no == stall_no)).scalar()
     if taken is not None and taken != except_id:
-        raise Conflict(f"stall {stall_no} already has a merchant", code="stall_taken")
+        raise Conflict(f"摊位 {stall_no} 已有商户。", code="stall_taken")
 
 
 def merchant_exists(subject: Subject) -> None:
     """Raises Conflict when the subject is already some market's merchant (a subject has one stall)."""
     if db.session.execute(select(Merchant.id).where(Merchant.subject_id == subject.id)).first():
-        raise Conflict("a merchant with this USCC is already registered", code="merchant_exists")
+        raise Conflict("该统一社会信用代码的商户已登记。", code="merchant_exists")
 
 
 def open_merchant(market: Market, subject: Subject, *, stall_no: str, stall_name: str, actor: str,
@@ -106,6 +123,7 @@ def reissue_code(op: Operator, merchant_id: int, *, actor: str, reason: str) -> 
     """Void the current sticker and issue the next serial; raises NotFound."""
     merchant = merchant_in_scope(op, merchant_id)
     merchant.code_serial += 1
+    merchant.code_issued_at = utcnow()
     audit.record(actor, "merchant.reissue_code", "merchant", merchant.id,
                  details={"serial": merchant.code_serial, "reason": reason})
     _changed(merchant)
@@ -120,7 +138,7 @@ def list_merchants(op: Operator, q: str | None, page: int, per_page: int) -> Pag
 
 def _not_future(day, field: str) -> None:
     if day > china_today():
-        raise InvalidInput(f"{field}: the date lies in the future", details={"field": field})
+        raise InvalidInput(f"{field}：日期不能晚于今天。", details={"field": field})
 
 
 @use_case
@@ -130,13 +148,13 @@ def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -
     merchant = merchant_in_scope(op, merchant_id)
     _not_future(fields["sampled_on"], "sampled_on")
     if fields["result"] == InspectionResult.FAIL and not fields.get("failed_items"):
-        raise InvalidInput("a failed inspection needs failed_items", details={"field": "failed_items"})
+        raise InvalidInput("failed_items：不合格的抽检需要填写不合格项目。", details={"field": "failed_items"})
     if fields["result"] == InspectionResult.PASS:
         fields["failed_items"] = None
     listed_agency(fields["agency"])
     if db.session.execute(select(Inspection.id).where(Inspection.agency == fields["agency"],
                                                       Inspection.report_no == fields["report_no"])).first():
-        raise Conflict("this agency's report number is already recorded", code="duplicate_report")
+        raise Conflict("该检验机构的这份报告编号已经登记过。", code="duplicate_report")
     inspection = Inspection(merchant_id=merchant.id, **fields)
     record = file_inspection(merchant, inspection)  # first: it may refuse the report number
     db.session.add(inspection)
@@ -168,9 +186,9 @@ def set_commitment_status(op: Operator, merchant_id: int, commitment_id: int, *,
     _not_future(on, "on")
     commitment = db.session.get(Commitment, commitment_id)
     if commitment is None or commitment.subject_id != merchant.subject_id:
-        raise NotFound(f"no commitment {commitment_id} for this merchant", code="commitment_not_found")
+        raise NotFound(f"该商户没有编号为 {commitment_id} 的信用承诺。", code="commitment_not_found")
     if commitment.status != CommitmentStatus.ACTIVE:
-        raise Conflict(f"commitment is already {commitment.status}", code="commitment_closed")
+        raise Conflict(f"该承诺已{COMMITMENT_STATUS_ZH[commitment.status]}，不能再更改。", code="commitment_closed")
     details = {"merchant_id": merchant.id, "reason": reason}
     if status == CommitmentStatus.BROKEN:  # first: it may refuse, and nothing should have changed then
         details["credit_record"] = file_broken_commitment(merchant, commitment, on, reason).id

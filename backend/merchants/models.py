@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text, true
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.merchants.vocab import CommitmentStatus, InspectionResult, LinkStatus
+from backend.platform.clock import utcnow
 from backend.platform.db import Base, CreatedAt, one_of
 
 
@@ -52,6 +53,8 @@ class Merchant(CreatedAt, Base):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     photo_url: Mapped[str | None] = mapped_column(String(300))
     code_serial: Mapped[int] = mapped_column(default=1, server_default="1")
+    # When the current sticker serial was issued (printed on the poster with the serial).
+    code_issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 class MerchantLinkRequest(CreatedAt, Base):

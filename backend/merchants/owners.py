@@ -14,7 +14,7 @@ from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import utcnow
 from backend.platform.crypto import keyed_hash
-from backend.platform.db import db, use_case
+from backend.platform.db import DB_INT_MAX, db, use_case
 from backend.platform.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 
 # Read aloud or typed from a slip of paper: no 0/O, 1/I/L. 10 symbols ≈ 50 bits, single-use, expiring.
@@ -32,12 +32,15 @@ def _code_hash(code: str) -> str:
 
 
 def merchant_by_handle(handle: str) -> tuple[Merchant, Subject]:
-    """Raises NotFound."""
+    """The merchant by handle (market offices may also give the deprecated numeric id); raises NotFound."""
     row = db.session.execute(
         select(Merchant, Subject).join(Subject, Subject.id == Merchant.subject_id).where(Subject.handle == handle)
     ).first()
+    if row is None and handle.isdigit() and int(handle) <= DB_INT_MAX:
+        row = db.session.execute(select(Merchant, Subject).join(Subject, Subject.id == Merchant.subject_id)
+                                 .where(Merchant.id == int(handle))).first()
     if row is None:
-        raise NotFound(f"no merchant with handle {handle!r}")
+        raise NotFound(f"没有公开标识为 {handle!r} 的商户。")
     return row[0], row[1]
 
 
@@ -46,7 +49,7 @@ def issue_binding_code(op: Operator, handle: str, note: str | None = None) -> di
     """A fresh one-time code for this merchant; raises NotFound or Forbidden (another market's merchant)."""
     merchant, subject = merchant_by_handle(handle)
     if op.role != "admin" and merchant.market_id != op.market_id:
-        raise Forbidden("this merchant is not in your market", code="out_of_scope")
+        raise Forbidden("该商户不在您管理的市场。", code="out_of_scope")
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     expires_at = utcnow() + dt.timedelta(seconds=current_app.config["MERCHANT_BINDING_TTL_SECONDS"])
     row = MerchantBindingCode(merchant_id=merchant.id, code_hash=_code_hash(code), issued_by=op.id,
@@ -114,7 +117,7 @@ def owned_merchant(account_id: int, handle: str) -> tuple[Merchant, Subject]:
     owns = db.session.execute(select(MerchantOwner.id).where(
         MerchantOwner.account_id == account_id, MerchantOwner.merchant_id == merchant.id)).first()
     if owns is None:
-        raise NotFound(f"no merchant with handle {handle!r} bound to this account")
+        raise NotFound(f"本账号没有绑定公开标识为 {handle!r} 的商户。")
     return merchant, subject
 
 

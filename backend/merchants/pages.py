@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from backend.credit import GRADE_ZH, ListEntry, Subject
+from backend.credit import ListEntry, Subject, current_model
+from backend.credit.vocab import ListType, grade_label
 from backend.merchants.models import Commitment, Inspection, Market, Merchant
 from backend.merchants.stickers import absolute_url, page_path, parse_ref
 from backend.merchants.vocab import CommitmentStatus
@@ -31,15 +32,28 @@ GRADE_MEANING = {
     "A": "诚信经营，信用优秀，可放心交易",
     "B": "信用良好，未发现严重失信行为",
     "C": "信用一般，存在失信或不合格记录，交易时请留意",
-    "D": "信用较差，存在严重失信记录，请谨慎交易",
+    "D": "信用较差，失信或不合格记录较多，请谨慎交易",
+    None: "暂无信用记录，尚未评定信用等级",
 }
+# 差 is worded by its cause: 严重失信 is said only of a subject on the joint-punishment (black) list.
+BLACK_LISTED_MEANING = "已列入失信联合惩戒对象名单，属严重失信主体，请谨慎交易"
+
+
+def grade_meaning(grade: str | None, black_listed: bool) -> str:
+    """What the grade means to a shopper; 严重失信 only for a black-list entry, not for a low score."""
+    return BLACK_LISTED_MEANING if black_listed and grade == "D" else GRADE_MEANING[grade]
 LIST_LABELS = {
     "black": "已列入失信联合惩戒对象名单",
     "watch": "已列入重点关注名单",
     "red": "已列入诚信红名单",
 }
 COMPLAINT = {"hotline": "12315", "url": "https://www.12315.cn",
-             "text": "如遇消费纠纷或发现信用信息有误，请拨打 12315 或登录全国12315平台投诉举报。"}
+             "text": "如遇消费纠纷（短斤少两、假冒伪劣、价格欺诈等），请拨打 12315 或登录全国12315平台投诉举报。"}
+# Wrong credit information is an objection (信用信息异议) to the deciding department or the credit office, not 12315.
+OBJECTION = {"hotline": "12345", "url": "https://www.creditchina.gov.cn",
+             "text": "认为本页信用信息有误或已过公示期限，可向作出决定的部门（见各条记录）或汕尾市发展和改革局"
+                     "（市社会信用体系建设工作领导小组办公室）提出信用信息异议，也可拨打 12345 政务服务热线，"
+                     "或在“信用中国”网站提交异议申请。"}
 NOT_FOUND_MSG = "没有找到这个商户，请核对二维码或链接是否完整。"
 VOID_MSG = "该二维码已作废：商户已换发新的二维码，请扫描摊位上最新张贴的二维码。"
 
@@ -73,12 +87,71 @@ def _head(ref: str):
     if row is None or (serial is not None and not 1 <= serial <= row.code_serial):
         raise NotFound(NOT_FOUND_MSG, code="merchant_not_found")
     if serial is not None and serial < row.code_serial:
-        raise Gone(VOID_MSG, code="code_void")
+        raise Gone(VOID_MSG, code="code_void", details={
+            "current_page": page_path(row.handle), "market": {"slug": row.slug, "name": row.market}})
     return row
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def grade_scale() -> dict:
+    """The four levels, what each means and the score it needs, from the evaluation model in force."""
+    model = current_model()
+    t = model.thresholds
+    ranges = {"A": f"{t['A']:g} 分及以上", "B": f"{t['B']:g} 分及以上、不足 {t['A']:g} 分",
+              "C": f"{t['C']:g} 分及以上、不足 {t['B']:g} 分", "D": f"不足 {t['C']:g} 分，或列入失信联合惩戒对象名单"}
+    return {"model": model.title, "levels": [{"grade": g, "zh": grade_label(g), "range": ranges[g],
+                                              "meaning": GRADE_MEANING[g]} for g in "ABCD"],
+            "how": "根据各部门报送的行政许可、行政处罚、纳税信用、表彰奖励、合同履约、产品质量抽检、信用承诺等"
+                   f"公共信用记录，按《{model.title}》计分评定；红名单上调一级，重点关注名单最高为中，"
+                   "失信联合惩戒对象名单为差。没有任何记录的商户暂不评价。"}
+
+
+def grades_explained() -> dict:
+    """The evaluation model in words, for the public explanation page."""
+    model = current_model()
+    categories = []
+    for rule in model.categories.values():
+        if rule.by_severity:
+            points = "、".join(f"{zh}{rule.by_severity[s]:+g} 分" for s, zh in (("minor", "轻微"), ("general", "一般"),
+                                                                              ("serious", "严重")))
+        elif rule.by_result:
+            points = "、".join(f"{RESULT_WORDS.get(k, k)} {v:+g} 分" for k, v in rule.by_result.items())
+        else:
+            points = f"{rule.points:+g} 分"
+        indicator = model.indicators[rule.indicator]["title"]
+        categories.append({"title": rule.title, "points": points, "indicator": indicator})
+    decay = [f"{round(max_age / 365)} 年内按 {factor:g} 倍计" for max_age, factor in model.decay]
+    lists = [f"{rule.get('title', name)}：" + (f"等级为{grade_label(rule['force'])}" if "force" in rule else
+                                              f"等级上调 {rule['lift']} 级" if "lift" in rule else
+                                              f"等级最高为{grade_label(rule['cap'])}")
+             for name, rule in model.lists.items()]
+    tolerance = ("首次轻微违法且没有造成危害后果、经部门认定适用包容审慎的，不扣分；"
+                 "因突发事件应急处置产生的记录只展示、不计分。")
+    return {"scale": grade_scale(), "base_score": f"{model.base_score:g}", "min_score": f"{model.min_score:g}",
+            "max_score": f"{model.max_score:g}", "categories": categories, "decay": decay, "lists": lists,
+            "tolerance": tolerance}
+
+
+RESULT_WORDS = {"pass": "合格", "fail": "不合格", "kept": "履约", "broken": "违约", "A": "A级", "B": "B级", "M": "M级",
+                "C": "C级", "D": "D级"}
+
+
+def _retests(inspections: list) -> list[dict]:
+    """Each inspection, with (for a failure) whether a later one of the same product passed: 复检."""
+    out = []
+    for i, r in enumerate(inspections):  # newest first: later inspections come before this one
+        item = {"product": r.product, "sampled_on": _iso(r.sampled_on), "agency": r.agency, "result": r.result,
+                "failed_items": r.failed_items, "report_no": r.report_no, "retest": None}
+        if r.result == "fail":
+            later = [x for x in inspections[:i] if x.product == r.product and x.sampled_on >= r.sampled_on]
+            retest = later[-1] if later else None  # the first one after the failure
+            item["retest"] = ({"result": retest.result, "sampled_on": _iso(retest.sampled_on),
+                               "report_no": retest.report_no} if retest else None)
+        out.append(item)
+    return out
 
 
 def page_data(ref: str) -> dict:
@@ -105,7 +178,8 @@ def page_data(ref: str) -> dict:
         "uscc": h.uscc,
         "market": {"slug": h.slug, "name": h.market}, "stall_no": h.stall_no,
         "business_scope": h.business_scope, "photo_url": h.photo_url,
-        "grade": h.grade, "grade_zh": GRADE_ZH[h.grade], "grade_meaning": GRADE_MEANING[h.grade],
+        "grade": h.grade, "grade_zh": grade_label(h.grade),
+        "grade_meaning": grade_meaning(h.grade, any(r.list_type == ListType.BLACK for r in lists)),
         "grade_updated_at": _iso(h.grade_updated_at),
         "lists": [{"list_type": r.list_type, "label": LIST_LABELS[r.list_type], "reason": r.reason,
                    "department": r.department, "decision_document": r.decision_document,
@@ -113,12 +187,17 @@ def page_data(ref: str) -> dict:
         "commitments": [{"title": r.title, "content": r.content, "signed_on": _iso(r.signed_on),
                          "status": r.status, "status_changed_on": _iso(r.status_changed_on)}
                         for r in commitments],
-        "inspections": [{"product": r.product, "sampled_on": _iso(r.sampled_on), "agency": r.agency,
-                         "result": r.result, "failed_items": r.failed_items, "report_no": r.report_no}
-                        for r in inspections],
-        "complaint": COMPLAINT,
+        "inspections": _retests(inspections),
+        "latest_inspection_on": _iso(inspections[0].sampled_on) if inspections else None,
+        "grade_scale": grade_scale(),
+        "complaint": COMPLAINT, "objection": OBJECTION,
         "page_url": absolute_url(page_path(h.handle)),
     }
+
+
+def all_markets() -> list[dict]:
+    """Every market, for pages that lead a lost shopper somewhere."""
+    return [{"slug": m.slug, "name": m.name} for m in db.session.execute(select(Market).order_by(Market.id)).scalars()]
 
 
 def market_by_slug(slug: str) -> Market:
@@ -146,7 +225,7 @@ def market_listing(slug: str, q: str | None, page: int, per_page: int) -> dict:
     found = search_merchants(market.id, q, page, per_page)
     items = [{"handle": r.handle, "name": r.display_name, "registered_name": r.display_name,
               "stall_name": r.stall_name, "stall_no": r.stall_no,
-              "business_scope": r.business_scope, "grade": r.grade, "grade_zh": GRADE_ZH[r.grade],
+              "business_scope": r.business_scope, "grade": r.grade, "grade_zh": grade_label(r.grade),
               "page_path": page_path(r.handle)} for r in found.items]
     return Page(items, found.total, page, per_page).envelope(
         market={"slug": market.slug, "name": market.name, "address": market.address}, q=q or "")

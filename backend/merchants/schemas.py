@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.credit.schemas import GradeViewSchema
+from backend.credit.schemas import GRADE_DOC, GradeViewSchema
 from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, PlainText, page_schema
 
 V = ma.validate
@@ -49,7 +49,7 @@ class MerchantSchema(ma.Schema):
     business_scope = ma.fields.String(allow_none=True)
     contact_phone = ma.fields.String(allow_none=True)
     photo_url = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     grade_updated_at = ma.fields.DateTime(allow_none=True)
     code_serial = ma.fields.Integer(required=True)
     sticker_url = ma.fields.String(required=True, metadata={"description": "URL on the current sticker"})
@@ -120,6 +120,12 @@ class PublicCommitmentSchema(ma.Schema):
     status_changed_on = ma.fields.String(allow_none=True)
 
 
+class RetestSchema(ma.Schema):
+    result = ma.fields.String(required=True)
+    sampled_on = ma.fields.String(required=True)
+    report_no = ma.fields.String(required=True)
+
+
 class PublicInspectionSchema(ma.Schema):
     product = ma.fields.String(required=True)
     sampled_on = ma.fields.String(required=True)
@@ -127,6 +133,8 @@ class PublicInspectionSchema(ma.Schema):
     result = ma.fields.String(required=True)
     failed_items = ma.fields.String(allow_none=True)
     report_no = ma.fields.String(required=True)
+    retest = ma.fields.Nested(RetestSchema, allow_none=True, metadata={
+        "description": "For a failure: the next inspection of the same product (复检), null if none yet"})
 
 
 class ComplaintSchema(ma.Schema):
@@ -146,14 +154,20 @@ class PublicMerchantSchema(ma.Schema):
     stall_no = ma.fields.String(required=True)
     business_scope = ma.fields.String(allow_none=True)
     photo_url = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True, metadata={"description": "A 优 / B 良 / C 中 / D 差"})
+    grade = ma.fields.String(required=True, allow_none=True,
+                             metadata={"description": "A 优 / B 良 / C 中 / D 差; null 未评价 (no record yet)"})
     grade_zh = ma.fields.String(required=True)
     grade_meaning = ma.fields.String(required=True)
     grade_updated_at = ma.fields.String(allow_none=True)
     lists = ma.fields.List(ma.fields.Nested(PublicListSchema), required=True)
     commitments = ma.fields.List(ma.fields.Nested(PublicCommitmentSchema), required=True)
     inspections = ma.fields.List(ma.fields.Nested(PublicInspectionSchema), required=True)
-    complaint = ma.fields.Nested(ComplaintSchema, required=True)
+    latest_inspection_on = ma.fields.String(allow_none=True, metadata={"description": "Date of the latest 抽检"})
+    grade_scale = ma.fields.Dict(required=True, metadata={"description": "The four levels, their score ranges and "
+                                                                         "meanings, and how grades are computed"})
+    complaint = ma.fields.Nested(ComplaintSchema, required=True, metadata={"description": "Consumer disputes: 12315"})
+    objection = ma.fields.Nested(ComplaintSchema, required=True,
+                                 metadata={"description": "Wrong credit information: an objection (信用信息异议)"})
     page_url = ma.fields.String(required=True)
 
 
@@ -164,7 +178,7 @@ class PublicMarketItemSchema(ma.Schema):
     stall_name = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
     business_scope = ma.fields.String(allow_none=True)
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
     grade_zh = ma.fields.String(required=True)
     page_path = ma.fields.String(required=True)
 
@@ -185,7 +199,7 @@ class MerchantSummarySchema(ma.Schema):
     stall_name = ma.fields.String(required=True)
     market = ma.fields.String(required=True)
     stall_no = ma.fields.String(required=True)
-    grade = ma.fields.String(required=True)
+    grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
 
 class RedeemBindingSchema(ma.Schema):
     binding_code = PlainText(required=True, validate=V.Length(min=1, max=32))

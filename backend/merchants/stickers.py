@@ -10,8 +10,8 @@ selection (rendered once, then printed).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import os
 import re
 from dataclasses import dataclass
 
@@ -22,7 +22,9 @@ from PIL import Image, ImageDraw, ImageFont
 import qr
 from backend.credit import Subject
 from backend.merchants.models import Market, Merchant
+from backend.platform.clock import local_date
 from backend.platform.db import db
+from backend.platform.fonts import cjk_font
 
 REF = re.compile(r"^([A-Za-z0-9]{4,16})(?:-([0-9]{1,6}))?$")
 MAX_VERSION = 5  # keeps modules large enough to scan from a sticker at arm's length
@@ -49,6 +51,11 @@ def sticker_url(handle: str, serial: int) -> str:
     return absolute_url(page_path(handle, serial))
 
 
+def longest_sticker_url(base: str) -> str:
+    """The longest URL a sticker can print on `base`: an 8-character handle and a 6-digit serial."""
+    return base.rstrip("/") + page_path("H" * 8, 999999)
+
+
 def sticker_error_level(url: str) -> str:
     """The highest error level (H, else Q) fitting version 5; raises ValueError if even Q does not."""
     for level in ("H", "Q"):
@@ -58,18 +65,13 @@ def sticker_error_level(url: str) -> str:
                      "shorten PUBLIC_BASE_URL")
 
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 A6_MM = (105.0, 148.0)
 DPI = 300
 PX_PER_MM = DPI / 25.4
 TITLE = "一码查信"
 HINT = "用手机相机扫一扫，查看本商户信用等级和产品检测结果"
-FOOTER = "信用汕尾 · 消费投诉请拨 12315"
 QR_MM = 72.0
-
-
-class PosterFontMissing(RuntimeError):
-    """The Chinese font the poster embeds is not installed."""
+URL_PT = 8.5  # the printed URL: legible at arm's length, so a sticker pointing elsewhere can be spotted
 
 
 @dataclass(frozen=True)
@@ -79,41 +81,45 @@ class PosterText:
     stall: str
     url: str
     serial: int
+    issued_on: dt.date
 
+    @property
+    def issuer(self) -> str:
+        """Who issued the sticker: the platform and the market office that manages the stall."""
+        return f"发码单位：信用汕尾 · {self.market}管理方"
 
-def _font_path() -> str:
-    """The Chinese font file; raises PosterFontMissing with the package to install."""
-    if not os.path.exists(FONT_PATH):
-        raise PosterFontMissing(f"{FONT_PATH} is missing: install the Debian package fonts-wqy-microhei")
-    return FONT_PATH
+    @property
+    def serial_line(self) -> str:
+        return f"第 {self.serial} 版二维码 · {self.issued_on:%Y年%m月%d日}发放 · 消费投诉 12315"
 
 
 def poster_text(merchant: Merchant) -> PosterText:
     subject = db.session.get(Subject, merchant.subject_id)
     market = db.session.get(Market, merchant.market_id)
     return PosterText(market.name, merchant.stall_name, f"摊位号 {merchant.stall_no}",
-                      sticker_url(subject.handle, merchant.code_serial), merchant.code_serial)
+                      sticker_url(subject.handle, merchant.code_serial), merchant.code_serial,
+                      local_date(merchant.code_issued_at))
 
 
 # Vertical layout in millimetres from the top: (text attribute or literal, font size in pt, y).
 LAYOUT = [("TITLE", 26, 10), ("market", 13, 24), ("name", 22, 33), ("stall", 14, 45)]
 QR_TOP_MM = 54.0
-BOTTOM = [("HINT", 9.5, 130), ("FOOTER", 9, 137.5)]
+BOTTOM = [("HINT", 9, 131.5), ("issuer", 8.5, 136.5), ("serial_line", 8.5, 141.5)]
 
 
 def _lines(text: PosterText) -> list[tuple[str, float, float]]:
-    value = {"TITLE": TITLE, "HINT": HINT, "FOOTER": FOOTER}
+    value = {"TITLE": TITLE, "HINT": HINT}
     return [(value.get(key) or getattr(text, key), pt, y) for key, pt, y in LAYOUT + BOTTOM]
 
 
 def poster_png(merchant: Merchant) -> bytes:
-    """The A6 poster as a 300 dpi PNG; raises PosterFontMissing or ValueError (URL too long)."""
-    text, font = poster_text(merchant), _font_path()
+    """The A6 poster as a 300 dpi PNG; raises FontMissing (503) or ValueError (URL too long)."""
+    text, font = poster_text(merchant), cjk_font()
     width, height = (round(v * PX_PER_MM) for v in A6_MM)
     page = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(page)
     for line, pt, y in _lines(text):
-        face = ImageFont.truetype(font, round(pt * DPI / 72), index=0)
+        face = ImageFont.truetype(font.path, round(pt * DPI / 72), index=font.index)
         draw.text((width / 2, y * PX_PER_MM), line, font=face, fill=0, anchor="mt")
     code = Image.open(io.BytesIO(qr.render_png(text.url, scale=1, border=4, error=sticker_error_level(text.url),
                                                mask=None))).convert("L")
@@ -121,24 +127,24 @@ def poster_png(merchant: Merchant) -> bytes:
     module = side // code.width  # whole pixels per module keep every module the same size
     code = code.resize((code.width * module, code.width * module), Image.Resampling.NEAREST)
     page.paste(code, ((width - code.width) // 2, round(QR_TOP_MM * PX_PER_MM)))
-    small = ImageFont.truetype(font, round(6.5 * DPI / 72), index=0)
-    draw.text((width / 2, (QR_TOP_MM + QR_MM + 0.5) * PX_PER_MM), text.url, font=small, fill=90, anchor="mt")
+    small = ImageFont.truetype(font.path, round(URL_PT * DPI / 72), index=font.index)
+    draw.text((width / 2, (QR_TOP_MM + QR_MM + 0.3) * PX_PER_MM), text.url, font=small, fill=0, anchor="mt")
     out = io.BytesIO()
     page.save(out, format="PNG", dpi=(DPI, DPI), optimize=True)
     return out.getvalue()
 
 
 def poster_pdf(merchant: Merchant) -> bytes:
-    """The A6 poster as PDF with the font embedded and a vector QR; raises PosterFontMissing or ValueError."""
-    text, font = poster_text(merchant), _font_path()
+    """The A6 poster as PDF with the font embedded and a vector QR; raises FontMissing (503) or ValueError."""
+    text, font = poster_text(merchant), cjk_font()
     pdf = FPDF(unit="mm", format=A6_MM)
     pdf.set_margin(0)
     pdf.set_auto_page_break(False)
     pdf.set_title(f"{text.market} {text.name} 一码查信")
-    pdf.add_font("wqy", fname=font, collection_font_number=0)
+    pdf.add_font("cjk", fname=font.path, collection_font_number=font.index)
     pdf.add_page()
     for line, pt, y in _lines(text):
-        pdf.set_font("wqy", size=pt)
+        pdf.set_font("cjk", size=pt)
         pdf.set_xy(0, y)
         pdf.cell(w=A6_MM[0], h=pt * 0.3528, text=line, align="C")
     matrix = qr.qr_matrix(text.url, sticker_error_level(text.url), mask=None)
@@ -156,10 +162,10 @@ def poster_pdf(merchant: Merchant) -> bytes:
             while x < len(row) and row[x]:
                 x += 1
             pdf.rect(left + (start + 4) * unit, QR_TOP_MM + y * unit, (x - start) * unit, unit, style="F")
-    pdf.set_font("wqy", size=6.5)
-    pdf.set_text_color(90)
-    pdf.set_xy(0, QR_TOP_MM + QR_MM + 0.5)
-    pdf.cell(w=A6_MM[0], h=3, text=text.url, align="C")
+    pdf.set_font("cjk", size=URL_PT)
+    pdf.set_text_color(0)
+    pdf.set_xy(0, QR_TOP_MM + QR_MM + 0.3)
+    pdf.cell(w=A6_MM[0], h=3.5, text=text.url, align="C")
     return bytes(pdf.output())
 
 
@@ -174,7 +180,7 @@ def poster_filename(merchant: Merchant, fmt: str) -> str:
 
 
 def poster_download(merchant: Merchant, fmt: str) -> Response:
-    """The merchant's A6 poster as a download; raises PosterFontMissing or ValueError (URL too long).
+    """The merchant's A6 poster as a download; raises FontMissing (503) or ValueError (URL too long).
 
     Content-Disposition comes from send_file (RFC 6266): the name is a quoted-string with quotes and
     backslashes escaped, and a non-ASCII name adds filename*=UTF-8''… (RFC 5987) beside an ASCII

@@ -19,20 +19,24 @@ def resolve_scope(role: str, department: str | None, market_slug: str | None,
            partner_name: str | None) -> dict:
     """Resolve the scope a role needs; raises InvalidInput when it is missing or unknown."""
     if role not in OPERATOR_ROLES:
-        raise InvalidInput(f"role must be one of {', '.join(OPERATOR_ROLES)}")
+        raise InvalidInput(f"role 应为以下之一：{'、'.join(OPERATOR_ROLES)}。", details={"field": "role"})
     if role in (OperatorRole.DEPARTMENT, OperatorRole.WINDOW):
         if not department:
-            raise InvalidInput(f"a {role} operator needs --department (its department or service hall)")
+            raise InvalidInput("部门和政务服务窗口操作员需要指定所属部门或服务大厅（department）。",
+                               details={"field": "department"})
         return {"department": department}
     if role == OperatorRole.MARKET:
         market = db.session.execute(select(Market).where(Market.slug == market_slug)).scalar_one_or_none()
         if market is None:
-            raise InvalidInput(f"unknown market {market_slug!r}; a market operator needs --market")
+            raise InvalidInput(f"没有标识为 {market_slug!r} 的市场：市场操作员需要指定所属市场（market_slug）。",
+                               details={"field": "market_slug"})
         return {"market_id": market.id}
     if role == OperatorRole.PARTNER:
         partner = db.session.execute(select(Partner).where(Partner.name == partner_name)).scalar_one_or_none()
         if partner is None:
-            raise InvalidInput(f"unknown partner {partner_name!r}; a partner operator needs --partner")
+            raise InvalidInput(f"没有名为 {partner_name!r} 的合作单位：合作单位操作员需要指定单位名称"
+                               "（partner_name）。",
+                               details={"field": "partner_name"})
         return {"partner_id": partner.id}
     return {}
 
@@ -43,7 +47,7 @@ def create_operator(name: str, role: str, *, department: str | None = None, mark
                     ) -> tuple[Operator, str]:
     """Create an operator and return it with its bearer token (shown once); raises InvalidInput."""
     if not name or len(name) > 100:
-        raise InvalidInput("name must be 1–100 characters")
+        raise InvalidInput("name：名称应为 1 到 100 个字符。", details={"field": "name"})
     scope = resolve_scope(role, department, market_slug, partner_name)
     token = token or new_credential("op")
     op = Operator(name=name, role=role, token_hash=credential_hash(token), **scope)
@@ -58,9 +62,9 @@ def revoke_operator(operator_id: int, *, actor: str) -> Operator:
     """Revoke an operator's token at once; raises NotFound or Conflict."""
     op = db.session.get(Operator, operator_id)
     if op is None:
-        raise NotFound(f"no operator {operator_id}")
+        raise NotFound(f"没有编号为 {operator_id} 的操作员。")
     if op.revoked_at is not None:
-        raise Conflict("operator already revoked", code="already_revoked")
+        raise Conflict("该操作员已停用。", code="already_revoked")
     op.revoked_at = utcnow()
     audit.record(actor, "operator.revoke", "operator", op.id)
     return op

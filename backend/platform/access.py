@@ -28,6 +28,10 @@ class OperatorRole(enum.StrEnum):
 
 
 OPERATOR_ROLES = tuple(OperatorRole)
+ROLE_ZH = {OperatorRole.ADMIN: "平台管理员（admin）", OperatorRole.DEPARTMENT: "部门（department）",
+           OperatorRole.MARKET: "市场管理方（market）", OperatorRole.PARTNER: "合作单位（partner）",
+           OperatorRole.WINDOW: "政务服务窗口（window）"}
+assert set(ROLE_ZH) == set(OperatorRole), "every role needs its Chinese name"
 
 
 class Operator(CreatedAt, Base):
@@ -58,7 +62,7 @@ def authenticate(token: str) -> Operator:
         select(Operator).where(Operator.token_hash == credential_hash(token))
     ).scalar_one_or_none()
     if op is None or op.revoked_at is not None:
-        raise Unauthorized("invalid or revoked operator token")
+        raise Unauthorized("操作员凭证无效或已停用，请检查 Authorization: Bearer 后的 op_ 凭证。")
     return op
 
 
@@ -67,9 +71,10 @@ def require_operator(*roles: str):
 
     def check(op: Operator) -> None:
         if op.role not in roles:
-            raise Forbidden(f"this endpoint needs role {' or '.join(roles)}", code="wrong_role")
+            raise Forbidden(f"该接口需要以下角色的操作员：{'、'.join(ROLE_ZH[r] for r in roles)}。", code="wrong_role")
 
-    return principal_required(authenticate, "operator", OPERATOR_TOKEN, check)
+    return principal_required(authenticate, "operator", OPERATOR_TOKEN, check,
+                              needs=f"operator token, role {' or '.join(roles)}")
 
 
 def current_operator() -> Operator:

@@ -86,7 +86,8 @@ def write_checkpoint() -> AuditCheckpoint | None:
     since = (latest.seq, latest.hash) if latest is not None else (0, GENESIS)
     report = audit.verify_chain(after=since)
     if not report.ok:
-        raise Conflict(f"not signing: {report.problem}", code="audit_chain_broken", details={"seq": report.seq})
+        raise Conflict(f"审计日志自上一个检查点以来被改动（第 {report.seq} 条），不签署新的检查点；请核查数据库。",
+                       code="audit_chain_broken", details={"seq": report.seq, "problem": report.problem})
     entry = audit.record(ACTOR, CHECKPOINT_ACTION, "audit_log", head.seq,
                          details={"previous_checkpoint": latest.seq if latest is not None else None})
     now = now_ts()

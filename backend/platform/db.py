@@ -77,6 +77,23 @@ def one_of(column: str, values: type[enum.Enum] | Iterable[str], *, nullable: bo
 
 db = SQLAlchemy(model_class=Base)
 
+# SQLite as a server database (`make run` serves it with several gunicorn workers): write-ahead log, so readers
+# never wait for a writer and a commit is an append, not a rewrite of the rollback journal; NORMAL sync, which
+# in WAL mode stays consistent after a crash and loses at most the last commits on power loss; a busy timeout
+# so a worker waits for another's write instead of failing; and foreign keys enforced, as PostgreSQL does.
+SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000",
+                  "PRAGMA foreign_keys=ON")
+
+
+def sqlite_server_settings(dbapi_connection, _record) -> None:
+    """SQLAlchemy `connect` hook: the pragmas above, on every new SQLite connection."""
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
 P = ParamSpec("P")
 R = TypeVar("R")
 _in_use_case: ContextVar[list[Callable[[], None]] | None] = ContextVar("in_use_case", default=None)
@@ -93,7 +110,10 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
         token = _in_use_case.set(hooks)
         try:
             result = fn(*args, **kwargs)
-            db.session.commit()
+            # Nothing to commit when the use case never touched the session (the PostgreSQL hot paths go through
+            # platform.dbio's own autocommit connections): skipping it saves ~0.1 ms a request.
+            if db.session().in_transaction():
+                db.session.commit()
         except BaseException:
             _rollback()
             raise

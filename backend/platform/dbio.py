@@ -86,8 +86,8 @@ def without_wal_wait(values: Select) -> Select:
 
     For log rows (scans) on PostgreSQL: losing the last few hundred milliseconds in a server
     crash is acceptable, an fsync per row is not. set_config(…, true) lasts for the statement's
-    own transaction only, and keeps it one round trip (no SET LOCAL, no BEGIN/COMMIT).
+    own transaction only, and keeps it one round trip (no SET LOCAL, no BEGIN/COMMIT). PostgreSQL only:
+    decided by the caller, not here, so a statement cached by its arguments never depends on which
+    database the app it was first built for had.
     """
-    if not is_postgresql():
-        return values
     return values.select_from(select(func.set_config("synchronous_commit", "off", True)).subquery())

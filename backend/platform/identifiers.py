@@ -14,12 +14,25 @@ from backend.platform.errors import InvalidInput
 HANDLE_ALPHABET = string.ascii_letters + string.digits
 
 
+# Why stdnum refused a number, in words a clerk can act on.
+PROBLEM_ZH = {"InvalidLength": "位数不对", "InvalidFormat": "含有不允许的字符", "InvalidChecksum": "校验位不符",
+              "InvalidComponent": "其中的日期或地区码不存在"}
+USCC_RULE = ("统一社会信用代码应为 18 位：数字和大写字母（不含 I、O、Z、S、V），"
+             "第 18 位是按 GB 32100-2015 计算的校验码")
+RESIDENT_ID_RULE = ("居民身份证号应为 18 位：6 位地区码、8 位出生日期、3 位顺序码，"
+                    "第 18 位是按 GB 11643 计算的校验码（0–9 或 X）")
+
+
+def _problem(e: ValidationError) -> str:
+    return PROBLEM_ZH.get(type(e).__name__, "格式不正确")
+
+
 def valid_uscc(value: str, field: str = "uscc") -> str:
     """The compact USCC; raises InvalidInput naming the field and the reason."""
     try:
         return uscc.validate(value)
     except ValidationError as e:
-        raise InvalidInput(f"{field}: not a valid unified social credit code ({e.message})",
+        raise InvalidInput(f"{field}：不是有效的统一社会信用代码（{_problem(e)}）。{USCC_RULE}。",
                            code="invalid_uscc", details={"field": field}) from None
 
 
@@ -41,7 +54,7 @@ def valid_resident_id(value: str, field: str = "id_number") -> str:
         if not dict(p for _, props in numdb.get("cn/loc").info(compact[:6]) for p in props.items()).get("county"):
             raise ric.InvalidComponent()
     except ValidationError as e:
-        raise InvalidInput(f"{field}: not a valid resident id number ({e.message})",
+        raise InvalidInput(f"{field}：不是有效的居民身份证号（{_problem(e)}）。{RESIDENT_ID_RULE}。",
                            code="invalid_resident_id", details={"field": field}) from None
     return compact
 

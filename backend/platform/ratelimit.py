@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections.abc import Callable
 
 from flask import current_app
 from limits import RateLimitItem, parse
@@ -21,9 +22,10 @@ def _item(spec: str) -> RateLimitItem:
     return parse(spec)
 
 
-def consume(setting: str, scope: str, key: str, message: str) -> None:
+def consume(setting: str, scope: str, key: str, message: str | Callable[[RateLimitItem], str]) -> None:
     """Count one hit of `key` against the limit in config[setting]; raises RateLimited (with Retry-After)
-    past it. The storage being down does not stop the request (logged), as RATELIMIT_SWALLOW_ERRORS does."""
+    past it (`message` may be built from the limit, only then). The storage being down does not stop the
+    request (logged), as RATELIMIT_SWALLOW_ERRORS does."""
     item = _item(current_app.config[setting])
     key = current_app.config.get("RATELIMIT_KEY_PREFIX", "") + key
     try:
@@ -33,4 +35,5 @@ def consume(setting: str, scope: str, key: str, message: str) -> None:
         return
     if not allowed:
         reset = limiter.limiter.get_window_stats(item, scope, key).reset_time
-        raise RateLimited(message, retry_after=max(1, int(reset - time.time()) + 1))
+        raise RateLimited(message(item) if callable(message) else message,
+                          retry_after=max(1, int(reset - time.time()) + 1))

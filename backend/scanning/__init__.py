@@ -3,5 +3,7 @@ bundles, partners' devices and incentives, the staff scan console, and a residen
 
 from backend.scanning.history import my_scans
 from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
+from backend.scanning.perks import perks_for
 
-__all__ = ["Incentive", "Partner", "Redemption", "Scan", "ScannerDevice", "Scenario", "TrustBundle", "my_scans"]
+__all__ = ["Incentive", "Partner", "Redemption", "Scan", "ScannerDevice", "Scenario", "TrustBundle", "my_scans",
+           "perks_for"]

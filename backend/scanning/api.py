@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from backend.platform.web.auth import DEVICE_TOKEN, principal, principal_required
-from backend.scanning import offline, redemptions, verification
+from backend.scanning import desk, offline, redemptions, verification
 from backend.scanning.devices import Device, authenticate_device
 from backend.scanning.schemas import (
     IdempotencyHeaderSchema,
@@ -13,6 +13,8 @@ from backend.scanning.schemas import (
     OfflineReportSchema,
     RedeemRequestSchema,
     RedemptionSchema,
+    ScanVerdictSchema,
+    TodaysGrantsSchema,
     TrustBundleSchema,
     VerifyRequestSchema,
     VerifyResultSchema,
@@ -47,6 +49,22 @@ def redeem(headers, body):
     """Grant a perk within its quota, exactly once per Idempotency-Key; the receipt is signed."""
     return redemptions.redeem(current_device(), body["code"], body["incentive"], headers["idempotency_key"],
                               body.get("scan_id"))
+
+
+@blp.route("/scans/<int:scan_id>", methods=["GET"])
+@require_device
+@blp.response(200, ScanVerdictSchema)
+def scan_verdict(scan_id):
+    """Green, amber or red for one of this device's scans, with the reason in Chinese (the staff console)."""
+    return desk.scan_verdict(current_device(), scan_id)
+
+
+@blp.route("/grants/today", methods=["GET"])
+@require_device
+@blp.response(200, TodaysGrantsSchema)
+def todays_grants():
+    """This device (name, scenario) and the perks it granted today, newest first, each with its receipt number."""
+    return desk.todays_grants(current_device())
 
 
 @blp.route("/trust-bundle", methods=["GET"])

@@ -82,7 +82,7 @@ def authenticate_device(token: str) -> Device:
 
     device = _devices().get(digest, load)
     if device is None:
-        raise Unauthorized("invalid or revoked device token", code="invalid_device")
+        raise Unauthorized("设备凭证无效或已停用，请向合作单位管理员索取本设备的 dev_ 凭证。", code="invalid_device")
     return device
 
 

@@ -19,20 +19,21 @@ def _partner_for(op: Operator, partner_id: int | None) -> Partner:
     """The partner an operator acts for; raises InvalidInput, NotFound or Forbidden."""
     if op.role == "partner":
         if partner_id not in (None, op.partner_id):
-            raise Forbidden("a partner operator manages only its own organisation", code="wrong_partner")
+            raise Forbidden("合作单位操作员只能管理本单位的设备和优惠。", code="wrong_partner")
         partner_id = op.partner_id
     if partner_id is None:
-        raise InvalidInput("partner_id is required", code="partner_required")
+        raise InvalidInput("partner_id：平台管理员操作时必须指明合作单位。", code="partner_required",
+                           details={"field": "partner_id"})
     partner = db.session.get(Partner, partner_id)
     if partner is None:
-        raise NotFound(f"no partner {partner_id}")
+        raise NotFound(f"没有编号为 {partner_id} 的合作单位。")
     return partner
 
 
 def _own(op: Operator, row):
     """Raises NotFound when the row is missing or belongs to another partner (no existence leak)."""
     if row is None or (op.role == "partner" and row.partner_id != op.partner_id):
-        raise NotFound("no such item for this operator")
+        raise NotFound("没有找到该项目（或它不属于本单位）。")
     return row
 
 
@@ -64,7 +65,7 @@ def revoke_device(op: Operator, device_id: int, *, actor: str) -> ScannerDevice:
     """Revoke a device's credential at once; raises NotFound or Conflict."""
     device = _own(op, db.session.get(ScannerDevice, device_id))
     if device.revoked_at is not None:
-        raise Conflict("device already revoked", code="already_revoked")
+        raise Conflict("该设备凭证已停用。", code="already_revoked")
     device.revoked_at = utcnow()
     audit.record(actor, "device.revoke", "scanner_device", device.id)
     on_commit(forget_cached)
@@ -84,7 +85,8 @@ def free_offline_bit(scenario: str) -> int | None:
 
 def _check_rule(fields: dict) -> None:
     if fields.get("valid_from") and fields.get("valid_to") and fields["valid_from"] > fields["valid_to"]:
-        raise InvalidInput("valid_from is after valid_to", code="bad_window")
+        raise InvalidInput("valid_from：开始日期不能晚于结束日期（valid_to）。", code="bad_window",
+                           details={"field": "valid_from"})
 
 
 @use_case
@@ -93,7 +95,7 @@ def create_incentive(op: Operator, *, actor: str, partner_id: int | None = None,
     partner = _partner_for(op, partner_id)
     _check_rule(fields)
     if db.session.execute(select(Incentive.id).where(Incentive.code == fields["code"])).first():
-        raise Conflict(f"incentive code {fields['code']!r} is taken", code="code_taken")
+        raise Conflict(f"优惠代码 {fields['code']!r} 已被使用，请换一个。", code="code_taken")
     row = Incentive(partner_id=partner.id, scenario=partner.scenario, offline_bit=free_offline_bit(partner.scenario),
                     **fields)
     db.session.add(row)

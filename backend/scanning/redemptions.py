@@ -22,10 +22,12 @@ from backend.scanning.devices import Device, scenario_rules
 from backend.scanning.models import Incentive, Redemption, Scan
 from backend.scanning.rules import Holder, Rule, ineligibility, period_key
 from backend.scanning.verification import record_scan
-from backend.scanning.vocab import REASON_ZH, Outcome, RedemptionStatus, Refusal
+from backend.scanning.vocab import OUTCOME_ZH, REASON_ZH, Outcome, RedemptionStatus, Refusal
 
 # A grant may follow its verify by this much (a hotel desk fills in forms between the two).
 LINK_WINDOW_SECONDS = 600
+SCAN_PROBLEM_ZH = {"unknown_scan": "没有这次核验", "other_subject": "核验的不是这位市民，或当时信用码无效",
+                   "scan_too_old": "核验已超过 10 分钟"}
 
 
 def find_rule(device: Device, incentive: str) -> Rule:
@@ -33,11 +35,12 @@ def find_rule(device: Device, incentive: str) -> Rule:
     for rule in scenario_rules(device.scenario):
         if rule.code == incentive:
             if rule.partner_id != device.partner_id:
-                raise Forbidden("this incentive is granted by another partner", code="wrong_partner")
+                raise Forbidden("该优惠由其他合作单位发放，本设备不能发放。", code="wrong_partner")
             return rule
     if db.session.execute(select(Incentive.id).where(Incentive.code == incentive)).first() is None:
-        raise NotFound(f"no incentive {incentive!r}")
-    raise Forbidden(f"incentive {incentive!r} is not active in scenario {device.scenario}", code="wrong_scenario")
+        raise NotFound(f"没有代码为 {incentive!r} 的优惠。")
+    raise Forbidden(f"优惠 {incentive!r} 不在本设备的场景（{device.scenario_name}）中发放，或已停用。",
+                    code="wrong_scenario")
 
 
 def linked_scan(device: Device, check: CodeCheck, ts: int, scan_id: int | None) -> int | None:
@@ -54,7 +57,7 @@ def linked_scan(device: Device, check: CodeCheck, ts: int, scan_id: int | None) 
         problem = "scan_too_old"
     else:
         return scan_id
-    raise InvalidInput(f"scan_id does not name a recent scan of this code by this device ({problem})",
+    raise InvalidInput(f"scan_id 不是本设备 10 分钟内对这张信用码的核验（{SCAN_PROBLEM_ZH[problem]}）。",
                        code="invalid_scan", details={"field": "scan_id", "reason": problem})
 
 
@@ -126,7 +129,7 @@ def _replay(device: Device, rule: Rule, key: str, digest: str) -> dict | None:
     if row is None:
         return None
     if row.incentive_id != rule.id or (row.request_hash is not None and row.request_hash != digest):
-        raise InvalidInput("this Idempotency-Key was already used with another request body; use a new key",
+        raise InvalidInput("这个 Idempotency-Key 已用于另一个请求内容，请为每次发放生成新的键。",
                            code="idempotency_key_reused")
     return _answer(row, rule, True)
 
@@ -147,7 +150,7 @@ def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | N
     check = check_code(code, ts)
     if check.holder is None or check.outcome != Outcome.VALID:
         count_redemption("refused", "code_rejected")
-        raise InvalidInput(f"the code cannot be accepted: {check.outcome}", code="code_rejected",
+        raise InvalidInput(f"该信用码不能受理：{OUTCOME_ZH[check.outcome]}。", code="code_rejected",
                            details={"outcome": check.outcome})
     scan_id = linked_scan(device, check, ts, scan_id)
     if (reason := ineligibility(rule, check.holder, local_date(ts))) is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from backend.credit.vocab import GRADE_ZH
+from backend.credit.vocab import grade_label
 from backend.scanning.vocab import QuotaPeriod, Refusal
 
 
@@ -37,7 +37,7 @@ class Holder:
     handle: str
     kind: str
     display_name: str
-    grade: str
+    grade: str | None  # None: not rated (未评价), never eligible
     blocked: bool
 
 
@@ -63,7 +63,7 @@ def ineligibility(rule: Rule, holder: Holder, day: dt.date) -> str | None:
         return Refusal.BLACKLISTED
     if holder.kind not in rule.subject_kinds.split(","):
         return Refusal.SUBJECT_KIND
-    if holder.grade not in rule.eligible_grades:
+    if holder.grade is None or holder.grade not in rule.eligible_grades:
         return Refusal.GRADE
     return None
 
@@ -104,5 +104,5 @@ def disclose(disclosure: tuple[str, ...], holder: Holder, eligible: bool, perks:
         elif field == "masked_name" and holder.kind == "person":
             shown["masked_name"] = holder.display_name
         elif field == "grade":
-            shown["grade"] = GRADE_ZH[holder.grade]
+            shown["grade"] = grade_label(holder.grade)
     return shown

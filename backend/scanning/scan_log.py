@@ -66,7 +66,7 @@ _LATEST = select(SCANS.c.id).where(_SAME_CODE).order_by(SCANS.c.id.desc()).limit
 @functools.lru_cache(maxsize=4)
 def insert_scan(relaxed: bool):
     """INSERT INTO scans … SELECT <bound values> WHERE the device has room for another scan of this code
-    RETURNING id (relaxed: no WAL wait, own transaction only)."""
+    RETURNING id (relaxed, PostgreSQL only: no WAL wait, own transaction only)."""
     values = select(*(bindparam(c, type_=SCANS.c[c].type) for c in _COLUMNS)).where(
         or_(bindparam("jti").is_(None), _ROOM))
     if relaxed:
@@ -110,7 +110,7 @@ _SET_REFUSAL_RETURNING = _SET_REFUSAL.returning(SCANS.c.id)
 
 def _log(device: Device, check: CodeCheck, ts: int) -> int:
     values = scan_values(device, check, ts)
-    scan_id = dbio.insert_returning(insert_scan(True), values)
+    scan_id = dbio.insert_returning(insert_scan(dbio.is_postgresql()), values)
     return scan_id if scan_id is not None else latest_scan(device.id, check.jti)
 
 

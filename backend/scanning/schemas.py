@@ -105,6 +105,39 @@ class VerifyResultSchema(ma.Schema):
         "description": "This scan; send it with the redemption that follows so the grant is linked to it"})
 
 
+class ScanVerdictSchema(ma.Schema):
+    scan_id = ma.fields.Integer(required=True)
+    outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(OUTCOMES))
+    refusal = ma.fields.String(allow_none=True, metadata={"description": "Why nothing may be given (Refusal)"})
+    colour = ma.fields.String(required=True, validate=ma.validate.OneOf(("green", "amber", "red")), metadata={
+        "description": "green: give the perk; amber: genuine code, nothing may be given; red: code not accepted"})
+    headline = ma.fields.String(required=True, metadata={"example": "不能发放"})
+    reason = ma.fields.String(required=True, metadata={"example": "本月次数已用完"})
+
+
+class DeskDeviceSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    scenario = ma.fields.String(required=True)
+    scenario_name = ma.fields.String(required=True)
+
+
+class DeskGrantSchema(ma.Schema):
+    receipt_no = ma.fields.String(required=True, metadata={"description": "What the desk calls this grant",
+                                                           "example": "20261201-000042"})
+    incentive = ma.fields.Dict(required=True)
+    granted_at = ma.fields.DateTime(required=True)
+    status = ma.fields.String(required=True)
+    offline = ma.fields.Boolean(required=True)
+    scan_id = ma.fields.Integer(allow_none=True)
+
+
+class TodaysGrantsSchema(ma.Schema):
+    device = ma.fields.Nested(DeskDeviceSchema, required=True)
+    day = ma.fields.Date(required=True, metadata={"description": "Today in China time"})
+    checked_at = ma.fields.Integer(required=True)
+    items = ma.fields.List(ma.fields.Nested(DeskGrantSchema), required=True)
+
+
 class RedeemRequestSchema(ma.Schema):
     code = CODE
     incentive = PlainText(required=True, validate=ma.validate.Length(min=1, max=32))
@@ -171,6 +204,32 @@ class OfflineAnswerSchema(ma.Schema):
 class OfflineReportSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(OfflineAnswerSchema), required=True)
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
+
+
+# Perks a resident can get (mini-program: GET /incentives).
+
+
+class PerkOfferSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(allow_none=True)
+    scenario = ma.fields.String(required=True, validate=ma.validate.OneOf(SCENARIOS))
+    scenario_zh = ma.fields.String(required=True, metadata={"example": "信用+住宿"})
+    partner = ma.fields.String(required=True, metadata={"description": "Who grants it"})
+    eligible_grades = ma.fields.List(ma.fields.String(), required=True, metadata={"example": ["优", "良"]})
+    quota_zh = ma.fields.String(required=True, metadata={"example": "每月 2 次"})
+    valid_from = ma.fields.Date(allow_none=True)
+    valid_to = ma.fields.Date(allow_none=True)
+    eligible = ma.fields.Boolean(required=True, metadata={"description": "The caller may get it today"})
+    reason = ma.fields.String(allow_none=True, metadata={
+        "description": "Why not: grade, subject_kind, blacklisted, not_started, ended, over_quota"})
+    reason_zh = ma.fields.String(allow_none=True, metadata={"example": "本月次数已用完"})
+    remaining = ma.fields.Integer(required=True, metadata={"description": "Uses left in the current period"})
+    remaining_zh = ma.fields.String(required=True, metadata={"example": "本月剩余 1 次"})
+
+
+class PerkOfferListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PerkOfferSchema), required=True)
 
 
 # A resident's own scans (mini-program: GET /me/scans).

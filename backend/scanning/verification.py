@@ -24,7 +24,7 @@ from qr.b64 import b64url_encode as b64url
 def require_scenario(device: Device, scenario: str | None) -> None:
     """Raises Forbidden when a device acts outside its scenario."""
     if scenario is not None and scenario != device.scenario:
-        raise Forbidden(f"this device is registered for scenario {device.scenario}, not {scenario}",
+        raise Forbidden(f"本设备登记的场景是 {device.scenario}（{device.scenario_name}），不能用于 {scenario}。",
                         code="wrong_scenario")
 
 

@@ -52,6 +52,30 @@ REASON_ZH = {
 }
 
 
+# Quotas in words, by period: 今日剩余 2 次, 本月次数已用完, 每周 1 次.
+PERIOD_ZH = {QuotaPeriod.ONCE: "", QuotaPeriod.DAY: "今日", QuotaPeriod.WEEK: "本周", QuotaPeriod.MONTH: "本月"}
+QUOTA_ZH = {QuotaPeriod.ONCE: "共 {n} 次", QuotaPeriod.DAY: "每日 {n} 次", QuotaPeriod.WEEK: "每周 {n} 次",
+            QuotaPeriod.MONTH: "每月 {n} 次"}
+UNRATED_REFUSAL_ZH = "尚未评价，暂不能享受"
+
+
+def remaining_zh(period: str, n: int) -> str:
+    return f"{PERIOD_ZH.get(period, '本期')}剩余 {n} 次"
+
+
+def used_up_zh(period: str | None) -> str:
+    return f"{PERIOD_ZH.get(period, '本期') if period else '本期'}次数已用完"
+
+
+def refusal_zh(reason: str, *, period: str | None = None, unrated: bool = False) -> str:
+    """Why a perk is not granted, in plain Chinese (over quota worded by its period; an unrated grade as such)."""
+    if reason == Refusal.OVER_QUOTA:
+        return used_up_zh(period)
+    if reason == Refusal.GRADE and unrated:
+        return UNRATED_REFUSAL_ZH
+    return REASON_ZH[reason]
+
+
 class RedemptionStatus(enum.StrEnum):
     GRANTED = "granted"
     FLAGGED = "flagged"  # granted offline beyond what the rules allow: kept for review, holds no quota slot

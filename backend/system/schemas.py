@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+import backend.platform.web.schemas  # noqa: F401  (Chinese validation messages)
+
 
 class HealthSchema(ma.Schema):
     status = ma.fields.String(required=True, metadata={"example": "ok"})

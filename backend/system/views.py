@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, render_template
 from flask_smorest import Blueprint as ApiBlueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +23,27 @@ from backend.system.schemas import CheckpointSchema, HealthSchema, JwksSchema
 blp = ApiBlueprint("system", __name__, url_prefix="/", description="Health and public keys")
 # /metrics is Prometheus text, not a JSON endpoint: a plain blueprint, outside the OpenAPI description.
 metrics_blp = Blueprint("observability", __name__)
+# /docs: Swagger UI from the project's own files (vendored from npm, pinned), reading /openapi.json.
+docs_blp = Blueprint("api_docs", __name__, template_folder="templates", static_folder="static",
+                     static_url_path="/docs/static")
+# Only the project's own scripts and styles; Swagger UI sets style attributes on some elements.
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'")
+
+
+@docs_blp.get("/docs")
+def api_docs():
+    """The API reference (Swagger UI) of /openapi.json."""
+    return render_template("system/docs.html")
+
+
+@docs_blp.after_request
+def docs_headers(response):
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @blp.route("/healthz")
@@ -83,6 +104,6 @@ def metrics():
         operator = authenticate_operator(token)
         remember_principal("operator", operator)  # a refusal is audited with who was refused
         if operator.role != "admin":
-            raise Forbidden("metrics are for the platform's admins and its monitoring only", code="wrong_role")
+            raise Forbidden("监控指标只对平台管理员和监控系统开放。", code="wrong_role")
     body, content_type = exposition()
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})

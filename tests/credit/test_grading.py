@@ -75,8 +75,16 @@ def test_list_overrides():
     assert evaluate(V1, good, ended, DAY).grade == "A"
 
 
+def test_nothing_to_grade_is_unrated_not_good():
+    ev = evaluate(V1, [], [], DAY)
+    assert (ev.grade, ev.score) == (None, None)
+    assert ev.breakdown["grade_zh"] == "未评价" and ev.breakdown["rated"] is False and ev.breakdown["score"] is None
+    ended = [ListFact("black", DAY - dt.timedelta(days=50), DAY - dt.timedelta(days=1), "old")]
+    assert evaluate(V1, [], ended, DAY).grade is None  # a list entry no longer in force grades nothing
+    assert evaluate(V1, [fact(1, "declaration")], [], DAY).grade == "B"  # a record: graded from the base score
+
+
 @pytest.mark.parametrize("records", [
-    [],
     [fact(1, "admin_penalty", "serious"), fact(2, "admin_penalty", "serious"), fact(3, "court_dishonesty")],
     [fact(i, "honour") for i in range(5)] + [fact(9, "tax_rating", result="A", days=500)],
     [fact(1, "product_inspection", result="fail"), fact(2, "contract_performance", result="broken"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from backend.credit.schemas import RecordInSchema
 from backend.models import AuditEntry, CreditRecord, Subject
-from tests.credit.helpers import SAMR, TAX, dept, penalty, record
+from backend.platform.extensions import db
+from tests.credit.helpers import SAMR, TAX, days_ago, dept, penalty, record
 from tests.factories import resident_id, uscc_code
 
 HEADER = "统一社会信用代码,身份证号,主体名称,category,severity,result,title,document_no,legal_basis,decided_on,包容审慎"
@@ -89,7 +91,7 @@ def test_json_batch(client, db):
     resp = client.post("/api/dept/v1/records/batch", json={"records": bad}, headers=h)
     assert resp.status_code == 422
     assert resp.get_json()["error"]["details"]["errors"] == [
-        {"row": 1, "field": "result", "message": "tax_rating needs a result: A, B, M, C, D"}]
+        {"row": 1, "field": "result", "message": "tax_rating 需要填写结果，应为以下之一：A、B、M、C、D"}]
     assert count(db, CreditRecord) == 2
 
 
@@ -116,3 +118,29 @@ def test_csv_larger_than_the_json_body_limit(client, db):
     resp = post_csv(client, text, "utf-8", dept())
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["created"] == 3000 and count(db, Subject) == 3000
+
+
+def test_the_template_lists_every_column_and_its_example_row_imports(client):
+    h = dept()
+    template = client.get("/api/dept/v1/records/import/template.csv", headers=h)
+    assert template.status_code == 200 and template.mimetype == "text/csv"
+    assert template.data.startswith("\ufeff".encode())  # BOM: spreadsheet programs read it as UTF-8
+    header, example = template.data.decode("utf-8-sig").splitlines()
+    assert len(header.split(",")) == len(RecordInSchema().fields) and "统一社会信用代码" in header
+    assert "行政处罚" in example and "一般" in example
+    imported = client.post("/api/dept/v1/records/import", data=template.data, headers={**h, "Content-Type": "text/csv"})
+    assert imported.status_code == 201, imported.get_json()
+    assert imported.get_json()["rows"] == 1
+
+
+def test_csv_accepts_the_chinese_values_people_write(client):
+    h = dept()
+    csv_text = ("统一社会信用代码,主体名称,类别,严重程度,结果,标题,文书号,法律依据,决定日期\n"
+                f"{uscc_code()},甲档,行政处罚,轻微,,未公示进货记录,CF-1,《食品安全法》,{days_ago(10)}\n"
+                f"{uscc_code()},乙档,产品质量抽检,,不合格,抽检不合格,CJ-1,《产品质量法》,{days_ago(10)}\n"
+                f"{uscc_code()},丙档,纳税信用等级,,A级,纳税信用A级,NS-1,《纳税信用管理办法》,{days_ago(10)}\n")
+    resp = client.post("/api/dept/v1/records/import", data=csv_text.encode("gbk"), headers={**h, "Content-Type": "text/csv"})
+    assert resp.status_code == 201, resp.get_json()
+    rows = db.session.execute(select(CreditRecord.category, CreditRecord.severity, CreditRecord.result)
+                              .order_by(CreditRecord.id)).all()
+    assert rows == [("admin_penalty", "minor", None), ("product_inspection", None, "fail"), ("tax_rating", None, "A")]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 from sqlalchemy import select
 
 from backend.credit.joint import sync_catalogue
 from backend.models import AuditEntry, JointMeasure
-from tests.credit.helpers import TAX, dept, grade_of, merchant_ref, person_ref, record
+from tests.credit.helpers import TAX, admin, dept, grade_of, merchant_ref, person_ref, record
 
 LISTS = "/api/dept/v1/list-entries"
 COURT = "汕尾市城区人民法院"
@@ -88,3 +91,74 @@ def test_joint_query_returns_measures_with_legal_basis_and_is_audited(client, db
     assert client.get("/api/dept/v1/joint-measures", headers=h, query_string=ref).status_code == 422
     catalogue = client.get("/api/dept/v1/joint-measures/catalogue", headers=h).get_json()
     assert len(catalogue["items"]) >= 12
+
+
+JOINT = "/api/dept/v1/joint-measures"
+FOOD_SAFETY = "《中华人民共和国食品安全法》第一百三十五条；《市场监督管理严重违法失信名单管理办法》第九条"
+
+
+def test_measures_come_from_the_legal_basis_not_the_list_type(client):
+    sync_catalogue()
+    h = dept(COURT)
+    court, food, unknown = merchant_ref(), merchant_ref(), merchant_ref()
+    client.post(LISTS, json=entry(court), headers=h)
+    client.post(LISTS, json=entry(food, legal_basis=FOOD_SAFETY, reason="销售不合格食品"), headers=h)
+    client.post(LISTS, json=entry(unknown, legal_basis="某某内部通知", reason="其他"), headers=h)
+
+    def codes(ref):
+        body = client.get(JOINT, headers=h, query_string={**ref, "purpose": "政府采购资格审查"}).get_json()
+        return body, {m["code"] for m in body["measures"]}
+
+    body, court_codes = codes(court)
+    assert "B-CONSUMPTION" in court_codes and body["lists"][0]["bases"] == ["court-dishonest-debtor"]
+    body, food_codes = codes(food)
+    assert "B-PROCUREMENT" in food_codes and "B-CONSUMPTION" not in food_codes  # no court 限制高消费
+    assert body["lists"][0]["bases"] == ["market-serious-violation"]
+    assert all(m["because"] == ["(2026)粤1502执88号"] for m in body["measures"])
+    body, unknown_codes = codes(unknown)
+    assert unknown_codes == set() and body["lists"][0]["basis_matched"] is False
+    assert body["result"] == "listed" and "认定依据未对应" in body["notes"][0]
+
+
+def test_no_file_is_200_no_record_with_a_query_number_and_a_printable_record(client, db, tmp_path):
+    sync_catalogue()
+    h = dept()
+    rid = person_ref()["resident_id"]
+    resp = client.get(JOINT, headers=h, query_string={"resident_id": rid, "purpose": "行政审批前置核查"})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert (body["result"], body["result_zh"], body["subject"], body["lists"], body["measures"]) == (
+        "no_record", "查询无记录", None, [], [])
+    assert body["queried"] == rid[:4] + "*" * 10 + rid[-4:] and body["query_no"].startswith("YJCX")
+    record = client.get(f"{JOINT}/queries/{body['query_no']}", headers=h).get_json()
+    assert record["result_zh"] == "查询无记录" and record["purpose"] == "行政审批前置核查"
+    assert record["operator"] == "test department" and record["department"] == "汕尾市市场监督管理局"
+    pdf = client.get(body["record_url"], headers=h)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    if shutil.which("pdftotext"):
+        (tmp_path / "r.pdf").write_bytes(pdf.data)
+        text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+        for shown in (body["query_no"], "查询无记录", "行政审批前置核查", "test department", body["queried"]):
+            assert shown in text
+        assert rid not in text
+    assert client.get(f"{JOINT}/queries/{body['query_no']}", headers=dept(TAX)).status_code == 404  # not theirs
+    assert client.get(f"{JOINT}/queries/{body['query_no']}", headers=admin()).status_code == 200
+    reads = db.session.execute(select(AuditEntry).where(AuditEntry.action == "joint.record.read")).scalars().all()
+    assert len(reads) == 3 and all(r.target_id == body["query_no"] for r in reads)
+    malformed = client.get(JOINT, headers=h, query_string={"resident_id": "441502199001011230", "purpose": "核查"})
+    assert malformed.status_code == 422
+
+
+def test_officers_look_a_subject_up_by_handle(client):
+    sync_catalogue()
+    h, ref = dept(COURT), person_ref()
+    added = client.post(LISTS, json=entry(ref), headers=h).get_json()
+    handle = added["subject_handle"]
+    by_handle = {"handle": handle, "purpose": "核查名单对象"}
+    assert client.get("/api/dept/v1/subjects/grade", headers=h, query_string=by_handle).get_json()["subject"][
+        "grade"] == "D"
+    assert client.get("/api/dept/v1/subjects/file", headers=h, query_string=by_handle).status_code == 200
+    joint = client.get(JOINT, headers=h, query_string=by_handle).get_json()
+    assert joint["result"] == "listed" and joint["queried"] == handle
+    both = client.get(JOINT, headers=h, query_string={**by_handle, **ref})
+    assert both.status_code == 422 and both.get_json()["error"]["code"] == "subject_ref"

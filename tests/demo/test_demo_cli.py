@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import zxingcpp
+from PIL import Image
 from sqlalchemy import func, select
 
 import qr
@@ -13,6 +15,7 @@ from backend.config import TestConfig
 from backend.demo.data import OPERATORS, PARTNERS
 from backend.keys.ring import keyring, seal_key
 from backend.models import AuditEntry, Base, GradeChange, ListEntry, Merchant, Operator, ScannerDevice, Subject
+from backend.platform.clock import local_time
 from backend.platform.extensions import db as _db
 from tests.factories import bearer
 
@@ -83,7 +86,7 @@ def test_seed_demo_refuses_in_production(app, runner, db):
     app.config["ENV_NAME"] = "production"
     result = runner.invoke(args=["seed-demo", "--json"])
     assert result.exit_code == 1
-    assert "refuses to run with APP_ENV=production" in result.output
+    assert "不能在 APP_ENV=production 下运行" in result.output
     assert "op_" not in result.output
     assert db.session.scalar(select(func.count()).select_from(Operator)) == 0
     assert db.session.scalar(select(func.count()).select_from(Subject)) == 0
@@ -122,19 +125,23 @@ def test_seeded_persons_keep_no_clear_personal_data(runner, db):
     assert not person.resident_id_enc.startswith("4415")
 
 
-def test_issue_code_prints_a_verifiable_code(runner, app):
+def test_issue_code_prints_a_verifiable_code_its_expiry_and_a_png(runner, app, tmp_path):
     resident = seed(runner)["residents"][0]
-    result = runner.invoke(args=["issue-code", resident["handle"]])
-    assert result.exit_code == 0
-    token = result.output.strip()
+    png = tmp_path / "code.png"
+    result = runner.invoke(args=["issue-code", resident["handle"], "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip()  # alone on stdout: CODE=$(flask issue-code …) works
     now = int(app.config["CLOCK"]())
     ring = keyring()
     claims = qr.verify_code(token, ring.verification_keys(now), now=now)
     assert claims.version == 2 and resident["handle"] not in token
     assert qr.open_handle(seal_key(ring, claims.kid), claims.sub) == (resident["handle"], 0)
     assert qr.qr_version(token) <= 10
+    expiry = local_time(claims.expires_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"expires at {expiry} China time (in {claims.expires_at - now} s)" in result.stderr
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(png))] == [token]
 
 
 def test_issue_code_unknown_handle(runner):
     result = runner.invoke(args=["issue-code", "nobody"])
-    assert result.exit_code == 1 and "no subject" in result.output
+    assert result.exit_code == 1 and "没有公开标识为 'nobody' 的信用主体" in result.output

@@ -50,8 +50,8 @@ def handle_of(row: Merchant) -> str:
 
 
 def inspection(row: Merchant, result: str = "pass", failed_items: str | None = None, n: int = 1,
-               sampled_on: dt.date = dt.date(2026, 10, 1)) -> Inspection:
-    item = Inspection(merchant_id=row.id, product="鲜活对虾", sampled_on=sampled_on, agency=AGENCY,
+               sampled_on: dt.date = dt.date(2026, 10, 1), product: str = "鲜活对虾") -> Inspection:
+    item = Inspection(merchant_id=row.id, product=product, sampled_on=sampled_on, agency=AGENCY,
                       result=result, failed_items=failed_items, report_no=f"T-{row.id}-{n}")
     db.session.add(item)
     db.session.commit()

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from werkzeug.serving import make_server
 
-from tests.merchants.helpers import handle_of, inspection, listing, merchant
+from tests.browser import ARTIFACTS, launch, needs_chromium
+from tests.merchants.helpers import handle_of, inspection, listing, market_operator, merchant
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def test_page_renders_chinese_at_375x667_without_javascript(app, live_server):
     url = f"{live_server}/m/{handle_of(row)}-1"
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = launch(p)
         try:
             context = browser.new_context(viewport={"width": 375, "height": 667}, java_script_enabled=False,
                                           device_scale_factor=2, is_mobile=True)
@@ -79,7 +72,7 @@ def test_chromium_saves_posters_under_the_stall_number(app, live_server):
     token = market_operator()
     chinese, hostile = merchant(stall_no="马宫A区-07"), merchant(stall_no="x\";filename*=UTF-8''a.exe;x=\"")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = launch(p)
         try:
             context = browser.new_context(accept_downloads=True, extra_http_headers=bearer(token))
             names = []
@@ -95,3 +88,56 @@ def test_chromium_saves_posters_under_the_stall_number(app, live_server):
             browser.close()
     assert names[0] == "poster-马宫A区-07.png"
     assert names[1] == "poster-x_;filename_=UTF-8''a.exe;x=_.png"  # Chromium's own replacements of " and *
+
+
+# Every element with text of its own: its font size and its contrast with the background behind it (WCAG 2.x).
+TEXT_METRICS = """() => {
+  const parse = (c) => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(",").map(Number);
+                         return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+  const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                                 return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const behind = (el) => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
+                                                                       if (c.a > 0.5) return c; }
+                           return { r: 255, g: 255, b: 255, a: 1 }; };
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+    const st = getComputedStyle(el);
+    if (st.display === "none" || st.visibility === "hidden") continue;
+    const a = lum(parse(st.color)), b = lum(behind(el));
+    out.push({ text: el.textContent.trim().slice(0, 24), size: parseFloat(st.fontSize),
+               ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) });
+  }
+  return out;
+}"""
+
+
+def test_public_pages_have_16px_text_and_aa_contrast_everywhere(app, live_server, client):
+    playwright = pytest.importorskip("playwright.sync_api")
+    listed = merchant("名单档", grade="D", stall_no="M201")
+    listing(listed, "black")
+    inspection(listed, "fail", "镉(以Cd计)超标")
+    watched = merchant("关注档", grade="C", stall_no="M202")
+    listing(watched, "watch")
+    token = market_operator()
+    client.post(f"/api/dept/v1/merchants/{handle_of(watched)}/reissue-code", json={"reason": "换码"},
+                headers={"Authorization": f"Bearer {token}"})
+    paths = {"merchant-black": f"/m/{handle_of(listed)}", "merchant-watch": f"/m/{handle_of(watched)}",
+             "void": f"/m/{handle_of(watched)}-1", "unknown": "/m/NoSuchOne", "grades": "/credit-grades",
+             "market": "/markets/magong"}
+    problems = []
+    with playwright.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_context(viewport={"width": 375, "height": 667}, java_script_enabled=True).new_page()
+            for name, path in paths.items():
+                page.goto(live_server + path)
+                measured = page.evaluate(TEXT_METRICS)
+                assert len(measured) >= 5, (name, measured)  # the check saw the page's text
+                for item in measured:
+                    if item["size"] < 16 or item["ratio"] < 4.5:
+                        problems.append((name, item))
+                page.screenshot(path=str(ARTIFACTS / f"public-{name}-375.png"), full_page=True)
+        finally:
+            browser.close()
+    assert problems == []

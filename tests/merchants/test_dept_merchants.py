@@ -106,3 +106,24 @@ def test_commitments_signed_and_broken(client, db):
     html = client.get(f"/m/{handle_of(row)}").get_data(as_text=True)
     assert "明码标价、足斤足两" in html and "未履行，2026-11-02 记录" in html
     assert actions(db)[-2:] == ["commitment.create", "commitment.broken"]
+
+
+def test_merchants_are_named_by_handle_everywhere_and_the_id_still_works(client, db):
+    token = market_operator()
+    row = merchant()
+    handle = handle_of(row)
+    by_handle = client.get(f"/api/dept/v1/merchants/{handle}", headers=bearer(token))
+    by_id = client.get(f"/api/dept/v1/merchants/{row.id}", headers=bearer(token))  # deprecated, kept working
+    assert by_handle.status_code == by_id.status_code == 200 and by_handle.get_json() == by_id.get_json()
+    for path, body in ((f"/merchants/{handle}/inspections", INSPECTION), (f"/merchants/{handle}/reissue-code",
+                                                                         {"reason": "旧码污损"})):
+        assert client.post(f"/api/dept/v1{path}", json=body, headers=bearer(token)).status_code in (200, 201)
+    assert client.get(f"/api/dept/v1/merchants/{handle}/poster.png", headers=bearer(token)).status_code == 200
+    assert client.post(f"/api/dept/v1/merchants/{row.id}/binding-codes", json={},
+                       headers=bearer(token)).status_code == 201
+    other = merchant("别的市场", slug="sanmalu")
+    assert client.get(f"/api/dept/v1/merchants/{handle_of(other)}", headers=bearer(token)).status_code == 404
+    spec = client.get("/openapi.json").get_json()["paths"]
+    assert not [p for p in spec if p.startswith("/api/dept/") and ("merchant_id" in p or "{handle}" in p)]
+    (param,) = spec["/api/dept/v1/merchants/{merchant}"]["parameters"]
+    assert "handle" in param["description"] and "Deprecated" in param["description"]

@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -14,9 +15,12 @@ from PIL import Image
 import qr
 from backend.merchants import stickers as posters
 from backend.merchants.stickers import MAX_VERSION, sticker_error_level, sticker_url
+from backend.platform import fonts
+from backend.platform.clock import local_date
 from tests.factories import bearer, uscc_code
 from tests.merchants.helpers import handle_of, market_operator, merchant
 
+ROOT = Path(__file__).resolve().parents[2]
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
@@ -38,9 +42,8 @@ def test_sticker_qr_is_level_q_or_higher_and_small(app):
     url = sticker_url(handle_of(row), 12345)
     level = sticker_error_level(url)
     assert level in ("Q", "H") and qr.qr_version(url, level) <= MAX_VERSION
-    app.config["PUBLIC_BASE_URL"] = "https://credit.shanwei.gov.cn/a/much/longer/prefix/than/a/sticker/allows"
     with pytest.raises(ValueError, match="shorten PUBLIC_BASE_URL"):
-        posters.poster_png(row)
+        sticker_error_level("https://credit.shanwei.gov.cn/a/much/longer/prefix/than/a/sticker/allows/m/x-1")
 
 
 @needs_poppler
@@ -50,9 +53,14 @@ def test_pdf_poster_has_chinese_text_an_embedded_font_and_a_readable_qr(app, tmp
     pdf.write_bytes(posters.poster_pdf(row))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "郑家海鲜" in text and "马宫水产品批发市场" in text and "摊位号 M009" in text and "一码查信" in text
+    # Who issued it, which serial and when: a fake sticker pointing elsewhere is easier to spot.
+    issued = local_date(row.code_issued_at)
+    assert "发码单位：信用汕尾 · 马宫水产品批发市场管理方" in text
+    assert f"第 1 版二维码 · {issued:%Y年%m月%d日}发放" in text
+    assert f"http://127.0.0.1:8000/m/{handle_of(row)}-1" in text.replace("\n", "")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:]]
-    assert rows and all("WenQuanYi" in r[0] and r[-5] == "yes" for r in rows), fonts  # emb column
+    assert rows and all("NotoSansCJKSC" in r[0] and r[-5] == "yes" for r in rows), fonts  # emb column
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert (float(size[1]), float(size[2])) == pytest.approx((105 / 25.4 * 72, 148 / 25.4 * 72), abs=0.1)  # A6
@@ -60,18 +68,33 @@ def test_pdf_poster_has_chinese_text_an_embedded_font_and_a_readable_qr(app, tmp
     assert decode(Image.open(tmp_path / "page.png")) == [f"http://127.0.0.1:8000/m/{handle_of(row)}-1"]
 
 
-def test_missing_font_fails_clearly(app, monkeypatch):
-    monkeypatch.setattr(posters, "FONT_PATH", "/nonexistent/wqy-microhei.ttc")
+def test_the_font_comes_from_the_pinned_package_not_the_system():
+    font = fonts.cjk_font()
+    assert "/site-packages/noto_cjk_sans_otc/" in font.path and font.index == 2  # the SC face of the collection
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert re.search(r"^noto-cjk-sans-otc==[\d.]+\s", requirements, re.M)
+    product = [p for top in ("backend", "miniprogram_api", "qr") for p in (ROOT / top).rglob("*")
+               if p.suffix in (".py", ".html", ".css", ".js", ".toml") and "vendor" not in p.parts]
+    assert not [p for p in product if "/usr/share/fonts" in p.read_text(encoding="utf-8")]
+
+
+def test_missing_font_is_a_503_in_chinese_not_a_500(client, monkeypatch):
+    monkeypatch.setattr(fonts, "FONT_PACKAGE", "no_such_font_package")
+    token = market_operator()
     row = merchant()
-    for render in (posters.poster_png, posters.poster_pdf):
-        with pytest.raises(posters.PosterFontMissing, match="fonts-wqy-microhei"):
-            render(row)
+    with pytest.raises(fonts.FontMissing):
+        posters.poster_pdf(row)
+    for fmt in ("png", "pdf"):
+        resp = client.get(f"/api/dept/v1/merchants/{row.id}/poster.{fmt}", headers=bearer(token))
+        assert resp.status_code == 503 and resp.get_json()["error"]["code"] == "font_missing"
+        assert "中文字体" in resp.get_json()["error"]["message"]
 
 
 def test_operator_downloads_posters_of_the_current_sticker(client, db):
     token = market_operator()
     row = merchant()
     client.post(f"/api/dept/v1/merchants/{row.id}/reissue-code", json={"reason": "换摊位"}, headers=bearer(token))
+    assert row.code_serial == 2 and row.code_issued_at is not None  # reissued now: the poster prints this date
     png = client.get(f"/api/dept/v1/merchants/{row.id}/poster.png", headers=bearer(token))
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert decode(Image.open(io.BytesIO(png.data))) == [f"http://127.0.0.1:8000/m/{handle_of(row)}-2"]

@@ -10,7 +10,8 @@ import pytest
 from backend.merchants.pages import GRADE_MEANING
 from backend.models import Commitment
 from backend.platform.clock import utcnow
-from tests.merchants.helpers import handle_of, inspection, listing, merchant, row_subject
+from tests.factories import bearer, uscc_code
+from tests.merchants.helpers import handle_of, inspection, listing, market_operator, merchant, row_subject
 
 GRADES = {"A": ("优", "grade-A"), "B": ("良", "grade-B"), "C": ("中", "grade-C"), "D": ("差", "grade-D")}
 
@@ -32,9 +33,15 @@ def test_page_shows_name_market_stall_and_grade(client, grade):
     assert re.search(rf'id="grade-letter"[^>]*>{zh}</div>', html)
     assert GRADE_MEANING[grade] in html
     assert "评价更新于" in html and "12315" in html
+    shown = html.split('id="grade">')[1].split("</section>")[0]  # the grade box itself
     for other, (other_zh, other_css) in GRADES.items():
         if other != grade:
-            assert f'class="grade {other_css}"' not in html and GRADE_MEANING[other] not in html
+            assert f'class="grade {other_css}"' not in html and GRADE_MEANING[other] not in shown
+    # The scale explains all four levels, marks this one, and links to the full rules.
+    scale = html.split('id="scale">')[1].split("</section>")[0]
+    assert all(GRADE_MEANING[g] in scale for g in "ABCD") and "90 分及以上" in scale
+    assert re.search(rf'class="current"[^>]*>\s*<span class="badge grade-{grade}">', scale)
+    assert 'href="/credit-grades"' in scale
 
 
 def test_grade_time_is_shown_in_beijing_time(client, db):
@@ -75,7 +82,8 @@ def test_ended_or_removed_listings_are_not_shown(client, clock):
     listing(row, "watch", ends_on=dt.date(2026, 3, 1))
     clock.now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC).timestamp()
     html = page(client, f"/m/{handle_of(row)}")
-    assert "失信联合惩戒" not in html and "重点关注" not in html
+    assert 'id="list-black"' not in html and 'id="list-watch"' not in html
+    assert "已列入失信联合惩戒对象名单" not in html and "已列入重点关注名单" not in html
 
 
 def test_commitments_shown_broken_marked_withdrawn_hidden(client, db):
@@ -159,3 +167,69 @@ def test_json_twin(client):
     assert data["page_url"].endswith(f"/m/{handle_of(row)}") and data["complaint"]["hotline"] == "12315"
     assert "13800000000" not in resp.get_data(as_text=True)  # the owner's phone is not published
     assert client.get(resp.request.path, headers={"If-None-Match": resp.headers["ETag"]}).status_code == 304
+
+
+def test_a_new_merchant_with_nothing_to_grade_reads_unrated_not_good(client):
+    token = market_operator()
+    created = client.post("/api/dept/v1/merchants", headers=bearer(token),
+                          json={"uscc": uscc_code(), "name": "新开海鲜档", "stall_no": "N001"})
+    assert created.status_code == 201 and created.get_json()["grade"] is None
+    html = page(client, f"/m/{created.get_json()['handle']}-1")
+    assert re.search(r'id="grade-letter"[^>]*>未评价</div>', html) and 'class="grade grade-none"' in html
+    box = html.split('id="grade">')[1].split("</section>")[0]
+    assert "良" not in box and "尚未评定信用等级" in box and 'class="current"' not in html
+    data = client.get(f"/api/public/v1/merchants/{created.get_json()['handle']}").get_json()
+    assert (data["grade"], data["grade_zh"]) == (None, "未评价")
+
+
+def test_grade_d_reads_serious_dishonesty_only_for_a_black_list_entry(client):
+    low = merchant("低分档", grade="D")
+    listed = merchant("名单档", grade="D")
+    listing(listed, "black")
+    def box(row):
+        return page(client, f"/m/{handle_of(row)}").split('id="grade">')[1].split("</section>")[0]
+
+    assert "信用较差" in box(low) and "严重失信" not in box(low)
+    assert "严重失信主体" in box(listed)
+
+
+def test_void_and_unknown_pages_lead_somewhere_styled_like_the_merchant_page(client):
+    token = market_operator()
+    row = merchant("旧码档")
+    client.post(f"/api/dept/v1/merchants/{handle_of(row)}/reissue-code", json={"reason": "旧码污损"},
+                headers=bearer(token))
+    void = page(client, f"/m/{handle_of(row)}-1", status=410)
+    assert "该二维码已作废" in void and f'href="/m/{handle_of(row)}"' in void and "查看该商户当前的信用页面" in void
+    assert 'href="/markets/magong"' in void and "<style>" in void
+    assert page(client, f"/m/{handle_of(row)}-2").count("旧码档") >= 1  # the current page it leads to
+    unknown = page(client, "/m/NoSuchOne", status=404)
+    assert "没有找到" in unknown and 'href="/markets/magong"' in unknown and "<style>" in unknown
+    assert "马宫水产品批发市场" in page(client, "/markets/nowhere", status=404)
+    data = client.get(f"/api/public/v1/merchants/{handle_of(row)}-1").get_json()["error"]["details"]
+    assert data == {"current_page": f"/m/{handle_of(row)}", "market": {"slug": "magong", "name": "马宫水产品批发市场"}}
+
+
+def test_inspections_show_the_latest_date_and_whether_a_failure_was_retested(client):
+    row = merchant()
+    inspection(row, "fail", "氯霉素", n=1, sampled_on=dt.date(2026, 3, 1), product="对虾")
+    inspection(row, "pass", n=2, sampled_on=dt.date(2026, 3, 20), product="对虾")
+    inspection(row, "fail", "镉超标", n=3, sampled_on=dt.date(2026, 4, 2), product="花甲")
+    html = page(client, f"/m/{handle_of(row)}")
+    assert "最近一次抽检：2026-04-02" in html
+    assert "已复检：2026-03-20 复检合格" in html and "尚未复检" in html
+    data = client.get(f"/api/public/v1/merchants/{handle_of(row)}").get_json()
+    assert [i["retest"] and i["retest"]["result"] for i in data["inspections"]] == [None, None, "pass"]
+
+
+def test_wrong_credit_information_goes_to_an_objection_not_12315(client):
+    html = page(client, f"/m/{handle_of(merchant())}")
+    objection = html.split('id="objection">')[1].split("</section>")[0]
+    assert "信用信息异议" in objection and "12345" in objection and "12315" not in objection
+    complaint = html.split('id="complain">')[1].split("</section>")[0]
+    assert "12315" in complaint and "信用信息有误" not in complaint
+
+
+def test_the_full_grade_rules_page_explains_the_model(client):
+    html = page(client, "/credit-grades")
+    assert "信用等级评价规则" in html and "基础分 75 分" in html and "行政处罚" in html and "严重-30 分" in html
+    assert "1 年内按 1 倍计" in html and "失信联合惩戒对象名单：等级为差" in html

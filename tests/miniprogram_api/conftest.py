@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.wechat_server import FakeWeChat
+from backend.demo.wechat_fake import FakeWeChat
 from tests.miniprogram_api.helpers import MpClient
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from backend.demo.wechat_fake import FakeWeChat
 from backend.models import InspectionAgency, Market, Merchant, Partner, ScannerDevice, Scenario
 from backend.platform.crypto import credential_hash
 from backend.platform.extensions import db
 from tests.factories import bearer, merchant_subject, resident_id
-from tests.fakes.wechat_server import FakeWeChat
 
 
 class MpClient:

@@ -50,6 +50,9 @@ def test_code_verifies_against_jwks_and_carries_no_personal_data(app, client, bo
     claims = json.loads(obj.payload)
     me = bound.get("/me/credit").get_json()
     assert set(claims) == {"sub", "exp", "e"} and body["grade"] == me["grade"]  # the grade is shown, not coded
+    # A person with nothing in the file is unrated: 未评价, and the code carries no offline incentive.
+    assert (me["grade"], me["grade_zh"], me["score"], me["breakdown"]["score"]) == (None, "未评价", None, None)
+    assert body["grade_zh"] == "未评价"
     decoded = "".join(b64url_decode(part).decode("latin-1") for part in body["code"].split(".")[:2])
     handle = db.session.execute(db.select(Subject.handle)).scalars().first()
     for personal in (bound.rid, bound.rid[-4:] + "\"", "林海生", "林", bound.openid, handle):

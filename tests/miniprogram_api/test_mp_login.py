@@ -152,3 +152,11 @@ def test_logout_of_one_session_keeps_the_others(client, wechat):
     second = MpClient(client, wechat, "o-carol").login()
     first.post("/logout")
     assert first.get("/me").status_code == 401 and second.get("/me").status_code == 200
+
+
+def test_login_without_wechat_settings_is_not_configured_not_busy(app, client):
+    app.config.update(WECHAT_APP_ID="", WECHAT_APP_SECRET="")
+    resp = client.post("/api/mp/v1/login", json={"code": "anything"})
+    assert resp.status_code == 503
+    error = resp.get_json()["error"]
+    assert error["code"] == "wechat_not_configured" and "尚未配置" in error["message"]

@@ -14,6 +14,7 @@ def redeem(client, token, code, incentive, key, **extra):
 def test_scan_history_lists_grants_and_refusals_per_scan(client, mp, clock):
     devices = scan_setup()
     bus, clinic = devices["transit"]["token"], devices["medical"]["token"]
+    person("郑丽", "B", rid=resident_id(31))  # a file graded 良
     assert mp.bind(resident_id(31), "郑丽").status_code == 200
     code = mp.get("/me/code").get_json()["code"]
     stranger = code_for(person("王五", rid=resident_id(32)))

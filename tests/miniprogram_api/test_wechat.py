@@ -15,6 +15,7 @@ import requests
 import zxingcpp
 from PIL import Image
 
+from backend.demo.wechat_fake import FakeWeChat
 from miniprogram_api.wechat import (
     WeChatError,
     WeChatGateway,
@@ -23,7 +24,6 @@ from miniprogram_api.wechat import (
     WeChatUnavailable,
     WxSession,
 )
-from tests.fakes.wechat_server import FakeWeChat
 
 JSCODE = "/sns/jscode2session"
 TOKEN = "/cgi-bin/token"

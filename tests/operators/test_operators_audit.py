@@ -22,7 +22,7 @@ def test_create_operator_cli_prints_token_once_and_stores_hash(runner, app, db):
 
 def test_create_operator_cli_rejects_missing_scope(runner):
     result = runner.invoke(args=["create-operator", "--name", "x", "--role", "market", "--market", "nowhere"])
-    assert result.exit_code == 1 and "unknown market" in result.output
+    assert result.exit_code == 1 and "没有标识为 'nowhere' 的市场" in result.output
 
 
 def test_api_create_list_and_revoke(client, app):

@@ -206,7 +206,7 @@ def test_write_checkpoint_refuses_to_sign_over_a_rewritten_past(runner, db):
     some_entries(1)
     rewrite_and_rechain(db, 2, actor="operator:999")
     result = runner.invoke(args=["audit-checkpoint"])
-    assert result.exit_code == 1 and "not signing: entry 5 was altered" in result.output
+    assert result.exit_code == 1 and "第 5 条" in result.output and "不签署" in result.output
     assert db.session.scalar(select(AuditCheckpoint.seq).order_by(AuditCheckpoint.seq.desc())) == 4
 
 

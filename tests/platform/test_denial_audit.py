@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from backend.demo.wechat_fake import FakeWeChat
 from backend.models import AuditEntry, CreditRecord, Operator, Subject
 from backend.platform import audit
 from backend.platform.db import db as _db
@@ -14,7 +15,6 @@ from backend.platform.errors import Forbidden
 from backend.platform.observability.metrics import DENIALS
 from tests.credit.helpers import TAX, dept, merchant_ref, penalty
 from tests.factories import bearer, operator_token, person
-from tests.fakes.wechat_server import FakeWeChat
 from tests.miniprogram_api.helpers import MpClient, market_merchant
 from tests.scanning.helpers import code_for, scan_setup, verify
 

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 import qr
+from backend.keys import keyring
 from backend.models import ListEntry, Scan
 from backend.platform.clock import utcnow
 from tests.factories import bearer, person, resident_id
-from tests.scanning.helpers import code_for, scan_setup, verify
+from tests.scanning.helpers import code_for, fetch_bundle, scan_setup, verify
 
 
 @pytest.fixture
@@ -152,3 +153,20 @@ def test_a_device_records_at_most_three_scans_of_one_code(client, devices, db):
                                 .group_by(Scan.device_id).order_by(Scan.device_id)).all()
     assert [n for _, n in counts] == [3, 1]
     assert verify(client, devices["transit"]["token"], code_for(resident)).get_json()["scan_id"] not in ids
+
+
+def test_an_unrated_resident_is_never_eligible(client, devices, db):
+    from backend.credit.subjects import get_or_create_person
+
+    unrated = get_or_create_person(resident_id(77), "新市民")
+    db.session.commit()
+    assert unrated.grade is None
+    code = code_for(unrated)
+    now = int(client.application.config["CLOCK"]())
+    claims = qr.verify_code(code, keyring().verification_keys(now), now=now)
+    assert claims.grade is None and claims.eligibility  # format 2: no grade in the code
+    bundle = fetch_bundle(client, devices["transit"]["token"], now)
+    assert qr.verify_offline(code, bundle, now=now).incentives == ()  # offline: no perk at all
+    body = verify(client, devices["transit"]["token"], code).get_json()
+    assert body["outcome"] == "valid" and body["incentives"] == [] and body["disclosed"]["eligible"] is False
+    assert db.session.get(Scan, body["scan_id"]).refusal == "grade"

@@ -113,7 +113,8 @@ def test_healthz_reports_missing_then_ok(client, app):
 
 def test_gunicorn_in_production_with_a_wrong_kek_exits_with_the_reason(tmp_path):
     url = database_with_signer(tmp_path / "credit.sqlite3", Fernet.generate_key().decode())
-    env = {**os.environ, **strong(), "APP_ENV": "production", "DATABASE_URL": url, "LOG_FORMAT": "text"}
+    env = {**os.environ, **strong(), "APP_ENV": "production", "DATABASE_URL": url, "LOG_FORMAT": "text",
+           "PUBLIC_BASE_URL": "https://xy.example.cn"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
            "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from backend.credit.grading.model import GradingModel
-from backend.credit.vocab import GRADE_ZH, GRADES, SEVERITY_ZH
+from backend.credit.vocab import GRADE_ZH, GRADES, SEVERITY_ZH, grade_label
 
 
 class RecordFact(NamedTuple):
@@ -32,8 +32,8 @@ class ListFact(NamedTuple):
 
 @dataclass(frozen=True)
 class Evaluation:
-    score: float
-    grade: str
+    score: float | None  # None with grade None: nothing to grade (未评价)
+    grade: str | None
     breakdown: dict
 
 
@@ -95,8 +95,22 @@ def _apply_lists(model: GradingModel, grade: str, lists: list[ListFact], as_of: 
     return grade, effects
 
 
+def unrated(model: GradingModel, as_of: dt.date) -> Evaluation:
+    """No active record and no list entry: no grade, no score (shown as 未评价), nothing invented."""
+    breakdown = {"model_version": model.version, "as_of": as_of.isoformat(), "rated": False,
+                 "base_score": model.base_score, "records": [], "adjustments": [], "score": None,
+                 "score_grade": None, "lists": [], "grade": None, "grade_zh": grade_label(None),
+                 "thresholds": model.thresholds}
+    return Evaluation(None, None, breakdown)
+
+
 def evaluate(model: GradingModel, records: list[RecordFact], lists: list[ListFact], as_of: dt.date) -> Evaluation:
-    """Score active records and apply list overrides; base + Σ record points + Σ adjustments = score."""
+    """Score active records and apply list overrides; base + Σ record points + Σ adjustments = score.
+
+    A subject is graded once its file holds something to grade: an active record or a list entry in force.
+    """
+    if not records and not any(_list_active(e, as_of) for e in lists):
+        return unrated(model, as_of)
     tolerated_kinds = set(model.tolerance.get("categories", ()))
     seen_offence = False
     lines, sums = [], {name: 0.0 for name in model.indicators}
@@ -122,7 +136,8 @@ def evaluate(model: GradingModel, records: list[RecordFact], lists: list[ListFac
     score = round(score, 2)
     score_grade = model.grade_for(score)
     grade, list_effects = _apply_lists(model, score_grade, lists, as_of)
-    breakdown = {"model_version": model.version, "as_of": as_of.isoformat(), "base_score": model.base_score,
+    breakdown = {"model_version": model.version, "as_of": as_of.isoformat(), "rated": True,
+                 "base_score": model.base_score,
                  "records": lines, "adjustments": adjustments, "score": score, "score_grade": score_grade,
                  "lists": list_effects, "grade": grade, "grade_zh": GRADE_ZH[grade],
                  "thresholds": model.thresholds}

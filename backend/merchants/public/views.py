@@ -10,7 +10,7 @@ from backend.merchants import pages as merchant_pages
 from backend.merchants.public import pages
 from backend.merchants.public.security import CSS, TEMPLATE_VERSION, add_security_headers, security_headers
 from backend.platform.clock import CHINA
-from backend.platform.errors import InvalidInput
+from backend.platform.errors import DomainError, Gone, InvalidInput, NotFound
 from backend.platform.web.http import conditional_get, etag_of
 
 MARKET_PER_PAGE = 20
@@ -54,6 +54,27 @@ def _int_arg(name: str, default: int, high: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= high:
         raise InvalidInput(f"参数 {name} 应为 1 到 {high} 之间的整数。")
     return int(raw)
+
+
+@pages.errorhandler(NotFound)
+@pages.errorhandler(Gone)
+def lost(e: DomainError):
+    """Unknown merchant or market, and void stickers: a page like the merchant page that leads somewhere."""
+    details = e.details or {}
+    title = "该二维码已作废" if isinstance(e, Gone) else "没有找到该页面"
+    html = render_template("public/error.html", css=CSS, title=title, message=e.message,
+                           current_page=details.get("current_page"), markets=merchant_pages.all_markets())
+    response = current_app.response_class(html, status=e.status, mimetype="text/html")
+    response.headers.extend(security_headers())
+    return response
+
+
+@pages.route("/credit-grades")
+def grades_page():
+    """How grades are computed (the evaluation model in force), linked from every merchant page."""
+    data = merchant_pages.grades_explained()
+    return _html(etag_of(data, "html" + TEMPLATE_VERSION),
+                 lambda: render_template("public/grades.html", g=data, css=CSS).encode())
 
 
 @pages.route("/markets/<slug>")

@@ -34,7 +34,7 @@ def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send Authorization: Bearer <token>")
+        raise Unauthorized("缺少凭证：请在请求头中发送 Authorization: Bearer <凭证>。")
     return token.strip()
 
 
@@ -44,11 +44,17 @@ def rate_limit_key() -> str:
     return auth[-24:] if auth.startswith("Bearer ") else get_remote_address()
 
 
-def document_security(view: Callable, scheme: str) -> None:
-    """Record the security requirement where flask-smorest's blp.doc would (view._apidoc)."""
+SCHEME_NEEDS = {OPERATOR_TOKEN: "operator token", DEVICE_TOKEN: "scanner device token",
+                MP_SESSION: "mini-program session"}
+
+
+def document_security(view: Callable, scheme: str, needs: str | None = None) -> None:
+    """Record the security requirement where flask-smorest's blp.doc would (view._apidoc), and in words
+    who may call (platform.web.docs writes it into the operation's summary)."""
     apidoc: dict[str, Any] = dict(getattr(view, "_apidoc", {}))
     manual = dict(apidoc.get("manual_doc", {}))
     manual["security"] = [{scheme: []}]
+    manual["x-needs"] = needs or SCHEME_NEEDS[scheme]
     apidoc["manual_doc"] = manual
     view._apidoc = apidoc  # type: ignore[attr-defined]
 
@@ -65,10 +71,11 @@ def forget_principal() -> None:
 
 
 def principal_required(authenticate: Callable[[str], P], attr: str, scheme: str,
-                       check: Callable[[P], None] | None = None) -> Callable:
+                       check: Callable[[P], None] | None = None, needs: str | None = None) -> Callable:
     """A view decorator: g.<attr> = g.principal = authenticate(bearer token), then check(principal).
 
-    authenticate raises Unauthorized; check raises Forbidden (or another domain error).
+    authenticate raises Unauthorized; check raises Forbidden (or another domain error). `needs` says in
+    words who may call (the API docs show it).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -80,7 +87,7 @@ def principal_required(authenticate: Callable[[str], P], attr: str, scheme: str,
                 check(principal)
             return view(*args, **kwargs)
 
-        document_security(wrapper, scheme)
+        document_security(wrapper, scheme, needs)
         return wrapper
 
     return decorator

@@ -25,6 +25,46 @@ HTTP_CODES = {
     500: "internal_error", 503: "unavailable",
 }
 ZH_TITLES = {404: "页面不存在", 410: "该二维码已作废", 429: "请求过于频繁", 503: "服务暂时不可用"}
+# What a person reads for the HTTP errors Werkzeug, webargs and Flask-Limiter raise themselves.
+ZH_MESSAGES = {
+    400: "请求无效：请求体不是有效的 JSON，或网址参数有误。",
+    401: "缺少凭证或凭证无效。",
+    403: "没有权限访问该地址。",
+    404: "请求的地址不存在，请检查链接是否完整、路径是否拼写正确。",
+    405: "该地址不支持 {method} 请求（可用：{allow}）。",
+    409: "请求与当前状态冲突。",
+    410: "请求的内容已不存在。",
+    413: "请求体过大：JSON 请求体不超过 256 KiB。",
+    415: "不支持的请求体类型，请以 application/json 发送。",
+    422: "请求体或参数未通过校验，每个字段的问题见 details。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "服务器出错了，请稍后再试。",
+    503: "服务暂时不可用，请稍后再试。",
+}
+# webargs' own words inside details.
+ZH_DETAILS = {"Invalid JSON body.": "请求体不是有效的 JSON。"}
+PERIOD_ZH = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天", "month": "月", "year": "年"}
+
+
+def limit_zh(item) -> str:
+    """A limits RateLimitItem in words: 20 per 1 minute → 每分钟最多 20 次."""
+    unit = PERIOD_ZH.get(item.GRANULARITY.name, item.GRANULARITY.name)
+    per = f"每{unit}" if item.multiples == 1 else f"每 {item.multiples} {unit}"
+    return f"{per}最多 {item.amount} 次"
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _zh_details(value):
+    if isinstance(value, str):
+        return ZH_DETAILS.get(value, value)
+    if isinstance(value, list):
+        return [_zh_details(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _zh_details(v) for k, v in value.items()}
+    return value
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None) -> Response:
@@ -52,15 +92,28 @@ def handle_domain_error(e: DomainError) -> Response:
     return error_response(e.status, e.code, e.message, e.details, headers)
 
 
+def http_message(e: HTTPException, status: int) -> str:
+    """Our own Chinese description when we raised it, else the Chinese words for the status."""
+    data = getattr(e, "data", None) or {}
+    own = data.get("message") or e.description or ""
+    if has_chinese(own):
+        return own
+    if status == 429 and getattr(e, "limit", None) is not None:
+        return f"请求过于频繁（{limit_zh(e.limit.limit)}），请稍后再试。"
+    text = ZH_MESSAGES.get(status, f"请求未能完成（HTTP {status}）。")
+    if status == 405:
+        allow = ", ".join(m for m in getattr(e, "valid_methods", None) or () if m not in ("HEAD", "OPTIONS"))
+        text = text.format(method=request.method, allow=allow or "无")
+    return text
+
+
 def handle_http_exception(e: HTTPException) -> Response:
     status = e.code or 500
     if status == 403:
         audit_denial(HTTP_CODES[403])
     data = getattr(e, "data", None) or {}
-    details = data.get("errors") or data.get("messages")
-    message = data.get("message") or e.description or e.name
-    if status == 422 and details:
-        message = "The request body or parameters failed validation; see details."
+    details = _zh_details(data.get("errors") or data.get("messages"))
+    message = http_message(e, status)
     # Keep protocol headers such as Allow (405) and Retry-After (429).
     headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
     headers.update(data.get("headers") or {})
@@ -71,13 +124,13 @@ def handle_database_down(e: Exception) -> Response:
     if isinstance(e, DBAPIError) and not isinstance(e, OperationalError) and not e.connection_invalidated:
         return handle_unexpected(e)
     log.error("database unavailable: %s", type(e).__name__)
-    return error_response(503, "database_unavailable", "The database is unreachable; retry shortly.",
+    return error_response(503, "database_unavailable", "数据库暂时无法连接，请稍后重试。",
                           headers={"Retry-After": "5"})
 
 
 def handle_unexpected(e: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
-    return error_response(500, "internal_error", "An unexpected error occurred.")
+    return error_response(500, "internal_error", ZH_MESSAGES[500])
 
 
 def close_session(exc: BaseException | None) -> None:

@@ -21,7 +21,7 @@ def assign_request_id() -> None:
 def refuse_nul_in_url() -> None:
     """NUL in a path or query value would reach PostgreSQL, which refuses it (a 500)."""
     if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
-        raise BadRequest("NUL characters are not allowed in URLs.")
+        raise BadRequest("网址中不能含有 NUL 字符。")
 
 
 def require_json_body() -> None:
@@ -33,7 +33,8 @@ def require_json_body() -> None:
     view = current_app.view_functions.get(request.endpoint)
     allowed = getattr(view, "accepts", ("application/json",))
     if request.mimetype not in allowed:
-        raise UnsupportedMediaType(f"Send the body as {' or '.join(allowed)}, not {request.mimetype or 'nothing'}.")
+        raise UnsupportedMediaType(f"请求体应为 {' 或 '.join(allowed)}，而不是 {request.mimetype or '空类型'}"
+                                   f"（请设置 Content-Type）。")
     if request.mimetype == "application/json":
         request.get_json()  # webargs parses again, but would let deep nesting and NUL through
 

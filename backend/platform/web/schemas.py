@@ -6,6 +6,7 @@ from typing import ClassVar
 import marshmallow as ma
 
 from backend.platform.db import DB_INT_MAX
+from backend.platform.web import messages_zh  # noqa: F401  (first: Chinese messages before any field exists)
 
 
 def body_id(**kwargs) -> ma.fields.Integer:

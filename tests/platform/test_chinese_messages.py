@@ -1,0 +1,577 @@
+"""Every error code the API can return, triggered through real requests: its message (and every message in its
+details) is Chinese. The codes are found in the source, so a new error without a trigger here fails the test.
+
+Chinese means: at least one Chinese character, and no two English words in a row (field names, codes,
+header names and formats such as YYYY-MM-DD stay as they are: they are what the reader types).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import abort
+from sqlalchemy.exc import IntegrityError
+
+from backend.app import create_app
+from backend.config import TestConfig
+from backend.demo.wechat_fake import FakeWeChat
+from backend.models import Operator
+from backend.platform import fonts
+from backend.platform.crypto import credential_hash
+from backend.platform.db import use_case
+from backend.platform.errors import DomainError
+from backend.platform.extensions import db
+from backend.platform.web.errors import HTTP_CODES
+from tests.credit.helpers import SAMR, days_ago, penalty, record
+from tests.factories import bearer, operator_token, person, resident_id, uscc_code
+from tests.merchants.helpers import handle_of, market_operator, merchant
+from tests.miniprogram_api.helpers import MpClient
+from tests.scanning.helpers import code_for, redeem, scan_setup, verify
+
+ROOT = Path(__file__).resolve().parents[2]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}[ ]+[A-Za-z]{2,}")
+
+
+def all_subclasses(cls: type) -> list[type]:
+    return [cls, *(s for sub in cls.__subclasses__() for s in all_subclasses(sub))]
+
+
+def source_error_codes() -> set[str]:
+    """Codes of every domain error raised in backend/ and miniprogram_api/, and of the HTTP-level handlers."""
+    create_app(TestConfig)  # imports every module, so every DomainError subclass exists
+    classes = {c.__name__: c for c in all_subclasses(DomainError)}
+    codes = set(HTTP_CODES.values()) | {"http_error"}
+    for path in [*(ROOT / "backend").rglob("*.py"), *(ROOT / "miniprogram_api").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if name in classes:
+                given = [k.value.value for k in node.keywords if k.arg == "code" and isinstance(k.value, ast.Constant)]
+                codes.update(given or [classes[name].code])
+            elif name == "error_response" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+                codes.add(node.args[1].value)
+    return codes
+
+
+def messages(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [m for v in value for m in messages(v)]
+    if isinstance(value, dict):
+        return [m for k, v in value.items() if k in ("message", "messages") or not isinstance(v, str | int)
+                for m in messages(v)]
+    return []
+
+
+def assert_chinese(text: str) -> None:
+    assert CJK.search(text), f"no Chinese in {text!r}"
+    assert not ENGLISH_PHRASE.search(text), f"English words in {text!r}"
+
+
+class World:
+    """What the triggers share: the client, tokens, devices, a merchant, mini-program users, the fake WeChat."""
+
+    def __init__(self, app, client, clock, wechat: FakeWeChat, monkeypatch) -> None:
+        self.app, self.client, self.clock, self.wechat, self.monkeypatch = app, client, clock, wechat, monkeypatch
+        self.admin = bearer(operator_token("admin"))
+        self.dept = bearer(operator_token("department", department=SAMR))
+        self.market = bearer(market_operator())
+        self.other_market = bearer(market_operator("sanmalu"))
+        self.devices = scan_setup()
+        self.partner = bearer(operator_token("partner", partner_name="汕尾市公共交通有限公司"))
+        self.merchant = merchant("测试海鲜档")
+        self.handle = handle_of(self.merchant)
+        self._openids = iter(range(1000))
+
+    def mp(self, bound: bool = False) -> MpClient:
+        user = MpClient(self.client, self.wechat, f"o-walk-{next(self._openids)}").login()
+        if bound:
+            assert user.bind(resident_id(900 + next(self._openids))).status_code == 200
+        return user
+
+    def get(self, path, headers=None, **kw):
+        return self.client.get(path, headers=headers, **kw)
+
+    def post(self, path, headers=None, **kw):
+        return self.client.post(path, headers=headers, **kw)
+
+
+def _bus(w):
+    return w.devices["transit"]["token"]
+
+
+def _signing_key_race(w):
+    from backend.keys import ring
+    from backend.models import SigningKey
+
+    db.session.query(SigningKey).delete()
+    db.session.commit()
+
+    def clash(**_kw):
+        raise IntegrityError("INSERT", {}, Exception("duplicate"))
+
+    w.monkeypatch.setattr(ring, "ensure_signing_key", clash)
+
+    @use_case
+    def inside():
+        ring.keyring()
+
+    with pytest.raises(DomainError) as caught:
+        inside()
+    return caught.value
+
+
+def _no_market_scope(w):
+    token = "op_walk_no_market_scope_token_0000000000"
+    db.session.add(Operator(name="无市场", role="market", token_hash=credential_hash(token)))
+    db.session.commit()
+    return w.get("/api/dept/v1/merchants", bearer(token))
+
+
+def _binding_code(w):
+    return w.post(f"/api/dept/v1/merchants/{w.handle}/binding-codes", w.market, json={}).get_json()["binding_code"]
+
+
+def _binding_used(w):
+    code = _binding_code(w)
+    w.mp().post("/me/merchants", json={"binding_code": code})
+    return w.mp().post("/me/merchants", json={"binding_code": code})
+
+
+def _binding_expired(w):
+    code = _binding_code(w)
+    w.clock.advance(w.app.config["MERCHANT_BINDING_TTL_SECONDS"] + 1)
+    return w.mp().post("/me/merchants", json={"binding_code": code})
+
+
+def _commitment(w):
+    resp = w.post(f"/api/dept/v1/merchants/{w.handle}/commitments", w.market,
+                  json={"title": "诚信经营", "content": "不短斤少两", "signed_on": days_ago(10)})
+    return resp.get_json()["id"]
+
+
+def _commitment_closed(w):
+    cid = _commitment(w)
+    url = f"/api/dept/v1/merchants/{w.handle}/commitments/{cid}/status"
+    body = {"status": "withdrawn", "on": days_ago(1), "reason": "撤回"}
+    w.post(url, w.market, json=body)
+    return w.post(url, w.market, json=body)
+
+
+def _inspection(w, report="SWJ-WALK-1"):
+    return w.post(f"/api/dept/v1/merchants/{w.handle}/inspections", w.market,
+                  json={"product": "对虾", "sampled_on": days_ago(3), "agency": "汕尾市食品检验所", "result": "pass",
+                        "report_no": report})
+
+
+def _listed(w, twice=False):
+    body = {"uscc": uscc_code(), "subject_name": "名单企业", "list_type": "watch", "reason": "多次抽检不合格",
+            "legal_basis": "《市场监督管理严重违法失信名单管理办法》", "decision_document": "汕市监〔2026〕9号",
+            "starts_on": days_ago(5)}
+    first = w.post("/api/dept/v1/list-entries", w.dept, json=body)
+    return w.post("/api/dept/v1/list-entries", w.dept, json=body) if twice else first
+
+
+def _list_removed_twice(w):
+    entry = _listed(w).get_json()["id"]
+    w.post(f"/api/dept/v1/list-entries/{entry}/remove", w.dept, json={"reason": "依法移出"})
+    return w.post(f"/api/dept/v1/list-entries/{entry}/remove", w.dept, json={"reason": "依法移出"})
+
+
+def _csv(w, body: bytes):
+    return w.client.post("/api/dept/v1/records/import", data=body, headers={**w.dept, "Content-Type": "text/csv"})
+
+
+def _second_incentive(w):
+    w.post("/api/dept/v1/incentives", w.partner, json={"code": "bus-walk", "title": "测试优惠", "quota_count": 1,
+                                                         "quota_period": "day", "eligible_grades": "AB"})
+
+
+def _idempotency_reused(w):
+    _second_incentive(w)
+    code = code_for(person("甲", "A"))
+    redeem(w.client, _bus(w), code, "bus-discount", "walk-key-0001")
+    return redeem(w.client, _bus(w), code, "bus-walk", "walk-key-0001")
+
+
+def _over_quota(w):
+    code = code_for(person("乙", "A"))
+    redeem(w.client, _bus(w), code, "bus-discount")
+    return redeem(w.client, _bus(w), code, "bus-discount")
+
+
+def _session_expired(w):
+    user = w.mp()
+    w.clock.advance(w.app.config["MP_SESSION_TTL_SECONDS"] + 1)
+    return user.get("/me")
+
+
+def _account_already_bound(w):
+    return w.mp(bound=True).bind(resident_id(801))
+
+
+def _id_already_bound(w):
+    rid = resident_id(802)
+    w.mp().bind(rid)
+    return w.mp().bind(rid)
+
+
+def _subject_name_mismatch(w):
+    rid = resident_id(803)
+    person("王真名", "B", rid=rid)
+    return w.post("/api/dept/v1/records", w.dept, json=penalty({"resident_id": rid}, subject_name="李假名"))
+
+
+def _face_started(w, user=None):
+    user = user or w.mp()
+    started = user.post("/me/identity/face-verifications", json={"name": "陈晓明", "id_number": resident_id(804)})
+    return user, started.get_json()
+
+
+def _confirm(user, started):
+    return user.post(f"/me/identity/face-verifications/{started['verification_id']}/confirm")
+
+
+def _face_failed(w):
+    user, started = _face_started(w)
+    w.wechat.finish_face_verification(started["verify_id"], 10004)
+    return _confirm(user, started)
+
+
+def _face_invalid(w):
+    user, started = _face_started(w)
+    w.wechat.fail_next("/cityservice/face/identify/queryverifyinfo", 84002, "verify info not match")
+    return _confirm(user, started)
+
+
+def _verification_finished(w):
+    user, started = _face_started(w)
+    _confirm(user, started)  # not finished: refused, and the verification is spent
+    return _confirm(user, started)
+
+
+def _verification_expired(w):
+    user, started = _face_started(w)
+    w.clock.advance(3601)
+    return _confirm(user, started)
+
+
+def _account_not_found(w):
+    from backend.models import MpAccount, MpSession
+
+    user = w.mp()
+    db.session.query(MpSession).delete()
+    db.session.query(MpAccount).delete()
+    db.session.commit()
+    with w.app.test_request_context():
+        from backend.accounts import identity
+
+        with pytest.raises(DomainError) as caught:
+            identity.issue_counter_code(10**6)
+    del user
+    return caught.value
+
+
+def _window(w):
+    return bearer(operator_token("window", department="汕尾市政务服务中心"))
+
+
+def _counter_code(w, user=None):
+    return (user or w.mp()).post("/me/identity/counter-code").get_json()["counter_code"]
+
+
+def _at_window(w, code, headers=None, n=805):
+    return w.post("/api/dept/v1/identity-bindings", headers or _window(w),
+                  json={"counter_code": code, "name": "吴丽华", "id_number": resident_id(n)})
+
+
+def _counter_code_used(w):
+    code, clerk = _counter_code(w), _window(w)
+    _at_window(w, code, clerk)
+    return _at_window(w, code, clerk, n=806)
+
+
+def _counter_code_expired(w):
+    code = _counter_code(w)
+    w.clock.advance(w.app.config["COUNTER_CODE_TTL_SECONDS"] + 1)
+    return _at_window(w, code)
+
+
+def _company(w):
+    ref = {"uscc": uscc_code()}
+    assert w.post("/api/dept/v1/records", w.dept, json=penalty(ref, subject_name="阿润水产有限公司")).status_code == 201
+    return ref
+
+
+def _link_request(w):
+    ref = _company(w)
+    resp = w.post("/api/dept/v1/merchants", w.market, json={"uscc": ref["uscc"], "name": "阿润海鲜档",
+                                                            "stall_no": "M088"})
+    assert resp.status_code == 202, resp.get_json()
+    return resp.get_json()["id"]
+
+
+def _link_decided(w):
+    rid = _link_request(w)
+    w.post(f"/api/dept/v1/merchant-links/{rid}/refuse", w.admin, json={"reason": "不是本市场的商户"})
+    return w.post(f"/api/dept/v1/merchant-links/{rid}/approve", w.admin, json={})
+
+
+def _not_linkable(w):
+    from backend.models import MerchantLinkRequest
+
+    rid = _link_request(w)
+    db.session.get(MerchantLinkRequest, rid).subject_id = person("张小三").id
+    db.session.commit()
+    return w.post(f"/api/dept/v1/merchant-links/{rid}/approve", w.admin, json={})
+
+
+def _audit_chain_broken(w):
+    from backend.models import AuditEntry
+    from backend.platform.audit_checkpoints import write_checkpoint
+
+    operator_token("admin")
+    write_checkpoint()
+    operator_token("admin")
+    newest = db.session.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
+    newest.actor = "operator:999"  # rewritten after the checkpoint, hashes left as they were
+    db.session.commit()
+    with pytest.raises(DomainError) as caught:
+        write_checkpoint()
+    return caught.value
+
+
+def _demo_in_production(w):
+    from backend.demo.seed import refuse_in_production
+
+    w.app.config["ENV_NAME"] = "production"
+    with pytest.raises(DomainError) as caught:
+        refuse_in_production()
+    w.app.config["ENV_NAME"] = "testing"
+    return caught.value
+
+
+def _rate_limited(w):
+    w.app.config["MP_LOGIN_RATE_LIMIT"] = "1 per minute"
+    w.post("/api/mp/v1/login", json={"code": "x"})
+    return w.post("/api/mp/v1/login", json={"code": "x"})
+
+
+def _wechat(w, errcode: int, times: int = 2):
+    w.wechat.fail_next("/sns/jscode2session", errcode, "walk", times=times)
+    return w.post("/api/mp/v1/login", json={"code": w.wechat.issue_login_code("o-walk-x")})
+
+
+def _not_configured(w):
+    w.app.config.update(WECHAT_APP_ID="")
+    w.app.extensions.pop("wechat", None)
+    return w.post("/api/mp/v1/login", json={"code": "x"})
+
+
+def _font_missing(w):
+    w.monkeypatch.setattr(fonts, "FONT_PACKAGE", "no_such_font_package")
+    return w.get(f"/api/dept/v1/merchants/{w.handle}/poster.pdf", w.market)
+
+
+def _not_a_person(w):
+    result = w.app.test_cli_runner().invoke(args=["issue-code", w.handle])
+    assert result.exit_code == 1
+    return DomainError(result.output.removeprefix("Error: ").strip(), code="not_a_person")
+
+
+def _database_down(w):
+    down = create_app(type("Down", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}}))
+    return down.test_client().get("/api/dept/v1/operators", headers=bearer("op_whatever"))
+
+
+def _status(status: int):
+    def trigger(w):
+        return w.get(f"/api/walk/{status}")
+    return trigger
+
+
+TRIGGERS: dict[str, Callable] = {
+    "bad_request": lambda w: w.get("/api/dept/v1/operators?q=%00", w.admin),
+    "unauthorized": lambda w: w.get("/api/dept/v1/operators"),
+    "forbidden": _status(403),
+    "not_found": lambda w: w.post("/api/dept/v1/operators/999/revoke", w.admin),
+    "method_not_allowed": lambda w: w.client.delete("/api/dept/v1/operators", headers=w.admin),
+    "conflict": _status(409),
+    "gone": _status(410),
+    "payload_too_large": lambda w: w.post("/api/dept/v1/operators", w.admin, data="[" + "1," * 200_000 + "1]",
+                                          content_type="application/json"),
+    "unsupported_media_type": lambda w: w.post("/api/dept/v1/operators", w.admin, data="a=b",
+                                               content_type="application/x-www-form-urlencoded"),
+    "validation_failed": lambda w: w.post("/api/dept/v1/records", w.dept, json={
+        "uscc": 5, "category": "nonsense", "title": "", "decided_on": "2026/03/01", "extra": 1}),
+    "rate_limited": _rate_limited,
+    "internal_error": lambda w: w.get("/api/walk/boom"),
+    "unavailable": _status(503),
+    "http_error": _status(418),
+    "database_unavailable": _database_down,
+    "wrong_role": lambda w: w.get("/api/dept/v1/operators", w.dept),
+    "invalid_input": lambda w: w.post("/api/dept/v1/operators", w.admin, json={"name": "某部门", "role": "department"}),
+    "already_revoked": lambda w: [w.post(f"/api/dept/v1/devices/{w.devices['transit']['id']}/revoke", w.admin)
+                                  for _ in range(2)][-1],
+    "invalid_uscc": lambda w: w.post("/api/dept/v1/records", w.dept, json=penalty({"uscc": "91440000MA4W00001X"})),
+    "invalid_resident_id": lambda w: w.post("/api/dept/v1/records", w.dept,
+                                            json=penalty({"resident_id": "441502199001011230"})),
+    "department_required": lambda w: w.post("/api/dept/v1/records", w.admin, json=penalty({"uscc": uscc_code()})),
+    "outside_department": lambda w: w.post("/api/dept/v1/records", w.dept,
+                                           json=penalty({"uscc": uscc_code()}, department="汕尾市税务局")),
+    "invalid_record": lambda w: w.post("/api/dept/v1/records", w.dept,
+                                       json=penalty({"uscc": uscc_code()}, severity=None)),
+    "not_a_person": _not_a_person,
+    "subject_ref": lambda w: w.get("/api/dept/v1/subjects/file?purpose=核查", w.dept),
+    "subject_name_required": lambda w: w.post("/api/dept/v1/records", w.dept, json={
+        k: v for k, v in record({"uscc": uscc_code()}, "admin_licence").items() if k != "subject_name"}),
+    "list_basis_required": lambda w: w.post("/api/dept/v1/list-entries", w.dept, json={
+        "uscc": uscc_code(), "subject_name": "某企业", "list_type": "black", "reason": "  ", "legal_basis": "依据依据",
+        "decision_document": "文书号1", "starts_on": days_ago(1)}),
+    "already_listed": lambda w: _listed(w, twice=True),
+    "already_removed": _list_removed_twice,
+    "bad_encoding": lambda w: _csv(w, b"\x81\x20\xff"),
+    "bad_csv": lambda w: _csv(w, b"uscc,title\n\x00,x\n"),
+    "bad_header": lambda w: _csv(w, "统一社会信用代码,颜色\n".encode()),
+    "rows_rejected": lambda w: _csv(w, "统一社会信用代码,主体名称,类别,标题,文书号,法律依据,决定日期\n"
+                                       f"{uscc_code()},某企业,行政许可,许可,XK-1,《行政许可法》,2026-13-01\n".encode()),
+    "wrong_partner": lambda w: w.post("/api/dept/v1/devices", w.partner, json={"name": "x", "partner_id": 999}),
+    "partner_required": lambda w: w.post("/api/dept/v1/devices", w.admin, json={"name": "x"}),
+    "code_taken": lambda w: w.post("/api/dept/v1/incentives", w.partner, json={"code": "bus-discount", "title": "x"}),
+    "bad_window": lambda w: w.post("/api/dept/v1/incentives", w.partner, json={
+        "code": "bus-window", "title": "x", "valid_from": "2026-06-01", "valid_to": "2026-05-01"}),
+    "invalid_device": lambda w: verify(w.client, "dev_nobody", "x"),
+    "wrong_scenario": lambda w: verify(w.client, _bus(w), "x", scenario="lodging"),
+    "invalid_scan": lambda w: w.post("/api/scan/v1/redemptions", {**bearer(_bus(w)), "Idempotency-Key": "walk-key-1"},
+                                     json={"code": code_for(person("丙", "A")), "incentive": "bus-discount",
+                                           "scan_id": 999}),
+    "idempotency_key_reused": _idempotency_reused,
+    "code_rejected": lambda w: redeem(w.client, _bus(w), "garbage", "bus-discount"),
+    "ineligible": lambda w: redeem(w.client, _bus(w), code_for(person("丁", "D")), "bus-discount"),
+    "over_quota": _over_quota,
+    "signing_key_race": _signing_key_race,
+    "identity_required": lambda w: w.mp().get("/me/code"),
+    "invalid_session": lambda w: w.get("/api/mp/v1/me", bearer("mps_nobody")),
+    "session_expired": _session_expired,
+    "account_already_bound": _account_already_bound,
+    "id_already_bound": _id_already_bound,
+    "subject_name_mismatch": _subject_name_mismatch,
+    "use_face_verification": lambda w: w.mp().post("/me/identity", json={"name": "陈晓明", "id_number": resident_id(9)}),
+    "face_verification_failed": _face_failed,
+    "face_verification_invalid": _face_invalid,
+    "verification_not_found": lambda w: w.mp().post("/me/identity/face-verifications/swf0000/confirm"),
+    "verification_finished": _verification_finished,
+    "verification_expired": _verification_expired,
+    "account_not_found": _account_not_found,
+    "invalid_counter_code": lambda w: _at_window(w, "ABCD-EFGH"),
+    "counter_code_used": _counter_code_used,
+    "counter_code_expired": _counter_code_expired,
+    "link_request_not_found": lambda w: w.get("/api/dept/v1/merchant-links/999", w.admin),
+    "link_request_decided": _link_decided,
+    "not_an_approver": lambda w: w.post(f"/api/dept/v1/merchant-links/{_link_request(w)}/approve", w.market, json={}),
+    "not_linkable": _not_linkable,
+    "registered_name_read_only": lambda w: w.client.patch(f"/api/dept/v1/merchants/{w.handle}", headers=w.market,
+                                                          json={"name": "改名"}),
+    "unknown_agency": lambda w: w.post(f"/api/dept/v1/merchants/{w.handle}/inspections", w.market, json={
+        "product": "对虾", "sampled_on": days_ago(3), "agency": "某不明机构", "result": "pass", "report_no": "X-1"}),
+    "agency_not_found": lambda w: w.post("/api/dept/v1/inspection-agencies/999/deactivate", w.admin),
+    "audit_chain_broken": _audit_chain_broken,
+    "no_checkpoint": lambda w: w.get("/.well-known/audit-checkpoint"),
+    "demo_in_production": _demo_in_production,
+    "invalid_login_code": lambda w: w.post("/api/mp/v1/login", json={"code": "never-issued"}),
+    "wechat_rate_limited": lambda w: _wechat(w, 45011),
+    "wechat_unavailable": lambda w: _wechat(w, -1),
+    "wechat_error": lambda w: _wechat(w, 40013),
+    "wechat_not_configured": _not_configured,
+    "merchant_not_found": lambda w: w.get("/api/public/v1/merchants/NoSuchOne"),
+    "code_void": lambda w: [w.post(f"/api/dept/v1/merchants/{w.handle}/reissue-code", w.market,
+                                   json={"reason": "旧码污损"}),
+                            w.get(f"/api/public/v1/merchants/{w.handle}-1")][-1],
+    "market_not_found": lambda w: w.get("/api/public/v1/markets/nowhere/merchants"),
+    "out_of_scope": lambda w: w.post(f"/api/dept/v1/merchants/{w.handle}/binding-codes", w.other_market, json={}),
+    "invalid_binding_code": lambda w: w.mp().post("/me/merchants", json={"binding_code": "ABC"}),
+    "binding_code_used": _binding_used,
+    "binding_code_expired": _binding_expired,
+    "duplicate_report": lambda w: [_inspection(w), _inspection(w)][-1],
+    "no_market_scope": _no_market_scope,
+    "stall_taken": lambda w: w.post("/api/dept/v1/merchants", w.market, json={
+        "uscc": uscc_code(), "name": "新档", "stall_no": w.merchant.stall_no}),
+    "merchant_exists": lambda w: [w.post("/api/dept/v1/merchants", w.market, json={
+        "uscc": uscc_code(5555), "name": "甲档", "stall_no": f"S{n}"}) for n in range(2)][-1],
+    "commitment_not_found": lambda w: w.post(f"/api/dept/v1/merchants/{w.handle}/commitments/999/status", w.market,
+                                             json={"status": "withdrawn", "on": days_ago(1), "reason": "撤回"}),
+    "commitment_closed": _commitment_closed,
+    "font_missing": _font_missing,
+    "scan_not_found": lambda w: w.get("/api/scan/v1/scans/999", bearer(_bus(w))),
+    "query_not_found": lambda w: w.get("/api/dept/v1/joint-measures/queries/YJCX20260101000001", w.dept),
+}
+
+
+@pytest.fixture
+def world(app, client, clock, monkeypatch):
+    @app.get("/api/walk/<int:status>")
+    def walk_status(status):
+        abort(status)
+
+    @app.get("/api/walk/boom")
+    def walk_boom():
+        raise RuntimeError("internals")
+
+    with FakeWeChat() as fake:
+        app.config.update(WECHAT_APP_ID=fake.app_id, WECHAT_APP_SECRET=fake.app_secret,
+                          WECHAT_API_BASE_URL=fake.base_url, WECHAT_TIMEOUT=0.5)
+        yield World(app, client, clock, fake, monkeypatch)
+
+
+def test_every_error_code_in_the_source_has_a_trigger_here():
+    assert source_error_codes() - set(TRIGGERS) == set(), "add a trigger for each new error code"
+    assert set(TRIGGERS) - source_error_codes() == set(), "a trigger for a code the source no longer has"
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_the_message_of_every_error_code_is_chinese(world, code):
+    result = TRIGGERS[code](world)
+    if isinstance(result, DomainError):  # raised where no HTTP request reaches (CLI, a race)
+        got_code, message, details = result.code, result.message, result.details
+    else:
+        assert result.mimetype == "application/json", result.get_data(as_text=True)[:200]
+        error = result.get_json()["error"]
+        got_code, message, details = error["code"], error["message"], error["details"]
+    assert got_code == code, (message, details)
+    assert_chinese(message)
+    for text in messages(details):
+        assert_chinese(text)
+
+
+def test_validation_messages_say_what_is_expected(world):
+    error = TRIGGERS["validation_failed"](world).get_json()["error"]["details"]["json"]
+    assert "YYYY-MM-DD" in error["decided_on"][0]
+    assert "admin_licence" in error["category"][0] and "应为以下之一" in error["category"][0]
+    assert error["extra"] == ["不认识的字段（请按接口文档填写字段名）。"]
+    bad_uscc = TRIGGERS["invalid_uscc"](world).get_json()["error"]["message"]
+    assert "18 位" in bad_uscc and "GB 32100" in bad_uscc and "校验位不符" in bad_uscc
+    bad_id = TRIGGERS["invalid_resident_id"](world).get_json()["error"]["message"]
+    assert "GB 11643" in bad_id and "出生日期" in bad_id
+
+
+def test_html_error_pages_are_chinese(client):
+    resp = client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert resp.status_code == 404 and resp.mimetype == "text/html"
+    text = re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True))
+    assert "页面不存在" in text and not ENGLISH_PHRASE.search(text)
+
+
+def test_the_chinese_check_catches_english():
+    for bad in ("no operator 5", "数据库 is unreachable", "Not a valid date."):
+        with pytest.raises(AssertionError):
+            assert_chinese(bad)
+    assert_chinese("scan_id：应为整数。Authorization: Bearer <凭证>，日期格式 YYYY-MM-DD")

@@ -24,11 +24,12 @@ install-dev: $(BIN)/.dev
 
 ## make run: venv, install, migrate, demo data (fresh tokens printed), gunicorn on 127.0.0.1:$(PORT) (gthread: a few
 ## slow clients don't freeze it), and (development only) a local WeChat stand-in on a free side port that the app
-## logs residents in through (backend/demo/wechat_standin.py)
+## logs residents in through (backend/demo/wechat_standin.py); a background job worker beside it (flask jobs worker)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "serving on http://127.0.0.1:$(PORT)  (API docs: /docs; tokens above; new ones: .venv/bin/flask seed-demo --json)"
+	$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) GUNICORN_THREADS=$(THREADS) $(BIN)/python -m backend.demo.wechat_standin -- \
 	  $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 

@@ -19,6 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import models  # noqa: F401  (every table registered in one metadata before anything runs)
 from backend.config import INSTANCE_DIR, Config, secret_problems
+from backend.platform import jobs
 from backend.platform.db import sqlite_server_settings
 from backend.platform.extensions import api, db, limiter, migrate
 from backend.platform.observability import register_observability
@@ -47,6 +48,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     register_code_eligibility(app)
+    jobs.init_app(app)  # after the blueprints and commands: every feature's job handlers are registered
     register_proxy_fix(app)
     check_signing_key(app)
     return app

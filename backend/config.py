@@ -86,6 +86,16 @@ class Config:
     GRADING_MODEL = os.environ.get("GRADING_MODEL", "v1")
     # Largest CSV upload of credit records (bytes); JSON bodies stay at MAX_CONTENT_LENGTH.
     CSV_MAX_BYTES = int(os.environ.get("CSV_MAX_BYTES", str(64 * 1024 * 1024)))
+    # CSV imports larger than this are answered 202 and imported by a background job (progress at GET /jobs/<id>).
+    CSV_ASYNC_BYTES = int(os.environ.get("CSV_ASYNC_BYTES", str(2 * 1024 * 1024)))
+    # Background jobs (backend/platform/jobs.py): the queue is Redis with REDIS_URL, else this SQLite file
+    # (default instance/jobs.sqlite3; one host). A job that raises is retried JOB_RETRIES times, then failed.
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH") or None
+    JOBS_IMMEDIATE = False
+    JOB_RETRIES = int(os.environ.get("JOB_RETRIES", "2"))
+    JOB_RETRY_DELAY = int(os.environ.get("JOB_RETRY_DELAY", "30"))
+    # A job still "running" this long after it started lost its worker: admins may queue it again.
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "3600"))
 
     CODE_TTL_SECONDS = int(os.environ.get("CODE_TTL_SECONDS", "180"))
     # Personal code format: 2 (per-code pseudonym and per-scenario eligibility: scanners learn only what
@@ -156,6 +166,8 @@ class TestConfig(Config):
     ID_HASH_KEY = "test-id-hash-key"
     KEYRING_REFRESH_SECONDS = 0
     SCAN_CACHE_SECONDS = 0
+    JOBS_IMMEDIATE = True  # jobs run inside the request that queues them (tests of a real worker turn it off)
+    JOB_RETRY_DELAY = 0
     PUBLIC_BASE_URL = "http://127.0.0.1:8000"  # fixed: tests must not follow the developer's PORT
     RATELIMIT_STORAGE_URI = "memory://"
     WECHAT_APP_ID = "wx-test-app"

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from backend.credit import joint, record_import, regrade
 from backend.platform.errors import DomainError
+from backend.platform.jobs import PHASE_ZH
 
 
 @click.command("import-records")
@@ -17,21 +18,47 @@ from backend.platform.errors import DomainError
 @click.option("--department", help="deciding department for rows without a department column")
 @with_appcontext
 def import_records(path: str, department: str | None) -> None:
-    """Import a CSV of credit records (UTF-8 or GBK); any bad row rejects the whole file (exit 1)."""
+    """Import a CSV of credit records (UTF-8 or GBK); any bad row rejects the whole file (exit 1). A progress
+    bar per phase goes to stderr (the report, JSON, to stdout)."""
     with open(path, "rb") as f:
         text, encoding = record_import.decode_csv(f.read())
+    bar = PhaseBars()
     try:
         rows = record_import.parse_csv(text)
         if department:
             rows = [(n, {"department": department, **r}) for n, r in rows]
         report = record_import.store_rows(rows, operator=None, actor="cli", source=f"csv:{path}"[:200],
-                                          encoding=encoding)
+                                          encoding=encoding, progress=bar)
     except DomainError as e:
+        bar.close()
         click.echo(f"error: {e.message}; nothing was stored", err=True)
         for problem in (e.details or {}).get("errors", []):
             click.echo(f"  row {problem['row']}, {problem['field']}: {problem['message']}", err=True)
         sys.exit(1)
+    bar.close()
     click.echo(json.dumps(report, ensure_ascii=False))
+
+
+class PhaseBars:
+    """A click progress bar per phase (校验, 保存, 重新评价), on stderr; a progress callback for store_rows."""
+
+    def __init__(self) -> None:
+        self._phase, self._bar, self._done = None, None, 0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase != self._phase:
+            self.close()
+            self._phase, self._done = phase, 0
+            self._bar = click.progressbar(length=max(total, 1), label=PHASE_ZH.get(phase, phase), file=sys.stderr,
+                                          show_pos=True)
+            self._bar.__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @click.command("recompute-grades")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, insert, select, update
@@ -85,13 +85,15 @@ def recompute_subject(subject: Subject, *, reason: str) -> GradeChange | None:
     return change
 
 
-def recompute_many(subject_ids: Iterable[int], *, reason: str) -> int:
-    """Re-grade many subjects with bulk statements (caller commits); returns how many changed."""
+def recompute_many(subject_ids: Iterable[int], *, reason: str,
+                   progress: Callable[[str, int, int], None] | None = None) -> int:
+    """Re-grade many subjects with bulk statements (caller commits); returns how many changed. progress("regrade",
+    done, total) after each chunk."""
     ids = sorted(set(subject_ids))
     if not ids:
         return 0
     db.session.flush()
-    version, now, changed = current_model().version, utcnow(), 0
+    version, now, changed, done = current_model().version, utcnow(), 0, 0
     for chunk in _chunks(ids):
         current = {row.id: row for row in db.session.execute(
             select(Subject.id, Subject.grade, Subject.score, Subject.grade_model).where(Subject.id.in_(chunk))
@@ -111,6 +113,9 @@ def recompute_many(subject_ids: Iterable[int], *, reason: str) -> int:
                 updates)
             db.session.execute(insert(GradeChange.__table__), history)
             changed += len(updates)
+        if progress is not None:
+            done += len(chunk)
+            progress("regrade", done, len(ids))
     db.session.expire_all()  # ORM objects loaded earlier must not show the old grades
     count_regrades(len(ids), changed)
     return changed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Callable
 
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, insert, select, update
@@ -24,6 +25,7 @@ from backend.platform.errors import DomainError, Forbidden, InvalidInput
 from backend.platform.identifiers import mask_name, mask_resident_id, valid_resident_id, valid_uscc
 
 CHUNK = 1000
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
 TEMPLATE_COLUMNS = {  # field → the Chinese column name the template uses (any alias below is accepted too)
     "uscc": "统一社会信用代码", "resident_id": "居民身份证号", "subject_name": "主体名称", "category": "类别",
     "severity": "严重程度", "result": "结果", "title": "标题", "content": "内容", "department": "决定部门",
@@ -108,9 +110,11 @@ class _Plan:
         self.mismatched: set[int] = set()  # rows naming a filed person by another name
 
 
-def _validate(rows: list[tuple[int, dict]], operator: Operator | None) -> _Plan:
+def _validate(rows: list[tuple[int, dict]], operator: Operator | None, progress: Progress) -> _Plan:
     plan, schema, as_of, seen = _Plan(), RecordInSchema(), china_today(), {}
-    for row_no, raw in rows:
+    for i, (row_no, raw) in enumerate(rows):
+        if i % CHUNK == 0:
+            progress("validate", i, len(rows))
         def bad(field, message, row_no=row_no):
             plan.errors.append({"row": row_no, "field": field, "message": message})
         try:
@@ -198,11 +202,17 @@ def _subject_ids(plan: _Plan) -> dict[str, int]:
     return _lookup(plan) if new else ids
 
 
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
 @use_case
 def store_rows(rows: list[tuple[int, dict]], *, operator: Operator | None, actor: str,
-               source: str = "json", encoding: str | None = None) -> dict:
-    """Validate every row, then store all of them or none; raises InvalidInput listing every bad row."""
-    plan = _validate(rows, operator)
+               source: str = "json", encoding: str | None = None, progress: Progress = _no_progress) -> dict:
+    """Validate every row, then store all of them or none; raises InvalidInput listing every bad row.
+    progress(phase, done, total) follows validate → store → regrade."""
+    plan = _validate(rows, operator, progress)
+    progress("validate", len(rows), len(rows))
     if plan.forbidden:
         raise Forbidden("有的行填写了其他部门，不能代其他部门报送；未保存任何记录。", code="outside_department",
                         details={"errors": plan.forbidden})
@@ -211,8 +221,10 @@ def store_rows(rows: list[tuple[int, dict]], *, operator: Operator | None, actor
         plan.errors.sort(key=lambda e: e["row"])
         raise InvalidInput(f"{len({e['row'] for e in plan.errors})} 行有误，未保存任何记录（每行的问题见 details）。",
                            code="rows_rejected", details={"errors": plan.errors})
+    progress("store", 0, len(plan.rows))
     created, updated, affected = _upsert(plan.rows, ids)
-    regraded = recompute_many(affected, reason=f"批量报送 {len(plan.rows)} 条记录")
+    progress("store", len(plan.rows), len(plan.rows))
+    regraded = recompute_many(affected, reason=f"批量报送 {len(plan.rows)} 条记录", progress=progress)
     departments = sorted({r["department"] for r in plan.rows})
     audit.record(actor, "records.import", "credit_records", ",".join(departments)[:64],
                  details={"source": source, "encoding": encoding, "rows": len(plan.rows), "created": created,

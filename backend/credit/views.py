@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from backend.credit import files, joint, lists, query_record, record_import, records
+from backend.credit import files, import_jobs, joint, lists, query_record, record_import, records
 from backend.credit.schemas import (
     CreditFilePageSchema,
     FileArgsSchema,
@@ -28,7 +28,9 @@ from backend.credit.schemas import (
     RemovalSchema,
 )
 from backend.platform.access import current_operator, operator_actor, require_operator
+from backend.platform.jobs import describe as describe_job
 from backend.platform.web.http import accepts
+from backend.platform.web.schemas import JobSchema, OptionalIdempotencyHeaderSchema
 
 blp = Blueprint("credit", __name__, url_prefix="/api/dept/v1",
                 description="Departments: credit records, files, grades, lists and 一键查询")
@@ -59,12 +61,24 @@ def file_batch(body):
 @blp.route("/records/import", methods=["POST"])
 @blp.doc(requestBody=CSV_BODY)
 @require_operator("department", "admin")
+@blp.arguments(OptionalIdempotencyHeaderSchema, location="headers")
 @blp.response(201, ImportReportSchema)
+@blp.alt_response(202, schema=JobSchema, description="A file over CSV_ASYNC_BYTES: imported by a background job; "
+                                                     "poll the job (Location) for its progress and report")
 @accepts("text/csv")
-def import_csv():
-    """Import a CSV (UTF-8 or GBK); rows are numbered by file line; any bad row rejects the whole file."""
+def import_csv(headers):
+    """Import a CSV (UTF-8 or GBK); rows are numbered by file line; any bad row rejects the whole file. Files over
+    CSV_ASYNC_BYTES (2 MiB) are answered 202 at once and imported by a background job, all rows or none as well."""
     request.max_content_length = current_app.config["CSV_MAX_BYTES"]
-    text, encoding = record_import.decode_csv(request.get_data())
+    raw = request.get_data()
+    if len(raw) > current_app.config["CSV_ASYNC_BYTES"]:
+        job = import_jobs.submit_csv_import(raw, operator=current_operator(), actor=operator_actor(),
+                                            idempotency_key=headers.get("idempotency_key"))
+        described = JobSchema().dump(describe_job(job))  # a Response: flask-smorest would dump it as the 201 schema
+        response = current_app.json.response(described)
+        response.status_code, response.headers["Location"] = 202, described["url"]
+        return response
+    text, encoding = record_import.decode_csv(raw)
     return record_import.store_rows(record_import.parse_csv(text), operator=current_operator(), actor=operator_actor(),
                                     source="csv", encoding=encoding)
 

@@ -1,4 +1,4 @@
-"""/api/dept/v1 for platform admins: operators, signing-key rotation, audit-log verification."""
+"""/api/dept/v1 for platform admins: operators, signing-key rotation, audit-log verification; background jobs."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ from backend.operators.schemas import (
     OperatorSchema,
     RotatedKeySchema,
 )
-from backend.platform.access import operator_actor, require_operator
+from backend.platform import jobs
+from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.audit_checkpoints import verify_log
-from backend.platform.web.schemas import PageArgsSchema
+from backend.platform.db import Page
+from backend.platform.web.schemas import JobArgsSchema, JobSchema, PageArgsSchema, page_schema
+
+JobPageSchema = page_schema(JobSchema, "JobPage")
 
 blp = Blueprint("operators", __name__, url_prefix="/api/dept/v1",
                 description="Platform admins: operators, signing keys, the audit log")
@@ -63,3 +67,30 @@ def rotate_signing_key():
 def verify_audit_log():
     """Recompute the audit log's hash chain, verify every signed checkpoint, and report the first problem."""
     return verify_log()
+
+
+@blp.route("/jobs", methods=["GET"])
+@require_operator("admin", "department", "market", "partner", "window")
+@blp.arguments(JobArgsSchema, location="query")
+@blp.response(200, JobPageSchema)
+def list_jobs(args):
+    """Background jobs, newest first: an admin sees every job (failed ones and failed periodic work included,
+    `status=failed`), other operators the jobs they submitted."""
+    found = jobs.list_jobs(current_operator(), args.get("status"), args["page"], args["per_page"])
+    return Page([jobs.describe(j) for j in found.items], found.total, found.page, found.per_page).envelope()
+
+
+@blp.route("/jobs/<int:job_id>", methods=["GET"])
+@require_operator("admin", "department", "market", "partner", "window")
+@blp.response(200, JobSchema)
+def get_job(job_id):
+    """One job: its status, progress while it runs, and its result (an import's report) or error."""
+    return jobs.describe(jobs.visible_job(current_operator(), job_id))
+
+
+@blp.route("/jobs/<int:job_id>/retry", methods=["POST"])
+@require_operator("admin")
+@blp.response(200, JobSchema)
+def retry_job(job_id):
+    """Queue a failed job again (or one whose worker died while running it)."""
+    return jobs.describe(jobs.retry(current_operator(), job_id, actor=operator_actor()))

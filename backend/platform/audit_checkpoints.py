@@ -31,7 +31,7 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 import qr
-from backend.platform import audit
+from backend.platform import audit, jobs
 from backend.platform.audit import GENESIS, AuditEntry, AuditHead
 from backend.platform.clock import now_ts
 from backend.platform.db import Base, db, use_case
@@ -71,6 +71,7 @@ def newest() -> AuditCheckpoint | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
+@jobs.periodic("audit.checkpoint", minutes=5)  # idempotent: every worker may run it
 @use_case
 def write_checkpoint() -> AuditCheckpoint | None:
     """Sign the chain's head; returns the newest checkpoint (None while the log is empty). Idempotent: does

@@ -107,4 +107,24 @@ def rotate_encryption_key() -> None:
     click.echo(f"re-encrypted {count} values; the old key can be removed from KEY_ENCRYPTION_KEY")
 
 
-commands = [verify_audit_log, audit_checkpoint, rotate_encryption_key]
+@click.group("jobs")
+def jobs_group() -> None:
+    """The background job worker (backend/platform/jobs.py)."""
+
+
+@jobs_group.command("worker")
+@click.option("--threads", default=2, show_default=True, help="jobs run at once in this process")
+@with_appcontext
+def jobs_worker(threads: int) -> None:
+    """Run queued jobs and the periodic ones (audit checkpoints …) until interrupted (Ctrl-C or TERM)."""
+    from flask import current_app
+    from huey.consumer import Consumer
+
+    huey = current_app.extensions["huey"]
+    if huey.immediate:
+        raise click.ClickException("JOBS_IMMEDIATE is set: jobs already run inside the request")
+    click.echo(f"job worker: {threads} thread(s), queue {type(huey).__name__}", err=True)
+    Consumer(huey, workers=threads, worker_type="thread", periodic=True).run()
+
+
+commands = [verify_audit_log, audit_checkpoint, rotate_encryption_key, jobs_group]

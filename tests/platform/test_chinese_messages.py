@@ -313,7 +313,7 @@ def _company(w):
 def _link_request(w):
     ref = _company(w)
     resp = w.post("/api/dept/v1/merchants", w.market, json={"uscc": ref["uscc"], "name": "阿润海鲜档",
-                                                            "stall_no": "M088"})
+                                                            "stall_no": "LINK-1"})  # no factory stall is named so
     assert resp.status_code == 202, resp.get_json()
     return resp.get_json()["id"]
 
@@ -345,6 +345,32 @@ def _audit_chain_broken(w):
     db.session.commit()
     with pytest.raises(DomainError) as caught:
         write_checkpoint()
+    return caught.value
+
+
+def _job(w):
+    w.app.config["CSV_ASYNC_BYTES"] = 10
+    body = "统一社会信用代码,主体名称\n".encode()
+    resp = w.client.post("/api/dept/v1/records/import", data=body, headers={**w.dept, "Content-Type": "text/csv"})
+    return resp.get_json()
+
+
+def _job_not_retryable(w):
+    return w.post(f"{_job(w)['url']}/retry", w.admin)
+
+
+def _operator_revoked(w):
+    from backend.credit import import_jobs
+    from backend.models import Job
+
+    revoked = Operator(name="已停用", role="department", department=SAMR, token_hash=credential_hash("op_walk_gone"))
+    db.session.add(revoked)
+    db.session.commit()
+    revoked.revoked_at = revoked.created_at
+    with pytest.raises(DomainError) as caught:
+        import_jobs.run_csv_import(Job(kind=import_jobs.KIND, operator_id=revoked.id, actor="walk", payload=b""),
+                                   lambda *a: None)
+    db.session.rollback()
     return caught.value
 
 
@@ -487,6 +513,9 @@ TRIGGERS: dict[str, Callable] = {
     "audit_chain_broken": _audit_chain_broken,
     "no_checkpoint": lambda w: w.get("/.well-known/audit-checkpoint"),
     "demo_in_production": _demo_in_production,
+    "job_not_found": lambda w: w.get("/api/dept/v1/jobs/999", w.admin),
+    "job_not_retryable": _job_not_retryable,
+    "operator_revoked": _operator_revoked,
     "invalid_login_code": lambda w: w.post("/api/mp/v1/login", json={"code": "never-issued"}),
     "wechat_rate_limited": lambda w: _wechat(w, 45011),
     "wechat_unavailable": lambda w: _wechat(w, -1),

@@ -89,3 +89,41 @@ def page_schema(item: type[ma.Schema], name: str, **extra: ma.fields.Field) -> t
     fields = {"items": ma.fields.List(ma.fields.Nested(item), required=True),
               "meta": ma.fields.Nested(PageMetaSchema, required=True), **extra}
     return type(name, (ma.Schema,), fields)
+
+
+class JobProgressSchema(ma.Schema):
+    phase = ma.fields.String(required=True, metadata={"description": "parse, validate, store, regrade …"})
+    phase_zh = ma.fields.String(required=True)
+    done = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
+
+
+class JobSchema(ma.Schema):
+    """A background job (backend/platform/jobs.py): poll `url` until status is succeeded or failed."""
+
+    id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True, metadata={"example": "records.import_csv"})
+    status = ma.fields.String(required=True, metadata={"description": "queued, running, retrying, succeeded, failed"})
+    status_zh = ma.fields.String(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    started_at = ma.fields.DateTime(allow_none=True)
+    finished_at = ma.fields.DateTime(allow_none=True)
+    attempts = ma.fields.Integer(required=True)
+    params = ma.fields.Dict(required=True)
+    progress = ma.fields.Nested(JobProgressSchema, allow_none=True, metadata={"description": "While it runs"})
+    result = ma.fields.Dict(allow_none=True, metadata={"description": "What the job answered (an import's report)"})
+    error = ma.fields.Dict(allow_none=True, metadata={"description": "{code, message, details}, like an error body"})
+    url = ma.fields.String(required=True)
+
+
+class JobArgsSchema(PageArgsSchema):
+    status = ma.fields.String(validate=ma.validate.OneOf(("queued", "running", "retrying", "succeeded", "failed")))
+
+
+class OptionalIdempotencyHeaderSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    idempotency_key = ma.fields.String(data_key="Idempotency-Key", validate=ma.validate.Regexp(r"^[!-~]{8,64}$"),
+                                       metadata={"description": "8–64 visible ASCII chars: a retried upload gives "
+                                                                "the same job"})

@@ -88,6 +88,9 @@ class Config:
     CSV_MAX_BYTES = int(os.environ.get("CSV_MAX_BYTES", str(64 * 1024 * 1024)))
     # CSV imports larger than this are answered 202 and imported by a background job (progress at GET /jobs/<id>).
     CSV_ASYNC_BYTES = int(os.environ.get("CSV_ASYNC_BYTES", str(2 * 1024 * 1024)))
+    # Evidence uploads (backend/platform/uploads.py): PDF, PNG or JPEG; bytes per file, files per request.
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+    UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))
     # Background jobs (backend/platform/jobs.py): the queue is Redis with REDIS_URL, else this SQLite file
     # (default instance/jobs.sqlite3; one host). A job that raises is retried JOB_RETRIES times, then failed.
     JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH") or None

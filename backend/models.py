@@ -30,14 +30,49 @@ from backend.merchants.models import (
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.audit_checkpoints import AuditCheckpoint
+from backend.platform.calendar import CalendarDay, CalendarYear
 from backend.platform.db import Base
 from backend.platform.jobs import Job
+from backend.platform.uploads import Upload
 from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
 
 __all__ = [
-    "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "CounterCode", "CreditRecord",
-    "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "InspectionAgency", "Job",
-    "JointBasis", "JointMeasure", "JointQuery", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantLinkRequest", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan",
-    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind", "TrustBundle",
+    "GRADE_ZH",
+    "AuditCheckpoint",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "CalendarDay",
+    "CalendarYear",
+    "Commitment",
+    "CounterCode",
+    "CreditRecord",
+    "FaceVerification",
+    "GradeChange",
+    "GradingRun",
+    "Incentive",
+    "Inspection",
+    "InspectionAgency",
+    "Job",
+    "JointBasis",
+    "JointMeasure",
+    "JointQuery",
+    "ListEntry",
+    "Market",
+    "Merchant",
+    "MerchantBindingCode",
+    "MerchantLinkRequest",
+    "MerchantOwner",
+    "MpAccount",
+    "MpSession",
+    "Operator",
+    "Partner",
+    "Redemption",
+    "Scan",
+    "ScannerDevice",
+    "Scenario",
+    "SigningKey",
+    "Subject",
+    "SubjectKind",
+    "TrustBundle", "Upload",
 ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from backend.app import create_app
 from backend.config import TestConfig
-from backend.models import Base
+from backend.models import Base, CalendarDay, CalendarYear
+from backend.platform.calendar_entry import package_years
 from backend.platform.extensions import db as _db
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -60,6 +62,7 @@ def app(_postgres_schema, clock):
     with app.app_context():
         if _postgres_schema is None:
             Base.metadata.create_all(_db.engine)
+        seed_calendar()
         yield app
         _db.session.remove()
         if _postgres_schema is not None:
@@ -67,6 +70,21 @@ def app(_postgres_schema, clock):
             with _db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         _db.engine.dispose()
+
+
+@functools.cache
+def calendar_rows() -> tuple[list[dict], list[dict]]:
+    years = package_years()
+    return ([{"year": y, "source": "chinesecalendar (tests)"} for y in sorted(years)],
+            [{"day": d, "year": d.year, "kind": k, "name": n} for y in sorted(years) for d, k, n in years[y]])
+
+
+def seed_calendar() -> None:
+    """Every test starts with the calendar a migrated database has: the chinesecalendar years (as 0015 seeds)."""
+    years, days = calendar_rows()
+    with _db.engine.begin() as conn:
+        conn.execute(insert(CalendarYear), years)
+        conn.execute(insert(CalendarDay), days)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""Schemas for operators, key rotation and the audit report."""
+"""Schemas for operators, key rotation, the audit report and the working-day calendar."""
 
 import marshmallow as ma
 
 from backend.platform.access import OPERATOR_ROLES
+from backend.platform.calendar import DAY_KIND_ZH, DayKind
 from backend.platform.web.schemas import PlainText, page_schema
 
 
@@ -47,3 +48,32 @@ class AuditReportSchema(ma.Schema):
     signed_seq = ma.fields.Integer(allow_none=True, metadata={
         "description": "entries up to here are covered by the newest checkpoint's signature"})
     signed_at = ma.fields.DateTime(allow_none=True)
+
+
+class CalendarYearSchema(ma.Schema):
+    year = ma.fields.Integer(required=True)
+    source = ma.fields.String(required=True, metadata={"description": "the notice (or package) the days come from"})
+    holidays = ma.fields.Integer(required=True)
+    workdays = ma.fields.Integer(required=True, metadata={"description": "adjusted working days (调休上班)"})
+
+
+class CalendarYearsSchema(ma.Schema):
+    years = ma.fields.List(ma.fields.Nested(CalendarYearSchema), required=True)
+    fallback = ma.fields.String(required=True, metadata={
+        "description": "what happens to a year that is not here: its weekdays count as working days"})
+
+
+class CalendarDaySchema(ma.Schema):
+    day = ma.fields.Date(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(DayKind)),
+                            metadata={"description": "holiday: 法定节假日; workday: 调休上班 (a weekend working day)"})
+    kind_zh = ma.fields.Function(lambda d: DAY_KIND_ZH[DayKind(d["kind"])], dump_only=True)
+    name = PlainText(load_default="", validate=ma.validate.Length(max=40))
+
+
+class CalendarYearDaysSchema(ma.Schema):
+    year = ma.fields.Integer(dump_only=True)
+    source = PlainText(required=True, validate=ma.validate.Length(min=1, max=200),
+                       metadata={"description": "the State Council notice's number, e.g. 国办发明电〔2026〕7号"})
+    days = ma.fields.List(ma.fields.Nested(CalendarDaySchema), required=True,
+                          validate=ma.validate.Length(max=120))

@@ -1,4 +1,5 @@
-"""/api/dept/v1 for platform admins: operators, signing-key rotation, audit-log verification; background jobs."""
+"""/api/dept/v1 for platform admins: operators, signing-key rotation, audit-log verification, background jobs and
+the working-day calendar."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from backend.keys import rotate
 from backend.operators import services as operators
 from backend.operators.schemas import (
     AuditReportSchema,
+    CalendarYearDaysSchema,
+    CalendarYearsSchema,
     NewOperatorSchema,
     OperatorCreatedSchema,
     OperatorPageSchema,
     OperatorSchema,
     RotatedKeySchema,
 )
-from backend.platform import jobs
+from backend.platform import calendar, calendar_entry, jobs
 from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.audit_checkpoints import verify_log
 from backend.platform.db import Page
@@ -23,7 +26,8 @@ from backend.platform.web.schemas import JobArgsSchema, JobSchema, PageArgsSchem
 JobPageSchema = page_schema(JobSchema, "JobPage")
 
 blp = Blueprint("operators", __name__, url_prefix="/api/dept/v1",
-                description="Platform admins: operators, signing keys, the audit log")
+                description="Platform admins: operators, signing keys, the audit log, jobs, the working-day calendar")
+EVERY_ROLE = ("admin", "department", "market", "partner", "window")
 
 
 @blp.route("/operators", methods=["GET"])
@@ -94,3 +98,31 @@ def get_job(job_id):
 def retry_job(job_id):
     """Queue a failed job again (or one whose worker died while running it)."""
     return jobs.describe(jobs.retry(current_operator(), job_id, actor=operator_actor()))
+
+
+@blp.route("/calendar/years", methods=["GET"])
+@require_operator(*EVERY_ROLE)
+@blp.response(200, CalendarYearsSchema)
+def list_calendar_years():
+    """The years whose holidays and adjusted working days are entered; deadlines in other years count weekdays."""
+    return {"years": calendar.year_summaries(),
+            "fallback": "未登记的年份按周一至周五计算工作日，请尽快按国务院办公厅通知登记。"}
+
+
+@blp.route("/calendar/years/<int:year>", methods=["GET"])
+@require_operator(*EVERY_ROLE)
+@blp.response(200, CalendarYearDaysSchema)
+def get_calendar_year(year):
+    """One year's holidays and adjusted working days (404 calendar_year_unknown when not entered)."""
+    return calendar.year_entry(year)
+
+
+@blp.route("/calendar/years/<int:year>", methods=["PUT"])
+@require_operator("admin")
+@blp.arguments(CalendarYearDaysSchema)
+@blp.response(200, CalendarYearDaysSchema)
+def put_calendar_year(body, year):
+    """Enter (or replace) a year from the State Council's notice: every holiday and adjusted working day."""
+    days = [(d["day"], d["kind"], d["name"]) for d in body["days"]]
+    calendar_entry.put_year(year, days, source=body["source"], actor=operator_actor())
+    return calendar.year_entry(year)

@@ -1,4 +1,4 @@
-"""Platform commands: sign and verify the audit log, re-encrypt every encrypted column under a new key."""
+"""Platform commands: sign and verify the audit log, re-encrypt encrypted columns, the working-day calendar, jobs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from backend.platform import audit
+from backend.platform import audit, calendar, calendar_entry
 from backend.platform.audit_checkpoints import Kept, LogReport, newest, published, verify_log, write_checkpoint
 from backend.platform.crypto import reencrypt
 from backend.platform.db import Base, db, use_case
@@ -127,4 +127,44 @@ def jobs_worker(threads: int) -> None:
     Consumer(huey, workers=threads, worker_type="thread", periodic=True).run()
 
 
-commands = [verify_audit_log, audit_checkpoint, rotate_encryption_key, jobs_group]
+@click.group("calendar")
+def calendar_group() -> None:
+    """The working-day calendar (backend/platform/calendar.py): holidays and adjusted working days by year."""
+
+
+@calendar_group.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--source", required=True, help="where the days come from, e.g. the State Council notice's number")
+@with_appcontext
+def calendar_import(file, source: str) -> None:
+    """Replace each year in FILE (CSV: date,kind,name; kind holiday|workday or 法定节假日|调休上班日)."""
+    try:
+        by_year = calendar_entry.parse_days_csv(file.read())
+        for year, days in sorted(by_year.items()):
+            count = calendar_entry.put_year(year, days, source=source, actor="cli")
+            click.echo(f"{year}: {count} days entered")
+    except (DomainError, ValueError) as e:
+        raise click.ClickException(getattr(e, "message", str(e))) from None
+
+
+@calendar_group.command("seed")
+@with_appcontext
+def calendar_seed() -> None:
+    """Enter every year the chinesecalendar package knows and the database does not have yet."""
+    for year in calendar_entry.seed_from_package(actor="cli"):
+        click.echo(f"{year}: entered from chinesecalendar")
+    click.echo(f"known years: {calendar.known_years()[0]}–{calendar.known_years()[-1]}")
+
+
+@calendar_group.command("show")
+@click.argument("year", type=int)
+@with_appcontext
+def calendar_show(year: int) -> None:
+    """Print a year's holidays and adjusted working days."""
+    if year not in calendar.known_years():
+        raise click.ClickException(f"{year} is not in the calendar: working days fall back to weekdays")
+    for day in calendar.year_days(year):
+        click.echo(f"{day.day.isoformat()}  {day.kind:8} {day.name}")
+
+
+commands = [verify_audit_log, audit_checkpoint, rotate_encryption_key, jobs_group, calendar_group]

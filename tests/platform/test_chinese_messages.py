@@ -8,6 +8,7 @@ header names and formats such as YYYY-MM-DD stay as they are: they are what the 
 from __future__ import annotations
 
 import ast
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,12 +21,14 @@ from backend.app import create_app
 from backend.config import TestConfig
 from backend.demo.wechat_fake import FakeWeChat
 from backend.models import Operator
-from backend.platform import fonts
+from backend.platform import fonts, uploads
 from backend.platform.crypto import credential_hash
 from backend.platform.db import use_case
 from backend.platform.errors import DomainError
 from backend.platform.extensions import db
 from backend.platform.web.errors import HTTP_CODES
+from backend.platform.web.http import accepts
+from backend.platform.web.uploads import files_in_request, send_upload
 from tests.credit.helpers import SAMR, days_ago, penalty, record
 from tests.factories import bearer, operator_token, person, resident_id, uscc_code
 from tests.merchants.helpers import handle_of, market_operator, merchant
@@ -542,7 +545,22 @@ TRIGGERS: dict[str, Callable] = {
     "font_missing": _font_missing,
     "scan_not_found": lambda w: w.get("/api/scan/v1/scans/999", bearer(_bus(w))),
     "query_not_found": lambda w: w.get("/api/dept/v1/joint-measures/queries/YJCX20260101000001", w.dept),
+    "calendar_invalid": lambda w: w.client.put("/api/dept/v1/calendar/years/2027", headers=w.admin, json={
+        "source": "通知", "days": [{"day": "2027-01-05", "kind": "workday"}]}),
+    "calendar_year_unknown": lambda w: w.get("/api/dept/v1/calendar/years/2031", w.admin),
+    "upload_empty": lambda w: _upload(w, b"", "a.pdf"),
+    "upload_type": lambda w: _upload(w, b"MZ\x90", "a.pdf"),
+    "upload_name": lambda w: _upload(w, b"%PDF-1.7", "../a.pdf"),
+    "upload_too_large": lambda w: [w.app.config.update(UPLOAD_MAX_BYTES=4), _upload(w, b"%PDF-1.7", "a.pdf")][1],
+    "upload_count": lambda w: w.client.post("/api/walk/upload", content_type="multipart/form-data", data={
+        "files": [(io.BytesIO(b"%PDF-1"), "a.pdf"), (io.BytesIO(b"%PDF-1"), "b.pdf")]}),
+    "upload_not_found": lambda w: w.get("/api/walk/upload/UP0"),
 }
+
+
+def _upload(w, data: bytes, name: str):
+    return w.client.post("/api/walk/upload", content_type="multipart/form-data",
+                         data={"files": [(io.BytesIO(data), name)]})
 
 
 @pytest.fixture
@@ -554,6 +572,17 @@ def world(app, client, clock, monkeypatch):
     @app.get("/api/walk/boom")
     def walk_boom():
         raise RuntimeError("internals")
+
+    @app.post("/api/walk/upload")
+    @accepts("multipart/form-data")
+    def walk_upload():  # the evidence path every feature's upload views share (platform.web.uploads)
+        files = files_in_request(max_files=1)
+        use_case(lambda: [uploads.store(d, n, owner_kind="walk", owner_ref=None, actor="t") for d, n in files])()
+        return {}
+
+    @app.get("/api/walk/upload/<ref>")
+    def walk_download(ref):
+        return send_upload(uploads.get(ref, owner_kind="walk", owner_ref="1"))
 
     with FakeWeChat() as fake:
         app.config.update(WECHAT_APP_ID=fake.app_id, WECHAT_APP_SECRET=fake.app_secret,

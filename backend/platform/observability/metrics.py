@@ -22,6 +22,8 @@ DENIALS = Counter("credit_denials", "403 answers by route and code; audited=no p
                   ["route", "code", "audited"])
 REGRADES = Counter("credit_grade_recomputations", "Subjects re-graded, by whether the grade or score changed",
                    ["result"])
+CALENDAR_FALLBACKS = Counter("credit_calendar_fallbacks", "Working days counted as plain weekdays: the year is not "
+                             "in the calendar yet (enter the State Council's notice)", ["year"])
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
@@ -47,6 +49,10 @@ def count_regrades(evaluated: int, changed: int) -> None:
         REGRADES.labels("changed").inc(changed)
     if evaluated - changed > 0:
         REGRADES.labels("unchanged").inc(evaluated - changed)
+
+
+def count_calendar_fallback(year: int) -> None:
+    CALENDAR_FALLBACKS.labels(str(year)).inc()
 
 
 def exposition() -> tuple[bytes, str]:

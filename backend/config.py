@@ -88,6 +88,8 @@ class Config:
     CSV_MAX_BYTES = int(os.environ.get("CSV_MAX_BYTES", str(64 * 1024 * 1024)))
     # CSV imports larger than this are answered 202 and imported by a background job (progress at GET /jobs/<id>).
     CSV_ASYNC_BYTES = int(os.environ.get("CSV_ASYNC_BYTES", str(2 * 1024 * 1024)))
+    # Who looked at a subject's file (backend/credit/accesses.py) is kept this many days, and never under 5 years.
+    FILE_ACCESS_RETENTION_DAYS = int(os.environ.get("FILE_ACCESS_RETENTION_DAYS", str(5 * 366)))
     # Evidence uploads (backend/platform/uploads.py): PDF, PNG or JPEG; bytes per file, files per request.
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
     UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))

@@ -7,6 +7,7 @@ from the feature package (e.g. `from backend.credit import Subject`).
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
 from backend.credit.models import (
     CreditRecord,
+    FileAccess,
     GradeChange,
     GradingRun,
     JointBasis,
@@ -48,6 +49,7 @@ __all__ = [
     "CounterCode",
     "CreditRecord",
     "FaceVerification",
+    "FileAccess",
     "GradeChange",
     "GradingRun",
     "Incentive",
@@ -74,5 +76,6 @@ __all__ = [
     "SigningKey",
     "Subject",
     "SubjectKind",
-    "TrustBundle", "Upload",
+    "TrustBundle",
+    "Upload",
 ]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import Response, current_app
 
+from backend.credit import accesses_of
+from backend.credit.schemas import FileAccessPageSchema
 from backend.merchants import owners
 from backend.merchants.schemas import MerchantFileSchema, MerchantSummarySchema, RedeemBindingSchema
 from backend.merchants.stickers import poster_download
+from backend.platform.web.schemas import PageArgsSchema
 from miniprogram_api import blp
 from miniprogram_api.auth import binding_limit, current_mp, require_mp_session
 from miniprogram_api.gateway import merchant_wxacode
@@ -38,6 +41,16 @@ def redeem_binding_code(body):
 def get_merchant_file(handle):
     """An owned merchant's grade breakdown and product-quality inspections."""
     return owners.merchant_file(current_mp().account_id, handle)
+
+
+@blp.route("/me/merchants/<handle>/queries", methods=["GET"])
+@require_mp_session
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, FileAccessPageSchema)
+def list_merchant_queries(args, handle):
+    """Who looked at an owned merchant's credit file, when and why, newest first (404 for others' merchants)."""
+    _, subject = owners.owned_merchant(current_mp().account_id, handle)
+    return accesses_of(subject.id, args["page"], args["per_page"]).envelope()
 
 
 @blp.route("/me/merchants/<handle>/wxacode.png", methods=["GET"])

@@ -1,10 +1,12 @@
 """Credit files: subjects, records (one, batch, CSV), grades by the versioned evaluation model, red/black/watch
 lists and 一键查询. Other features import what they need from here (or from credit.vocab)."""
 
+from backend.credit.accesses import Viewer, accesses_of, operator_viewer, record_access
 from backend.credit.files import grade_view
 from backend.credit.grades import current_breakdown, current_model, grade_history, recompute_subject
 from backend.credit.models import (
     CreditRecord,
+    FileAccess,
     GradeChange,
     GradingRun,
     JointBasis,
@@ -24,9 +26,33 @@ from backend.credit.subjects import (
 from backend.credit.vocab import GRADE_ZH, Grade, ListType, RecordCategory, SubjectKind
 
 __all__ = [
-    "GRADE_ZH", "CreditRecord", "Grade", "GradeChange", "GradingRun", "JointBasis", "JointMeasure", "JointQuery",
-    "ListEntry", "ListType",
-    "RecordCategory", "Subject", "SubjectKind", "current_breakdown", "current_model", "get_or_create_organisation",
-    "get_or_create_person", "grade_history", "grade_view", "person_by_handle", "person_by_resident_id",
-    "put_record", "recompute_subject", "subject_by_handle",
+    "GRADE_ZH",
+    "CreditRecord",
+    "FileAccess",
+    "Grade",
+    "GradeChange",
+    "GradingRun",
+    "JointBasis",
+    "JointMeasure",
+    "JointQuery",
+    "ListEntry",
+    "ListType",
+    "RecordCategory",
+    "Subject",
+    "SubjectKind",
+    "Viewer",
+    "accesses_of",
+    "current_breakdown",
+    "current_model",
+    "get_or_create_organisation",
+    "get_or_create_person",
+    "grade_history",
+    "grade_view",
+    "operator_viewer",
+    "person_by_handle",
+    "person_by_resident_id",
+    "put_record",
+    "recompute_subject",
+    "record_access",
+    "subject_by_handle",
 ]

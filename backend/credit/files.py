@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from backend.credit.accesses import operator_viewer, record_access
 from backend.credit.grades import current_breakdown, grade_history
 from backend.credit.models import CreditRecord, ListEntry, Subject
 from backend.credit.subjects import find_subject, summary
-from backend.credit.vocab import ListType, RecordStatus, grade_label
+from backend.credit.vocab import AccessKind, ListType, RecordStatus, grade_label
 from backend.platform import audit
+from backend.platform.access import Operator
 from backend.platform.clock import china_today
 from backend.platform.db import db, paginate, use_case
 from backend.platform.errors import InvalidInput
@@ -17,7 +19,7 @@ HISTORY_LIMIT = 20
 
 
 @use_case
-def read_file(args: dict, *, actor: str) -> dict:
+def read_file(args: dict, *, operator: Operator, actor: str) -> dict:
     """A page of a subject's records, filtered; the read and its purpose go to the audit log."""
     subject = find_subject(args)
     query = select(CreditRecord).where(CreditRecord.subject_id == subject.id)
@@ -35,15 +37,17 @@ def read_file(args: dict, *, actor: str) -> dict:
                     args["page"], args["per_page"])
     audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"],
                  details={"view": "records", "category": args.get("category")})
+    record_access(subject.id, AccessKind.FILE, operator_viewer(operator), args["purpose"])
     return page.envelope(subject=summary(subject))
 
 
 @use_case
-def grade_report(args: dict, *, actor: str) -> dict:
+def grade_report(args: dict, *, operator: Operator, actor: str) -> dict:
     """Grade, live breakdown and history; the read and its purpose go to the audit log. Raises NotFound."""
     subject = find_subject(args)
     breakdown = current_breakdown(subject)
     audit.record(actor, "file.read", "subject", subject.handle, purpose=args["purpose"], details={"view": "grade"})
+    record_access(subject.id, AccessKind.GRADE, operator_viewer(operator), args["purpose"])
     return {"subject": summary(subject), "grade_zh": breakdown["grade_zh"], "model_version": subject.grade_model,
             "breakdown": breakdown, "history": grade_history(subject)}
 

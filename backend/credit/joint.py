@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from backend.credit.accesses import operator_viewer, record_access
 from backend.credit.models import JointBasis, JointMeasure, JointQuery, ListEntry, Subject
 from backend.credit.subjects import one_ref, shown_ref, subject_where, summary
-from backend.credit.vocab import LIST_ZH
+from backend.credit.vocab import LIST_ZH, AccessKind
 from backend.platform import audit, caching
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, local_date, utcnow
@@ -147,6 +148,8 @@ def joint_query(args: dict, *, operator: Operator | None, actor: str) -> dict:
     audit.record(actor, "joint.query", "joint_query", query.query_no, purpose=args["purpose"],
                  details={"result": result, "subject": subject.handle if subject else None,
                           "lists": sorted({e["list_type"] for e in entries}), "applies_to": args.get("applies_to")})
+    if subject is not None and operator is not None:
+        record_access(subject.id, AccessKind.JOINT_QUERY, operator_viewer(operator), args["purpose"], query.query_no)
     return with_number(query)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.credit.vocab import Grade, ListType, MeasureKind, Severity, SubjectKind
+from backend.credit.vocab import AccessKind, Grade, ListType, MeasureKind, Severity, SubjectKind
 from backend.platform.db import Base, CreatedAt, one_of
 
 ENCRYPTED = {"encrypted": True}  # column info: `flask rotate-encryption-key` re-encrypts these
@@ -202,3 +202,21 @@ class GradingRun(Base):
     last_subject_id: Mapped[int] = mapped_column(default=0)
     processed: Mapped[int] = mapped_column(default=0)
     changed: Mapped[int] = mapped_column(default=0)
+
+
+class FileAccess(Base):
+    """One look at a subject's file by an operator or a bank, kept at least five years and shown to the subject."""
+
+    __tablename__ = "file_accesses"
+    __table_args__ = (one_of("kind", AccessKind), Index("ix_file_accesses_subject_at", "subject_id", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    viewer_kind: Mapped[str] = mapped_column(String(16))  # operator, bank
+    viewer_id: Mapped[int | None]  # the operator's or bank's id (for the authority; not shown to the subject)
+    organisation: Mapped[str] = mapped_column(String(100))  # the department, market office or bank, as shown
+    role_zh: Mapped[str] = mapped_column(String(40))
+    purpose: Mapped[str] = mapped_column(String(300))
+    ref: Mapped[str | None] = mapped_column(String(40))  # e.g. the 一键查询 number

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
+from backend.credit.accesses import operator_viewer, record_access
 from backend.credit.joint import with_number
 from backend.credit.models import JointQuery
+from backend.credit.vocab import AccessKind
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import local_time
@@ -31,6 +33,9 @@ def read_record(query_no: str, *, operator: Operator, actor: str) -> dict:
     if query is None or (operator.role != "admin" and query.department != operator.department):
         raise NotFound(f"没有编号为 {query_no} 的查询记录（或它不是本部门的查询）。", code="query_not_found")
     audit.record(actor, "joint.record.read", "joint_query", query.query_no)
+    if query.subject_id is not None:
+        record_access(query.subject_id, AccessKind.JOINT_RECORD, operator_viewer(operator), query.purpose,
+                      query.query_no)
     querier = db.session.get(Operator, query.operator_id) if query.operator_id else None
     return {**with_number(query), "operator": querier.name if querier else "命令行",
             "department": query.department or "平台管理员"}

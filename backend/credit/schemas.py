@@ -285,3 +285,17 @@ class MyCreditSchema(GradeViewSchema):
     records = ma.fields.List(ma.fields.Nested(OwnRecordSchema), required=True)
     lists = ma.fields.List(ma.fields.Nested(ListEntryViewSchema), required=True)
     list_status = ma.fields.Nested(ListFlagsSchema, required=True)
+
+
+class FileAccessSchema(ma.Schema):
+    at = ma.fields.DateTime(required=True)
+    kind = ma.fields.String(required=True, metadata={"description": "file, grade, joint_query, joint_record, report, "
+                                                                     "financing, console"})
+    kind_zh = ma.fields.String(required=True)
+    organisation = ma.fields.String(required=True, metadata={"description": "the department, market office or bank"})
+    role_zh = ma.fields.String(required=True)
+    purpose = ma.fields.String(required=True)
+    ref = ma.fields.String(allow_none=True, metadata={"description": "e.g. the 一键查询 number"})
+
+
+FileAccessPageSchema = page_schema(FileAccessSchema, "FileAccessPageSchema")

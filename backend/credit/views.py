@@ -107,7 +107,7 @@ def remove_record(body, record_id):
 @blp.response(200, CreditFilePageSchema)
 def credit_file(args):
     """A subject's credit file, newest first, filterable by category and decision date (audited with purpose)."""
-    return files.read_file(args, actor=operator_actor())
+    return files.read_file(args, operator=current_operator(), actor=operator_actor())
 
 
 @blp.route("/subjects/grade", methods=["GET"])
@@ -116,7 +116,7 @@ def credit_file(args):
 @blp.response(200, GradeReportSchema)
 def grade(args):
     """A subject's grade with its breakdown (every record, points, rule) and history (audited with purpose)."""
-    return files.grade_report(args, actor=operator_actor())
+    return files.grade_report(args, operator=current_operator(), actor=operator_actor())
 
 
 @blp.route("/list-entries", methods=["POST"])

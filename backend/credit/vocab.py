@@ -93,3 +93,21 @@ class MeasureKind(enum.StrEnum):
 class RecordStatus(enum.StrEnum):
     ACTIVE = "active"
     REMOVED = "removed"
+
+
+class AccessKind(enum.StrEnum):
+    """What of a subject's file someone looked at (shown to the subject: 谁查询了我的信用信息)."""
+
+    FILE = "file"                # the records (GET /subjects/file)
+    GRADE = "grade"              # the grade and its breakdown
+    JOINT_QUERY = "joint_query"  # 一键查询
+    JOINT_RECORD = "joint_record"  # the printable record of an earlier 一键查询
+    REPORT = "report"            # a credit report
+    FINANCING = "financing"      # a bank's financing profile (信易贷)
+    CONSOLE = "console"          # an operator's page view in the console
+
+
+ACCESS_ZH = {AccessKind.FILE: "查看信用档案", AccessKind.GRADE: "查看信用评价",
+             AccessKind.JOINT_QUERY: "联合奖惩一键查询", AccessKind.JOINT_RECORD: "打印一键查询记录",
+             AccessKind.REPORT: "信用报告",
+             AccessKind.FINANCING: "银行查询融资信用信息", AccessKind.CONSOLE: "在工作台查看信用档案"}

@@ -37,9 +37,9 @@ from backend.scanning.models import Incentive, Partner, Redemption, Scan, Scanne
 
 __all__ = [
     "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Bank", "BankAuthorisation", "BankFetch", "Base",
-    "Commitment", "CounterCode", "CreditRecord",
-    "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "InspectionAgency", "Job",
-    "JointBasis", "JointMeasure", "JointQuery", "ListEntry", "LoanApplication", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantLinkRequest", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan",
-    "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind", "TrustBundle",
+    "Commitment", "CounterCode", "CreditRecord", "FaceVerification", "GradeChange", "GradingRun", "Incentive",
+    "Inspection", "InspectionAgency", "Job", "JointBasis", "JointMeasure", "JointQuery", "ListEntry",
+    "LoanApplication", "Market", "Merchant", "MerchantBindingCode", "MerchantLinkRequest", "MerchantOwner",
+    "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan", "ScannerDevice", "Scenario", "SigningKey",
+    "Subject", "SubjectKind", "TrustBundle",
 ]

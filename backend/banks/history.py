@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from backend.accounts import MpPrincipal
 from backend.banks.consent import mine_clause, state_of
 from backend.banks.models import Bank, BankAuthorisation, BankFetch, LoanApplication
 from backend.banks.vocab import (
@@ -18,7 +19,6 @@ from backend.banks.vocab import (
     STATE_ZH,
 )
 from backend.credit import Subject
-from backend.accounts import MpPrincipal
 from backend.platform.clock import utcnow
 from backend.platform.db import Page, db, paginate
 from backend.platform.errors import NotFound

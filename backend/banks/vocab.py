@@ -88,6 +88,8 @@ class DeclineReason(enum.StrEnum):
     OTHER = "other"
 
 
-DECLINE_REASON_ZH = {DeclineReason.CREDIT_RECORD: "信用记录不符合要求", DeclineReason.OPERATING_CONDITION: "经营状况不足",
-                     DeclineReason.COLLATERAL: "担保或抵押不足", DeclineReason.INCOMPLETE_MATERIALS: "申请材料不全",
-                     DeclineReason.PRODUCT_POLICY: "不符合贷款产品政策", DeclineReason.OTHER: "其他原因"}
+DECLINE_REASON_ZH = {
+    DeclineReason.CREDIT_RECORD: "信用记录不符合要求", DeclineReason.OPERATING_CONDITION: "经营状况不足",
+    DeclineReason.COLLATERAL: "担保或抵押不足", DeclineReason.INCOMPLETE_MATERIALS: "申请材料不全",
+    DeclineReason.PRODUCT_POLICY: "不符合贷款产品政策", DeclineReason.OTHER: "其他原因",
+}

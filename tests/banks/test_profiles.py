@@ -7,6 +7,7 @@ import json
 
 import pytest
 from joserfc import jws
+from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 
 from backend.banks import PROFILE_TYP, bank_fetches_of
@@ -145,7 +146,7 @@ def test_the_signed_profile_verifies_with_joserfc_against_the_jwks(client, resid
     claims = json.loads(token.payload)
     assert claims == body["profile"] and claims["sub"] == auth["handle"] and claims["aud"] == f"bank:{bank['uscc']}"
     tampered = body["document"][:-4] + ("AAAA" if not body["document"].endswith("AAAA") else "BBBB")
-    with pytest.raises(Exception):  # noqa: B017, PT011  (joserfc's BadSignatureError)
+    with pytest.raises(BadSignatureError):
         jws.deserialize_compact(tampered, keys, algorithms=["EdDSA"])
 
 

@@ -135,11 +135,15 @@ def fetch_profile(op: Operator, handle: str) -> dict:
     auth = live_authorisation(handle, op.bank_id)
     bank, subject = db.session.get(Bank, auth.bank_id), db.session.get(Subject, auth.subject_id)
     claims = profile_claims(auth, bank, subject, op)
-    document = qr.sign_document(keyring().signer, PROFILE_TYP, claims)
+    signer = keyring().signer
+    document = qr.sign_document(signer, PROFILE_TYP, claims)
     db.session.add(BankFetch(authorisation_id=auth.id, bank_id=bank.id, operator_id=op.id, subject_id=subject.id,
                              fetched_at=dt.datetime.fromtimestamp(claims["iat"], dt.UTC), scopes=list(auth.scopes),
                              purpose=auth.purpose, document_id=claims["jti"],
                              document_sha256=hashlib.sha256(document.encode()).hexdigest()))
     audit.record(op.actor, "bank.fetch_profile", "bank_authorisation", auth.id, purpose=auth.purpose,
                  details={"bank_id": bank.id, "scopes": list(auth.scopes), "document_id": claims["jti"]})
-    return {"profile": claims, "document": document, "typ": PROFILE_TYP}
+    # The public key travels with the document: the JWKS drops a key some time after a rotation, and the bank
+    # keeps proof for years (it checks the key against the JWKS once, on receipt).
+    return {"profile": claims, "document": document, "typ": PROFILE_TYP, "kid": signer.kid,
+            "jwk": qr.public_jwk(signer.private.public_key())}

@@ -150,6 +150,9 @@ class ProfileSchema(ma.Schema):
         "description": "Compact JWS (EdDSA, kid, typ sw-financing-profile+jwt) of `profile`: keep it as proof"})
     profile = ma.fields.Dict(required=True, metadata={"description": "The signed claims: authorisation, subject, "
                                                                      "data (one key per authorised scope)"})
+    kid = ma.fields.String(required=True)
+    jwk = ma.fields.Dict(required=True, metadata={"description": "The public key that signed it (keep it with the "
+                                                                 "document: the JWKS drops retired keys)"})
 
 
 class IdempotencyHeaderSchema(ma.Schema):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from backend.models import AuditEntry
+from backend.models import AuditEntry, BankAuthorisation, MpSession
+from backend.platform.crypto import credential_hash
 from backend.platform.extensions import db
 from tests.banks.helpers import admin_headers, authorise, bank_uscc, new_bank, profile
 from tests.factories import bearer, operator_token, resident_id
@@ -21,15 +22,15 @@ def call(client, method: str, path: str, headers: dict):
     return client.open(path, method=method, headers={**headers, "Idempotency-Key": "access-key-0001"})
 
 
-def test_a_bank_token_is_refused_on_every_operator_and_scanner_path(app, client):
+def test_a_bank_token_is_refused_on_every_operator_scanner_and_mini_program_path(app, client):
     _, bank = new_bank(client, admin_headers())
     scan_setup()
     checked = 0
     for method, rule, _endpoint in api_routes(app):
-        if not rule.startswith(("/api/dept/v1/", "/api/scan/v1/")):
+        if not rule.startswith(("/api/dept/v1/", "/api/scan/v1/", "/api/mp/v1/me")):
             continue
         resp = call(client, method, concrete(rule), bank)
-        expected = 403 if rule.startswith("/api/dept/") else 401
+        expected = 403 if rule.startswith("/api/dept/") else 401  # an operator, but no device and no session
         assert resp.status_code == expected, (method, rule, resp.status_code, resp.get_json())
         if expected == 403:
             assert resp.get_json()["error"]["code"] == "wrong_role"
@@ -123,3 +124,9 @@ def test_authorisation_changes_are_audited(client, mp):
     entries = db.session.query(AuditEntry).filter(AuditEntry.action.like("bank_authorisation.%")).all()
     assert [e.action for e in entries] == ["bank_authorisation.grant", "bank_authorisation.revoke"]
     assert all(e.actor.startswith("mp_account:") for e in entries)
+    # The consent evidence: who (the account), when, through which session, and the words agreed to.
+    stored = db.session.query(BankAuthorisation).one()
+    session = db.session.query(MpSession).filter_by(token_hash=credential_hash(mp.token)).one()
+    assert (stored.account_id, stored.session_id, stored.channel) == (session.account_id, session.id, "mini_program")
+    assert stored.granted_by == f"mp_account:{session.account_id}" and stored.granted_at is not None
+    assert stored.consent_text == auth["consent_text"] and "可随时撤销" in stored.consent_text

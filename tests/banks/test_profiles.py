@@ -142,7 +142,9 @@ def test_the_signed_profile_verifies_with_joserfc_against_the_jwks(client, resid
     body = profile(client, headers, auth["handle"]).get_json()
     keys = KeySet.import_key_set(client.get("/.well-known/jwks.json").get_json())
     token = jws.deserialize_compact(body["document"], keys, algorithms=["EdDSA"])
-    assert token.headers()["typ"] == PROFILE_TYP == body["typ"]
+    assert token.headers()["typ"] == PROFILE_TYP == body["typ"] and token.headers()["kid"] == body["kid"]
+    published = client.get("/.well-known/jwks.json").get_json()["keys"]
+    assert body["jwk"] == next(k for k in published if k["kid"] == body["kid"])
     claims = json.loads(token.payload)
     assert claims == body["profile"] and claims["sub"] == auth["handle"] and claims["aud"] == f"bank:{bank['uscc']}"
     tampered = body["document"][:-4] + ("AAAA" if not body["document"].endswith("AAAA") else "BBBB")

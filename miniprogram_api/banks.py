@@ -40,9 +40,9 @@ def list_bank_authorisations(args):
     return history.my_authorisations(current_mp(), args["page"], args["per_page"])
 
 
-@blp.route("/me/bank-authorisations/<handle>/revoke", methods=["POST"])
+@blp.route("/me/bank-authorisations/<authorisation>/revoke", methods=["POST"])
 @require_mp_session
 @blp.response(200, AuthorisationSchema)
-def revoke_bank_authorisation(handle):
+def revoke_bank_authorisation(authorisation):
     """Revoke an authorisation at once: the bank's next fetch is refused."""
-    return history.describe([consent.revoke_in_mini_program(current_mp(), handle)])[0]
+    return history.describe([consent.revoke_in_mini_program(current_mp(), authorisation)])[0]

@@ -92,9 +92,9 @@ def list_at_window(args):
     return history.organisation_authorisations(args["uscc"], args["page"], args["per_page"])
 
 
-@blp.route("/bank-authorisations/<handle>/revoke", methods=["POST"])
+@blp.route("/bank-authorisations/<authorisation>/revoke", methods=["POST"])
 @require_operator("window")
 @blp.response(200, AuthorisationSchema)
-def revoke_at_window(handle):
+def revoke_at_window(authorisation):
     """Revoke an organisation's window authorisation at once."""
-    return history.describe([consent.revoke_at_window(current_operator(), handle)])[0]
+    return history.describe([consent.revoke_at_window(current_operator(), authorisation)])[0]

@@ -29,26 +29,26 @@ def whoami():
     return {"bank": registry.get_bank(op.bank_id), "operator_id": op.id}
 
 
-@blp.route("/authorisations/<handle>/profile", methods=["GET"])
+@blp.route("/authorisations/<authorisation>/profile", methods=["GET"])
 @require_bank
 @blp.response(200, ProfileSchema)
 @blp.alt_response(403, description="No live authorisation of this bank: unknown, another bank's, revoked or expired")
-def fetch_profile(handle):
+def fetch_profile(authorisation):
     """The subject's financing profile: exactly the authorised scopes, signed (typ sw-financing-profile+jwt,
     verify against /.well-known/jwks.json); the fetch is logged and shown to the subject."""
-    return profiles.fetch_profile(current_bank_operator(), handle)
+    return profiles.fetch_profile(current_bank_operator(), authorisation)
 
 
-@blp.route("/authorisations/<handle>/applications", methods=["POST"])
+@blp.route("/authorisations/<authorisation>/applications", methods=["POST"])
 @require_bank
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(NewApplicationSchema)
 @blp.response(201, ApplicationOutSchema)
 @blp.alt_response(200, schema=ApplicationOutSchema, description="A retry with the same Idempotency-Key")
 @blp.alt_response(403, description="No live authorisation of this bank")
-def record_application(headers, body, handle):
+def record_application(headers, body, authorisation):
     """Record a loan application received from a subject who authorised the bank (exactly once per key)."""
-    application, replayed = loans.record_application(current_bank_operator(), handle, body,
+    application, replayed = loans.record_application(current_bank_operator(), authorisation, body,
                                                      headers["idempotency_key"])
     return loans.described(application), 200 if replayed else 201
 

@@ -109,7 +109,7 @@ def test_bank_calls_are_limited_per_bank_not_per_operator(app, client):
 def test_a_bank_cannot_list_or_search_subjects(app, client):
     rules = [r for _, r, _ in api_routes(app) if r.startswith("/api/bank/v1/")]
     # Every path that reaches a subject goes through an authorisation handle; nothing lists or searches.
-    assert all("/authorisations/<handle>/" in r or r.startswith(("/api/bank/v1/applications/<", "/api/bank/v1/me"))
+    assert all("/authorisations/<authorisation>/" in r or r.startswith(("/api/bank/v1/applications/<", "/api/bank/v1/me"))
                for r in rules), rules
     _, headers = new_bank(client, admin_headers())
     for path in ("/api/bank/v1/subjects", "/api/bank/v1/authorisations", "/api/bank/v1/applications"):

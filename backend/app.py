@@ -157,6 +157,8 @@ def register_grading_model(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every feature's blueprints: JSON APIs on flask-smorest (in /openapi.json), pages on plain Flask."""
     from backend.accounts import views as accounts
+    from backend.banks import admin_views as bank_admin
+    from backend.banks import views as bank
     from backend.credit import views as credit
     from backend.merchants import admin_views as merchants
     from backend.merchants import views as merchant_oversight
@@ -170,7 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, scanning.blp, miniprogram, public_api):
+                accounts.blp, scanning.blp, bank_admin.blp, bank.blp, miniprogram, public_api):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
@@ -185,13 +187,14 @@ def register_code_eligibility(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Every feature's flask commands."""
+    from backend.banks.cli import commands as banks
     from backend.credit.cli import commands as credit
     from backend.demo.cli import commands as demo
     from backend.keys.cli import commands as keys
     from backend.operators.cli import commands as operators
     from backend.platform.cli import commands as platform
 
-    for command in (*platform, *keys, *credit, *operators, *demo):
+    for command in (*platform, *keys, *credit, *operators, *banks, *demo):
         app.cli.add_command(command)
 
 

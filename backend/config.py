@@ -146,6 +146,8 @@ class Config:
 
     # Logs: "json" (one object per line, the default in production) or "text"; see docs/observability.md.
     LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if ENV_NAME == "production" else "text")
+    # Bank API calls, per bank (all its operators together): 信易贷 is a few queries per application.
+    BANK_RATE_LIMIT = os.environ.get("BANK_RATE_LIMIT", "120 per minute")
     # Every 403 is audited, at most this many entries per refused principal (limits syntax); the rest are counted
     # in the credit_denials metric only. Shared across workers and hosts through Redis when REDIS_URL is set.
     AUDIT_DENIAL_RATE_LIMIT = os.environ.get("AUDIT_DENIAL_RATE_LIMIT", "10 per minute")

@@ -5,6 +5,7 @@ from the feature package (e.g. `from backend.credit import Subject`).
 """
 
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
+from backend.banks.models import Bank, BankAuthorisation, BankFetch, LoanApplication
 from backend.credit.models import (
     CreditRecord,
     FileAccess,
@@ -42,6 +43,9 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEntry",
     "AuditHead",
+    "Bank",
+    "BankAuthorisation",
+    "BankFetch",
     "Base",
     "CalendarDay",
     "CalendarYear",
@@ -60,6 +64,7 @@ __all__ = [
     "JointMeasure",
     "JointQuery",
     "ListEntry",
+    "LoanApplication",
     "Market",
     "Merchant",
     "MerchantBindingCode",

@@ -66,6 +66,10 @@ OPERATORS = [
     ("市政务服务中心综合窗口", "window", {"department": "汕尾市政务服务中心"}),
 ]
 
+# A bank for 信易贷 (backend/banks) and its credit department's operator (role bank): name, USCC, licence.
+BANK = ("汕尾农村商业银行", "91441500MA4W3BNK0G", "B1234H244150001")
+BANK_OPERATOR = "汕尾农商银行普惠金融部"
+
 INSPECTION_AGENCY = "汕尾市食品检验所"
 # The testing agencies on the admins' list (market offices record reports of these only).
 INSPECTION_AGENCIES = [INSPECTION_AGENCY, "汕尾市质量计量监督检测所"]

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
+from backend.banks.models import Bank
 from backend.credit.grades import recompute_subject
 from backend.credit.joint import sync_catalogue
 from backend.credit.models import CreditRecord, ListEntry
@@ -183,6 +184,28 @@ def seed_operators() -> dict:
     return {"operator_tokens": by_role, "operators": listed}
 
 
+def seed_bank(operators: dict) -> None:
+    """The demo bank and its operator (a fresh token each run), added to the operators' list and tokens."""
+    name, code, licence = D.BANK
+    bank = db.session.execute(select(Bank).where(Bank.uscc == code)).scalar_one_or_none()
+    if bank is None:
+        bank = Bank(name=name, uscc=code, licence_no=licence)
+        db.session.add(bank)
+        db.session.flush()
+    token = new_credential("op")
+    op = db.session.execute(select(Operator).where(Operator.bank_id == bank.id, Operator.name == D.BANK_OPERATOR,
+                                                   Operator.revoked_at.is_(None))).scalars().first()
+    if op is None:
+        op = Operator(name=D.BANK_OPERATOR, role="bank", bank_id=bank.id, token_hash=credential_hash(token))
+        db.session.add(op)
+    else:
+        op.token_hash = credential_hash(token)
+    db.session.flush()
+    operators["operator_tokens"].setdefault("bank", token)
+    operators["operators"].append({"id": op.id, "name": D.BANK_OPERATOR, "role": "bank",
+                                   "scope": {"bank_id": bank.id}, "token": token})
+
+
 @use_case
 def seed_demo() -> dict:
     """Create (or find) all demo data in one transaction, with fresh random credentials for the demo
@@ -193,6 +216,7 @@ def seed_demo() -> dict:
     merchants = seed_markets()
     residents = seed_residents()
     operators = seed_operators()
+    seed_bank(operators)
     sync_catalogue(actor=ACTOR)
     ensure_signing_key(actor=ACTOR)
     audit.record(ACTOR, "demo.credentials.issue", "demo", "-", details={

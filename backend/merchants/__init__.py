@@ -12,7 +12,7 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
-from backend.merchants.owners import owned_merchants
+from backend.merchants.owners import owned_merchant, owned_merchants
 
 __all__ = ["Commitment", "Inspection", "InspectionAgency", "Market", "Merchant", "MerchantBindingCode",
-           "MerchantLinkRequest", "MerchantOwner", "owned_merchants"]
+           "MerchantLinkRequest", "MerchantOwner", "owned_merchant", "owned_merchants"]

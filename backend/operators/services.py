@@ -31,6 +31,9 @@ def resolve_scope(role: str, department: str | None, market_slug: str | None,
             raise InvalidInput(f"没有标识为 {market_slug!r} 的市场：市场操作员需要指定所属市场（market_slug）。",
                                details={"field": "market_slug"})
         return {"market_id": market.id}
+    if role == OperatorRole.BANK:
+        raise InvalidInput("银行操作员请在银行名下创建：POST /api/dept/v1/banks/<bank_id>/operators。",
+                           details={"field": "role"})
     if role == OperatorRole.PARTNER:
         partner = db.session.execute(select(Partner).where(Partner.name == partner_name)).scalar_one_or_none()
         if partner is None:

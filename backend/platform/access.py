@@ -2,7 +2,7 @@
 
 The model, authentication by token hash, and the view decorator that requires a role. Operator
 administration (creating, revoking, listing) is the operators feature; the scope columns point at
-markets and partners by table name only, so the platform imports no feature.
+markets, partners and banks by table name only, so the platform imports no feature.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.platform.crypto import credential_hash
@@ -25,12 +25,13 @@ class OperatorRole(enum.StrEnum):
     MARKET = "market"
     PARTNER = "partner"
     WINDOW = "window"  # a service window (政务服务窗口): binds identities after checking the card in person
+    BANK = "bank"  # a bank's staff or system (信易贷): only the /api/bank/v1 paths, only for its own bank
 
 
 OPERATOR_ROLES = tuple(OperatorRole)
 ROLE_ZH = {OperatorRole.ADMIN: "平台管理员（admin）", OperatorRole.DEPARTMENT: "部门（department）",
            OperatorRole.MARKET: "市场管理方（market）", OperatorRole.PARTNER: "合作单位（partner）",
-           OperatorRole.WINDOW: "政务服务窗口（window）"}
+           OperatorRole.WINDOW: "政务服务窗口（window）", OperatorRole.BANK: "银行（bank）"}
 assert set(ROLE_ZH) == set(OperatorRole), "every role needs its Chinese name"
 
 
@@ -38,7 +39,9 @@ class Operator(CreatedAt, Base):
     """A person or system acting for a department, a market, a partner, or the platform."""
 
     __tablename__ = "operators"
-    __table_args__ = (one_of("role", OperatorRole),)
+    __table_args__ = (one_of("role", OperatorRole),
+                      # a bank operator always acts for one bank, and only bank operators have one
+                      CheckConstraint("(role = 'bank') = (bank_id IS NOT NULL)", name="bank_iff_bank_role"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -47,6 +50,7 @@ class Operator(CreatedAt, Base):
     department: Mapped[str | None] = mapped_column(String(100))
     market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     revoked_at: Mapped[dt.datetime | None]
 

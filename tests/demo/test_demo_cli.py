@@ -96,7 +96,7 @@ def test_plain_seed_prints_each_new_token_once_and_audits_without_them(runner, d
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     printed = [word for line in result.output.splitlines() for word in line.split() if word.startswith(("op_", "dev_"))]
-    assert len(printed) == len(set(printed)) == len(OPERATORS) + len(PARTNERS)
+    assert len(printed) == len(set(printed)) == len(OPERATORS) + 1 + len(PARTNERS)  # + the demo bank's operator
     admin = next(line.split()[2] for line in result.output.splitlines() if line.split()[:2] == ["operator", "admin"])
     assert operators_status(client, admin) == 200
     entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "demo.credentials.issue")).scalar_one()

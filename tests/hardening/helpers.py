@@ -12,7 +12,7 @@ from backend.models import Base
 from backend.platform.extensions import db
 from tests.factories import bearer
 
-OPERATOR_ROLES = ("admin", "department", "market", "partner", "window")
+OPERATOR_ROLES = ("admin", "department", "market", "partner", "window", "bank")
 
 
 @dataclass
@@ -80,6 +80,8 @@ def credential_for(app: Flask, world: World, path: str, endpoint: str) -> str | 
     if path.startswith("/api/dept/"):
         roles = operator_roles(app, endpoint)
         return world.operators[roles[0]] if roles else world.operators["admin"]
+    if path.startswith("/api/bank/"):
+        return world.operators["bank"]
     if path.startswith("/api/scan/"):
         return world.device
     if path.startswith("/api/mp/") and not path.endswith("/login"):

@@ -29,6 +29,8 @@ from backend.platform.extensions import db
 from backend.platform.web.errors import HTTP_CODES
 from backend.platform.web.http import accepts
 from backend.platform.web.uploads import files_in_request, send_upload
+from tests.banks.helpers import authorise, bank_uscc, idem, new_bank
+from tests.banks.helpers import profile as bank_profile
 from tests.credit.helpers import SAMR, days_ago, penalty, record
 from tests.factories import bearer, operator_token, person, resident_id, uscc_code
 from tests.merchants.helpers import handle_of, market_operator, merchant
@@ -422,6 +424,47 @@ def _database_down(w):
     return down.test_client().get("/api/dept/v1/operators", headers=bearer("op_whatever"))
 
 
+def _bank(w):
+    return new_bank(w.client, w.admin, f"测试银行{next(w._openids)}")
+
+
+def _bank_authorised(w):
+    bank, headers = _bank(w)
+    user = w.mp(bound=True)
+    return headers, user, authorise(user, bank["id"])
+
+
+def _bank_exists(w):
+    body = {"name": "某银行", "uscc": bank_uscc(999), "licence_no": "B9999H244150001"}
+    return [w.post("/api/dept/v1/banks", w.admin, json=body) for _ in range(2)][-1]
+
+
+def _bank_inactive(w):
+    bank, headers = _bank(w)
+    w.client.put(f"/api/dept/v1/banks/{bank['id']}/active", headers=w.admin, json={"active": False})
+    return w.get("/api/bank/v1/me", headers)
+
+
+def _authorisation_revoked(w):
+    headers, user, auth = _bank_authorised(w)
+    user.post(f"/me/bank-authorisations/{auth['handle']}/revoke")
+    return bank_profile(w.client, headers, auth["handle"])
+
+
+def _authorisation_expired(w):
+    headers, _, auth = _bank_authorised(w)
+    w.clock.advance(91 * 86400)
+    return bank_profile(w.client, headers, auth["handle"])
+
+
+def _outcome_reported(w):
+    headers, _, auth = _bank_authorised(w)
+    app_id = w.post(f"/api/bank/v1/authorisations/{auth['handle']}/applications", idem(headers),
+                    json={"reference": "WALK-1"}).get_json()["id"]
+    body = {"outcome": "declined", "decline_reason": "other"}
+    return [w.post(f"/api/bank/v1/applications/{app_id}/outcome", idem(headers), json=body) for _ in range(2)][-1]
+
+
 def _status(status: int):
     def trigger(w):
         return w.get(f"/api/walk/{status}")
@@ -555,6 +598,12 @@ TRIGGERS: dict[str, Callable] = {
     "upload_count": lambda w: w.client.post("/api/walk/upload", content_type="multipart/form-data", data={
         "files": [(io.BytesIO(b"%PDF-1"), "a.pdf"), (io.BytesIO(b"%PDF-1"), "b.pdf")]}),
     "upload_not_found": lambda w: w.get("/api/walk/upload/UP0"),
+    "bank_exists": _bank_exists,
+    "bank_inactive": _bank_inactive,
+    "no_authorisation": lambda w: bank_profile(w.client, _bank(w)[1], "BAnosuchauthorisation"),
+    "authorisation_revoked": _authorisation_revoked,
+    "authorisation_expired": _authorisation_expired,
+    "outcome_reported": _outcome_reported,
 }
 
 

@@ -5,6 +5,7 @@ from the feature package (e.g. `from backend.credit import Subject`).
 """
 
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
+from backend.cards.models import ResidentCard
 from backend.credit.models import (
     CreditRecord,
     GradeChange,
@@ -38,6 +39,7 @@ __all__ = [
     "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "CounterCode", "CreditRecord",
     "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "InspectionAgency", "Job",
     "JointBasis", "JointMeasure", "JointQuery", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
-    "MerchantLinkRequest", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan",
+    "MerchantLinkRequest", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption",
+    "ResidentCard", "Scan",
     "ScannerDevice", "Scenario", "SigningKey", "Subject", "SubjectKind", "TrustBundle",
 ]

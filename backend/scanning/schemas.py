@@ -103,6 +103,8 @@ class VerifyResultSchema(ma.Schema):
     incentives = ma.fields.List(ma.fields.Nested(PerkSchema), required=True)
     scan_id = ma.fields.Integer(required=True, metadata={
         "description": "This scan; send it with the redemption that follows so the grant is linked to it"})
+    via = ma.fields.String(validate=ma.validate.OneOf(("code", "card", "id")), metadata={
+        "description": "What identified the resident: a phone code, a printed resident card, an ID check"})
 
 
 class ScanVerdictSchema(ma.Schema):
@@ -138,12 +140,35 @@ class TodaysGrantsSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(DeskGrantSchema), required=True)
 
 
+ID_NUMBER = PlainText(validate=ma.validate.Length(min=15, max=20), metadata={
+    "description": "居民身份证号 read at the counter (typed, or a card reader as keyboard input); only where the "
+                   "device's scenario allows ID checks"})
+
+
+class IdCheckRequestSchema(ma.Schema):
+    id_number = ID_NUMBER
+    scenario = ma.fields.String(validate=ma.validate.OneOf(SCENARIOS),
+                                metadata={"description": "Optional; 403 if not the device's scenario"})
+
+    @ma.validates_schema
+    def _id_given(self, data, **_kw):
+        if not data.get("id_number"):
+            raise ma.ValidationError("请填写身份证号。", "id_number")
+
+
 class RedeemRequestSchema(ma.Schema):
-    code = CODE
+    code = ma.fields.String(validate=ma.validate.Length(min=1, max=2048), metadata={
+        "description": "The scanned personal code or resident card; or give id_number instead"})
+    id_number = ID_NUMBER
     incentive = PlainText(required=True, validate=ma.validate.Length(min=1, max=32))
     scan_id = body_id(metadata={
         "description": "scan_id from the verify this grant follows (same device, same person, within 10 minutes; "
                        "else 422 invalid_scan). Without it the redemption records a scan of its own."})
+
+    @ma.validates_schema
+    def _code_or_id(self, data, **_kw):
+        if bool(data.get("code")) == bool(data.get("id_number")):
+            raise ma.ValidationError("code 与 id_number 须填写其中一项（且只填一项）。", "code")
 
 
 class IdempotencyHeaderSchema(ma.Schema):

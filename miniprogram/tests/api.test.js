@@ -91,3 +91,8 @@ test('path parameters are escaped and required', async () => {
   expect(() => api.url('merchantFile', {})).toThrow('缺少路径参数 handle')
   expect(api.url('myScans', {}, { page: 2, per_page: 20 })).toMatch(/\/me\/scans\?page=2&per_page=20$/)
 })
+
+test('the shipped configuration has the development switches off', () => {
+  const config = require('../utils/config')
+  expect(config.dev).toEqual({ loginCode: '', skipFacialVerify: false })
+})

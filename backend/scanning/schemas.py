@@ -14,6 +14,25 @@ CODE = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20
                         metadata={"description": "The scanned personal code (compact JWS, optional SWC: prefix)"})
 
 
+class ScenarioSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    name_zh = ma.fields.String(required=True)
+    slot = ma.fields.Integer(allow_none=True, metadata={"description": "Its nibble in format-2 codes"})
+    card_perks = ma.fields.Boolean(required=True, metadata={
+        "description": "Printed resident cards get this scenario's perks (false: perks need a live phone code)"})
+    id_checks = ma.fields.Boolean(required=True, metadata={
+        "description": "Its scanners may look residents up by ID number (POST /api/scan/v1/id-checks)"})
+
+
+class ScenarioListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ScenarioSchema), required=True)
+
+
+class ScenarioOptionsSchema(ma.Schema):
+    card_perks = JsonBoolean()
+    id_checks = JsonBoolean()
+
+
 class NewDeviceSchema(ma.Schema):
     name = PlainText(required=True, validate=ma.validate.Length(min=1, max=100))
     partner_id = body_id(metadata={"description": "Admins only; partners register their own"})

@@ -146,3 +146,19 @@ def test_the_card_pdf_embeds_the_font_and_prints_the_masked_name_only(client, wo
     pdf = _print(client, clerk, card)
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
     assert "陈*婆" in text and card["serial_printed"] in text and "陈阿婆" not in text and rid not in text
+
+
+def test_an_admin_sets_a_scenarios_choices_and_scanners_follow_at_once(client, world):
+    devices, clerk = world
+    admin = bearer(operator_token("admin"))
+    listed = client.get("/api/dept/v1/scenarios", headers=admin).get_json()["items"]
+    assert {s["code"]: (s["card_perks"], s["id_checks"]) for s in listed}["tourism"] == (False, False)
+    resp = client.patch("/api/dept/v1/scenarios/transit", headers=admin, json={"card_perks": False})
+    assert resp.status_code == 200 and resp.get_json()["card_perks"] is False
+    rid = resident_id(308)
+    person("林伯", "A", rid=rid)
+    token = decode_pdf(_print(client, clerk, issue(client, clerk, rid, name="林伯").get_json()))
+    assert verify(client, devices["transit"]["token"], token).get_json()["incentives"] == []
+    assert client.patch("/api/dept/v1/scenarios/transit", headers=clerk, json={"id_checks": True}).status_code == 403
+    assert client.patch("/api/dept/v1/scenarios/nowhere", headers=admin, json={"id_checks": True}).status_code == 404
+    assert db.session.query(AuditEntry).filter(AuditEntry.action == "scenario.update").count() == 1

@@ -22,7 +22,7 @@ from backend.cards import card_holder
 from backend.credit import ListEntry, ListType, Subject
 from backend.keys import card_keys, keyring, seal_key
 from backend.platform import dbio
-from backend.platform.clock import from_ts, local_date
+from backend.platform.clock import from_ts, local_date, local_time
 from backend.platform.db import db
 from backend.scanning.models import Redemption
 from backend.scanning.rules import Holder, Rule, period_key
@@ -158,13 +158,15 @@ def handle_check(handle: str, rules: Sequence[Rule], ts: int, *, jti: str | None
 
 def check_card(token: str, ts: int, rules: Sequence[Rule] = ()) -> CodeCheck:
     """A printed resident card: signature (any key that may have signed a live card), validity, then the
-    card's own revocation (lost card); raises nothing. Its scans name the card (card:<serial>), never
+    card's own revocation (lost card); raises nothing. Its scans name the card (card:<serial>:<hour>), never
     the holder."""
     try:
         card = qr.verify_card(token, card_keys(), now=ts)
     except qr.CodeError as e:
         return CodeCheck(qr.scan_outcome(e), detail=f"card_{e.outcome}", via="card")
-    jti = f"card:{card.serial}"
+    # The scan log counts a device's scans per code id (scan_log.SCANS_PER_CODE) to stop re-taps filling the
+    # holder's history; a phone code lives 3 minutes, a card a year, so a card's scans are counted per hour.
+    jti = f"card:{card.serial}:{local_time(ts):%Y%m%d%H}"
     found = card_holder(card.serial)
     if found is None or found[1]:
         return CodeCheck(Outcome.REVOKED, detail="card_revoked", jti=jti, via="card")

@@ -162,3 +162,22 @@ def test_an_admin_sets_a_scenarios_choices_and_scanners_follow_at_once(client, w
     assert client.patch("/api/dept/v1/scenarios/transit", headers=clerk, json={"id_checks": True}).status_code == 403
     assert client.patch("/api/dept/v1/scenarios/nowhere", headers=admin, json={"id_checks": True}).status_code == 404
     assert db.session.query(AuditEntry).filter(AuditEntry.action == "scenario.update").count() == 1
+
+
+def test_a_card_shown_every_day_keeps_its_scans_and_grants(client, world, clock):
+    """A card lives a year: the per-code cap on a device's recorded scans (re-taps) counts per hour for cards,
+    so the same bus validator records and grants on the card the next day."""
+    devices, clerk = world
+    rid = resident_id(309)
+    person("梁婶", "A", rid=rid)
+    token = decode_pdf(_print(client, clerk, issue(client, clerk, rid, name="梁婶").get_json()))
+    bus = devices["transit"]["token"]
+    scan_ids = [verify(client, bus, token).get_json()["scan_id"] for _ in range(4)]
+    assert len(set(scan_ids)) == 3  # re-taps within the hour: the fourth names the latest
+    for day in range(2):
+        clock.advance(86400)
+        seen = verify(client, bus, token).get_json()
+        assert seen["scan_id"] not in scan_ids
+        resp = client.post("/api/scan/v1/redemptions", headers={**bearer(bus), "Idempotency-Key": f"card-day-{day}"},
+                           json={"code": token, "incentive": "bus-discount", "scan_id": seen["scan_id"]})
+        assert resp.status_code == 201, resp.get_json()

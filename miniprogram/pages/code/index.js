@@ -41,7 +41,7 @@ Component({
         const g = grade(body.grade)
         this.setData({
           state: 'ok', token: body.code, grade: body.grade, gradeZh: body.grade_zh || g.zh, color: g.color,
-          expiresText: clockText(this.expiresAtLocal), refreshEvery: body.expires_at - body.refresh_at + body.refresh_in,
+          expiresText: clockText(this.expiresAtLocal), refreshEvery: body.refresh_in,
           message: '',
         })
         this.draw()

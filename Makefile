@@ -7,7 +7,7 @@ WORKERS ?= 2
 THREADS ?= 4
 export FLASK_APP := wsgi
 
-.PHONY: install install-dev run serve test test-postgres lint check-migrations bench clean
+.PHONY: install install-dev run serve test test-miniprogram test-postgres lint check-migrations bench clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,9 +33,21 @@ run: install
 	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) GUNICORN_THREADS=$(THREADS) $(BIN)/python -m backend.demo.wechat_standin -- \
 	  $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## make test: the whole suite (PostgreSQL tests run too when TEST_DATABASE_URL is set)
+## make test: the whole suite (PostgreSQL tests run too when TEST_DATABASE_URL is set), then the mini-program's
+## tests where Node is installed (MP_TESTS=skip leaves them to a later step, as .ci/run does)
 test: install-dev
 	$(BIN)/python -m pytest
+	@if [ "$(MP_TESTS)" = skip ]; then echo "make test: mini-program tests left to make test-miniprogram"; \
+	else $(MAKE) --no-print-directory test-miniprogram; fi
+
+## the mini-program (miniprogram/): jest + miniprogram-simulate on Node 20, npm ci from the committed lock file;
+## its contract test starts the real backend (miniprogram/tests/server/launch.py) with this venv's Python
+test-miniprogram: install-dev
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+	  cd miniprogram && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	    npm ci --no-audit --no-fund --loglevel=error; } && MP_PYTHON=$(abspath $(BIN)/python) npm test --silent; \
+	else echo "make test: Node.js (node, npm) not found: the mini-program tests in miniprogram/ were NOT run." \
+	  "Install Node 20 to run them."; fi
 
 test-postgres: install-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
@@ -43,7 +55,7 @@ test-postgres: install-dev
 ## the layout's import rules (import-linter, pyproject.toml) and ruff
 lint: install-dev
 	$(BIN)/lint-imports
-	$(BIN)/ruff check backend miniprogram_api qr tests bench
+	$(BIN)/ruff check backend miniprogram_api qr tests bench miniprogram/tests/server
 
 ## models and migrations agree, from an empty database
 check-migrations: install

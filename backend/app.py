@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.accounts import views as accounts
     from backend.banks import admin_views as bank_admin
     from backend.banks import views as bank
+    from backend.cards import views as cards
     from backend.credit import views as credit
     from backend.merchants import admin_views as merchants
     from backend.merchants import views as merchant_oversight
@@ -172,7 +173,7 @@ def register_blueprints(app: Flask) -> None:
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, scanning.blp, bank_admin.blp, bank.blp, miniprogram, public_api):
+                accounts.blp, cards.blp, scanning.blp, bank_admin.blp, bank.blp, miniprogram, public_api):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)

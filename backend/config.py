@@ -78,6 +78,9 @@ class Config:
     MP_BIND_RATE_LIMIT = os.environ.get("MP_BIND_RATE_LIMIT", "10 per hour")
     # Binding attempts per id number, whichever account or window makes them (face or counter).
     MP_BIND_ID_RATE_LIMIT = os.environ.get("MP_BIND_ID_RATE_LIMIT", "5 per day")
+    # Printed resident cards (backend.cards): days a card is valid (at most 365), ID checks per device.
+    RESIDENT_CARD_DAYS = int(os.environ.get("RESIDENT_CARD_DAYS", "365"))
+    SCAN_ID_CHECK_RATE_LIMIT = os.environ.get("SCAN_ID_CHECK_RATE_LIMIT", "30 per hour")
     COUNTER_CODE_TTL_SECONDS = int(os.environ.get("COUNTER_CODE_TTL_SECONDS", "600"))
     MP_MERCHANT_PAGE = os.environ.get("MP_MERCHANT_PAGE", "pages/merchant/index")
     MERCHANT_BINDING_TTL_SECONDS = int(os.environ.get("MERCHANT_BINDING_TTL_SECONDS", str(72 * 3600)))

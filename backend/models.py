@@ -6,6 +6,7 @@ from the feature package (e.g. `from backend.credit import Subject`).
 
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
 from backend.banks.models import Bank, BankAuthorisation, BankFetch, LoanApplication
+from backend.cards.models import ResidentCard
 from backend.credit.models import (
     CreditRecord,
     FileAccess,
@@ -75,6 +76,7 @@ __all__ = [
     "Operator",
     "Partner",
     "Redemption",
+    "ResidentCard",
     "Scan",
     "ScannerDevice",
     "Scenario",

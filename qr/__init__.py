@@ -4,6 +4,7 @@ Pure library: no Flask, no database, no clock. Keys and ``now`` (int epoch secon
 are arguments, so a scanner device can verify codes with this package alone.
 """
 
+from qr.cards import CARD_TYP, MAX_CARD_DAYS, CardClaims, is_card, sign_card, verify_card
 from qr.codes import (
     CODE_TTL,
     LEEWAY,
@@ -41,13 +42,16 @@ from qr.signed import BUNDLE_TYP, RECEIPT_TYP, sign_document, verify_document
 
 __all__ = [
     "BUNDLE_TYP",
+    "CARD_TYP",
     "CODE_TTL",
     "LEEWAY",
+    "MAX_CARD_DAYS",
     "MAX_CODE_TTL",
     "OUTCOMES",
     "PREFIX",
     "RECEIPT_TYP",
     "BadSignature",
+    "CardClaims",
     "CodeClaims",
     "CodeError",
     "ExpiredCode",
@@ -62,6 +66,7 @@ __all__ = [
     "UnknownKey",
     "WrongTokenType",
     "generate_signing_key",
+    "is_card",
     "kid_for",
     "load_bundle",
     "new_jti",
@@ -78,10 +83,12 @@ __all__ = [
     "scenario_key",
     "seal_handle",
     "seal_key",
+    "sign_card",
     "sign_code",
     "sign_code_v2",
     "sign_document",
     "thumbprint",
+    "verify_card",
     "verify_code",
     "verify_document",
     "verify_offline",

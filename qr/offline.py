@@ -25,6 +25,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from qr.b64 import b64url_decode
+from qr.cards import is_card, verify_card
 from qr.codes import CODE_TTL, LEEWAY, CodeClaims, verify_code
 from qr.errors import CodeError, MalformedCode, WrongTokenType
 from qr.keys import public_from_jwk
@@ -58,6 +59,11 @@ class TrustBundle:
     scenario_keys: Mapping[str, bytes] = field(default_factory=dict)  # format 2: kid -> scenario key
     bundle_id: int | None = None
     audience: str | None = None
+    # Printed resident cards (qr.cards): the keys that may have signed a live card, and the serials of
+    # revoked cards still within their validity. A card carries no eligibility: offline it is valid
+    # (or revoked) and grants nothing; its perks are decided online.
+    card_keys: Mapping[str, Ed25519PublicKey] = field(default_factory=dict)
+    revoked_cards: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,8 @@ def load_bundle(token: str, trusted_keys: Mapping[str, Ed25519PublicKey], *, aud
             scenario_keys={str(k): b64url_decode(v) for k, v in claims.get("scenario_keys", {}).items()},
             bundle_id=int(claims["bid"]) if claims.get("bid") is not None else None,
             audience=claims.get("aud"),
+            card_keys={jwk["kid"]: public_from_jwk(jwk) for jwk in claims.get("card_keys", [])},
+            revoked_cards=frozenset(str(s) for s in claims.get("revoked_cards", [])),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise MalformedCode(f"bundle content is incomplete: {e}") from None
@@ -106,6 +114,8 @@ def verify_offline(code: str | bytes, bundle: TrustBundle, *, now: int) -> Offli
     age = now - bundle.issued_at
     if age > bundle.max_age or age < -LEEWAY:
         return OfflineResult("cannot_verify", detail="trust bundle is too old (or the clock is wrong)")
+    if is_card(code):
+        return _card(code, bundle, now)
     try:
         claims = verify_code(code, bundle.keys, now=now)
     except CodeError as e:
@@ -137,3 +147,16 @@ def _valid_v2(claims: CodeClaims, bundle: TrustBundle, today: str) -> OfflineRes
     perks = tuple(r["code"] for r in bundle.incentives
                   if r.get("bit") is not None and bits >> int(r["bit"]) & 1 and _in_window(r, today))
     return OfflineResult("valid", sub=claims.sub, jti=claims.jti, incentives=perks)
+
+
+def _card(token: str | bytes, bundle: TrustBundle, now: int) -> OfflineResult:
+    """A printed resident card: valid unless the bundle lists its serial as revoked; no offline perks."""
+    try:
+        card = verify_card(token if isinstance(token, str) else bytes(token).decode("ascii"), bundle.card_keys,
+                           now=now)
+    except (CodeError, UnicodeDecodeError) as e:
+        return OfflineResult(scan_outcome(e) if isinstance(e, CodeError) else "malformed", detail="card")
+    jti = f"card:{card.serial}"
+    if card.serial in bundle.revoked_cards:
+        return OfflineResult("revoked", jti=jti, detail="card_revoked")
+    return OfflineResult("valid", jti=jti, detail="card: perks are granted online")

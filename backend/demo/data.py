@@ -41,6 +41,10 @@ SCENARIOS = [
     ("market", "信用+市场", ["eligibility"]),
 ]
 
+# Counters where residents without a phone may be looked up by ID number; where printed cards get no perks.
+ID_CHECK_SCENARIOS = frozenset({"lodging", "medical"})
+LIVE_CODE_ONLY_SCENARIOS = frozenset({"tourism"})
+
 # (scenario, partner name, partner USCC base 17 chars, device name)
 PARTNERS = [
     ("transit", "汕尾市公共交通有限公司", "91441500MA4W00001", "1路公交车载验码机"),

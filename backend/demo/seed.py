@@ -71,7 +71,9 @@ def _seed_records(subject, recipe: list[tuple], tag: str) -> None:
 def seed_scenarios_and_partners() -> dict:
     devices = {}
     for slot, (code, name, disclosure) in enumerate(D.SCENARIOS):
-        db.session.merge(Scenario(code=code, name_zh=name, disclosure=disclosure, slot=slot))
+        db.session.merge(Scenario(code=code, name_zh=name, disclosure=disclosure, slot=slot,
+                                  id_checks=code in D.ID_CHECK_SCENARIOS,
+                                  card_perks=code not in D.LIVE_CODE_ONLY_SCENARIOS))
     db.session.flush()
     for scenario, name, base, device_name in D.PARTNERS:
         partner = db.session.execute(select(Partner).where(Partner.name == name)).scalar_one_or_none()

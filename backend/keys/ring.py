@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import qr
+from backend.keys.card_keyring import forget as forget_card_keys
 from backend.keys.models import SigningKey
 from backend.platform import audit, caching
 from backend.platform.clock import now_ts, utcnow
@@ -127,6 +128,7 @@ def _activate_new_key(actor: str, *, compromised: bool = False) -> SigningKey:
     audit.record(actor, "signing_key.rotate", "signing_key", new.kid,
                  details={"retired": [r.kid for r in active], "compromised": compromised})
     on_commit(_rings().forget)
+    on_commit(forget_card_keys)
     return new
 
 

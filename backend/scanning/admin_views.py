@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from backend.platform.access import current_operator, operator_actor, require_operator
-from backend.scanning import partners
+from backend.scanning import partners, scenarios
 from backend.scanning.schemas import (
     DeviceCreatedSchema,
     DeviceListSchema,
@@ -15,6 +15,9 @@ from backend.scanning.schemas import (
     IncentiveSchema,
     NewDeviceSchema,
     NewIncentiveSchema,
+    ScenarioListSchema,
+    ScenarioOptionsSchema,
+    ScenarioSchema,
 )
 
 blp = Blueprint("partners", __name__, url_prefix="/api/dept/v1",
@@ -72,3 +75,21 @@ def create_incentive(body):
 def update_incentive(body, incentive_id):
     """Change an incentive's rules, validity window or active flag."""
     return partners.update_incentive(current_operator(), incentive_id, actor=operator_actor(), **body)
+
+
+@blp.route("/scenarios", methods=["GET"])
+@require_operator("admin", "partner")
+@blp.response(200, ScenarioListSchema)
+def list_scenarios():
+    """Every scenario with its choices for residents without a smartphone (cards' perks, ID checks)."""
+    return {"items": scenarios.list_scenarios()}
+
+
+@blp.route("/scenarios/<code>", methods=["PATCH"])
+@require_operator("admin")
+@blp.arguments(ScenarioOptionsSchema)
+@blp.response(200, ScenarioSchema)
+def update_scenario(body, code):
+    """Whether printed resident cards get this scenario's perks, and whether its scanners may check ID numbers
+    (audited; devices see it at once)."""
+    return scenarios.set_options(code, actor=operator_actor(), **body)

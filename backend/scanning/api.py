@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from backend.platform.web.auth import DEVICE_TOKEN, principal, principal_required
-from backend.scanning import desk, offline, redemptions, verification
+from backend.scanning import desk, id_checks, offline, redemptions, verification
 from backend.scanning.devices import Device, authenticate_device
 from backend.scanning.schemas import (
+    IdCheckRequestSchema,
     IdempotencyHeaderSchema,
     OfflineBatchSchema,
     OfflineReportSchema,
@@ -47,8 +48,21 @@ def verify(body):
 @blp.alt_response(409, description="Ineligible or over quota; details.reason says which")
 def redeem(headers, body):
     """Grant a perk within its quota, exactly once per Idempotency-Key; the receipt is signed."""
-    return redemptions.redeem(current_device(), body["code"], body["incentive"], headers["idempotency_key"],
-                              body.get("scan_id"))
+    return redemptions.redeem(current_device(), body.get("code"), body["incentive"], headers["idempotency_key"],
+                              body.get("scan_id"), body.get("id_number"))
+
+
+@blp.route("/id-checks", methods=["POST"])
+@require_device
+@blp.arguments(IdCheckRequestSchema)
+@blp.response(200, VerifyResultSchema)
+@blp.alt_response(403, description="The device's scenario does not allow ID checks (id_checks_not_allowed)")
+@blp.alt_response(404, description="No credit file for this id number (resident_not_found)")
+@blp.alt_response(429, description="Too many ID checks at this device (SCAN_ID_CHECK_RATE_LIMIT)")
+def id_check(body):
+    """A resident without a phone or card: look them up by ID number at the counter (audited, rate-limited per
+    device); answered as a verify of their code. Redeem with id_number instead of code."""
+    return id_checks.id_check(current_device(), body["id_number"], body.get("scenario"))
 
 
 @blp.route("/scans/<int:scan_id>", methods=["GET"])

@@ -18,10 +18,12 @@ from flask import current_app
 from sqlalchemy import Date, bindparam, exists, func, select
 
 import qr
+from backend.cards import card_holder
 from backend.credit import ListEntry, ListType, Subject
-from backend.keys import keyring, seal_key
+from backend.keys import card_keys, keyring, seal_key
 from backend.platform import dbio
-from backend.platform.clock import from_ts, local_date
+from backend.platform.clock import from_ts, local_date, local_time
+from backend.platform.db import db
 from backend.scanning.models import Redemption
 from backend.scanning.rules import Holder, Rule, period_key
 from backend.scanning.vocab import Outcome, RedemptionStatus
@@ -36,6 +38,7 @@ class CodeCheck:
     jti: str | None = None  # the code's id (format 2: its pseudonym, which is also what receipts name)
     holder: Holder | None = None
     used: dict[int, int] | None = None  # granted count per rule id this period (rules passed to check_code)
+    via: str = "code"  # what identified the holder: a phone code, a printed card ("card") or an ID check ("id")
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,10 @@ def holder_query(n_rules: int):
                   *used).where(Subject.handle == bindparam("sub"))
 
 
-def holder_params(opened: OpenedCode, rules: Sequence[Rule], ts: int) -> dict:
-    """Bound values for holder_query."""
+def holder_params(opened: OpenedCode | str, rules: Sequence[Rule], ts: int) -> dict:
+    """Bound values for holder_query (of an opened code, or of a subject's handle)."""
     day = local_date(ts)
-    params: dict = {"sub": opened.handle, "today": day}
+    params: dict = {"sub": opened if isinstance(opened, str) else opened.handle, "today": day}
     for i, rule in enumerate(rules):
         params[f"inc{i}"], params[f"per{i}"] = rule.id, period_key(rule.quota_period, day)
     return params
@@ -114,6 +117,13 @@ def revoked(opened: OpenedCode, generation: int, valid_after: dt.datetime | None
     return valid_after is not None and from_ts(issued_at(opened.claims)) < valid_after
 
 
+def holder_from_row(rules: Sequence[Rule], row) -> tuple[Holder, dict[int, int]]:
+    """The holder of a holder_query row and its granted count per rule."""
+    counts = (getattr(row, f"used{i}") for i in range(len(rules)))
+    used = {rule.id: count for rule, count in zip(rules, counts, strict=True) if count}
+    return Holder(row.id, row.handle, row.kind, row.display_name, row.grade, blocked=bool(row.blocked)), used
+
+
 def code_check_from_row(opened: OpenedCode, rules: Sequence[Rule], row) -> CodeCheck:
     """The outcome for an opened code given its holder_query row (None: unknown subject)."""
     claims = opened.claims
@@ -121,16 +131,44 @@ def code_check_from_row(opened: OpenedCode, rules: Sequence[Rule], row) -> CodeC
         return CodeCheck(Outcome.REVOKED, detail="unknown_subject", jti=claims.jti)
     if revoked(opened, row.code_generation, row.codes_valid_after):
         return CodeCheck(Outcome.REVOKED, detail="revoked", jti=claims.jti)
-    counts = (getattr(row, f"used{i}") for i in range(len(rules)))
-    used = {rule.id: count for rule, count in zip(rules, counts, strict=True) if count}
-    holder = Holder(row.id, row.handle, row.kind, row.display_name, row.grade, blocked=bool(row.blocked))
+    holder, used = holder_from_row(rules, row)
     return CodeCheck(Outcome.VALID, jti=claims.jti, holder=holder, used=used)
 
 
 def check_code(code: str, ts: int, rules: Sequence[Rule] = (), keys=None) -> CodeCheck:
-    """Verify signature, expiry and revocation, load the holder and its use of `rules` (one read); raises nothing."""
+    """Verify signature, expiry and revocation, load the holder and its use of `rules` (one read); raises nothing.
+    A printed resident card (qr.cards) is checked as such."""
+    if qr.is_card(code):
+        return check_card(code, ts, rules)
     opened = open_code(code, ts, keys)
     if isinstance(opened, CodeCheck):
         return opened
     row = dbio.first(holder_query(len(rules)), holder_params(opened, rules, ts))
     return code_check_from_row(opened, rules, row)
+
+
+def handle_check(handle: str, rules: Sequence[Rule], ts: int, *, jti: str | None, via: str) -> CodeCheck:
+    """The holder with this handle, found by a card or an ID check: valid, or revoked when unknown."""
+    row = dbio.first(holder_query(len(rules)), holder_params(handle, rules, ts))
+    if row is None:
+        return CodeCheck(Outcome.REVOKED, detail="unknown_subject", jti=jti, via=via)
+    holder, used = holder_from_row(rules, row)
+    return CodeCheck(Outcome.VALID, jti=jti, holder=holder, used=used, via=via)
+
+
+def check_card(token: str, ts: int, rules: Sequence[Rule] = ()) -> CodeCheck:
+    """A printed resident card: signature (any key that may have signed a live card), validity, then the
+    card's own revocation (lost card); raises nothing. Its scans name the card (card:<serial>:<hour>), never
+    the holder."""
+    try:
+        card = qr.verify_card(token, card_keys(), now=ts)
+    except qr.CodeError as e:
+        return CodeCheck(qr.scan_outcome(e), detail=f"card_{e.outcome}", via="card")
+    # The scan log counts a device's scans per code id (scan_log.SCANS_PER_CODE) to stop re-taps filling the
+    # holder's history; a phone code lives 3 minutes, a card a year, so a card's scans are counted per hour.
+    jti = f"card:{card.serial}:{local_time(ts):%Y%m%d%H}"
+    found = card_holder(card.serial)
+    if found is None or found[1]:
+        return CodeCheck(Outcome.REVOKED, detail="card_revoked", jti=jti, via="card")
+    handle = db.session.execute(select(Subject.handle).where(Subject.id == found[0])).scalar_one()
+    return handle_check(handle, rules, ts, jti=jti, via="card")

@@ -34,6 +34,8 @@ class Device:
     disclosure: tuple[str, ...]
     name: str
     slot: int | None = None  # the scenario's nibble in format-2 codes (None: no offline perks)
+    card_perks: bool = True  # printed resident cards get this scenario's perks
+    id_checks: bool = False  # residents may be looked up by ID number here
 
     @property
     def actor(self) -> str:
@@ -73,12 +75,14 @@ def authenticate_device(token: str) -> Device:
     def load() -> Device | None:
         row = db.session.execute(
             select(ScannerDevice.id, ScannerDevice.partner_id, ScannerDevice.scenario, Scenario.name_zh,
-                   Scenario.disclosure, ScannerDevice.name, Scenario.slot)
+                   Scenario.disclosure, ScannerDevice.name, Scenario.slot, Scenario.card_perks,
+                   Scenario.id_checks)
             .join(Scenario, Scenario.code == ScannerDevice.scenario)
             .where(ScannerDevice.token_hash == digest, ScannerDevice.revoked_at.is_(None))
         ).first()
         return None if row is None else Device(row.id, row.partner_id, row.scenario, row.name_zh,
-                                               tuple(row.disclosure or ()), row.name, row.slot)
+                                               tuple(row.disclosure or ()), row.name, row.slot,
+                                               bool(row.card_perks), bool(row.id_checks))
 
     device = _devices().get(digest, load)
     if device is None:

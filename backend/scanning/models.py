@@ -21,6 +21,11 @@ class Scenario(Base):
     disclosure: Mapped[list] = mapped_column(default=list)
     # Its nibble in a format-2 code's eligibility (qr.pseudonym); NULL: no offline perks here.
     slot: Mapped[int | None] = mapped_column(unique=True)
+    # Printed resident cards (backend.cards) get this scenario's perks; false: a card is recognised
+    # (valid, disclosed as usual) but its perks need a live phone code.
+    card_perks: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Its scanners may look a resident up by ID number at the counter (typed, or a card reader as keyboard).
+    id_checks: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Partner(CreatedAt, Base):

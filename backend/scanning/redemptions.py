@@ -14,11 +14,13 @@ import qr
 from backend.keys import keyring
 from backend.platform import dbio
 from backend.platform.clock import from_ts, local_date, now_ts
+from backend.platform.crypto import keyed_hash
 from backend.platform.db import commit_then_raise, db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.platform.observability.metrics import count_redemption
 from backend.scanning.checks import CodeCheck, check_code
 from backend.scanning.devices import Device, scenario_rules
+from backend.scanning.id_checks import check_by_id
 from backend.scanning.models import Incentive, Redemption, Scan
 from backend.scanning.rules import Holder, Rule, ineligibility, period_key
 from backend.scanning.verification import record_scan
@@ -118,9 +120,11 @@ def _answer(row: Redemption, rule: Rule, replayed: bool) -> dict:
             "receipt": row.receipt, "replayed": replayed, "scan_id": row.scan_id}
 
 
-def request_hash(code: str, incentive: str, scan_id: int | None) -> str:
+def request_hash(code: str | None, incentive: str, scan_id: int | None, id_number: str | None = None) -> str:
     """What a retry must repeat exactly for its Idempotency-Key to replay the first answer."""
-    return hashlib.sha256(json.dumps([code, incentive, scan_id]).encode()).hexdigest()
+    parts = [code, incentive, scan_id] if id_number is None else [keyed_hash("redeem-id:" + id_number), incentive,
+                                                                  scan_id]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
 def _replay(device: Device, rule: Rule, key: str, digest: str) -> dict | None:
@@ -135,25 +139,30 @@ def _replay(device: Device, rule: Rule, key: str, digest: str) -> dict | None:
 
 
 @use_case
-def redeem(device: Device, code: str, incentive: str, key: str, scan_id: int | None = None) -> tuple[dict, int]:
+def redeem(device: Device, code: str | None, incentive: str, key: str, scan_id: int | None = None,
+           id_number: str | None = None) -> tuple[dict, int]:
     """Grant once within quota, linked to the scan it follows (scan_id from verify) or to a scan of its own.
+    The resident is named by a code (phone or printed card) or, where the scenario allows, an ID number.
 
     Raises Forbidden, InvalidInput (bad code, bad scan_id) or Conflict (ineligible, over quota); a refusal
     is kept on the scan (committed before the error is raised: the resident sees why).
     """
     rule = find_rule(device, incentive)
-    digest = request_hash(code, incentive, scan_id)
+    digest = request_hash(code, incentive, scan_id, id_number)
     if (done := _replay(device, rule, key, digest)) is not None:
         count_redemption("replayed")
         return done, 200
     ts = now_ts()
-    check = check_code(code, ts)
+    check = check_by_id(device, id_number, ts, []) if id_number is not None else check_code(code, ts)
     if check.holder is None or check.outcome != Outcome.VALID:
         count_redemption("refused", "code_rejected")
         raise InvalidInput(f"该信用码不能受理：{OUTCOME_ZH[check.outcome]}。", code="code_rejected",
                            details={"outcome": check.outcome})
     scan_id = linked_scan(device, check, ts, scan_id)
-    if (reason := ineligibility(rule, check.holder, local_date(ts))) is not None:
+    reason = ineligibility(rule, check.holder, local_date(ts))
+    if reason is None and check.via == "card" and not device.card_perks:
+        reason = Refusal.LIVE_CODE
+    if reason is not None:
         scan_for(device, check, ts, scan_id, refusal=reason)  # kept on the scan: the resident sees why
         count_redemption("refused", reason)
         commit_then_raise(Conflict(REASON_ZH[reason], code="ineligible", details={"reason": reason}))

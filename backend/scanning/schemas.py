@@ -14,6 +14,25 @@ CODE = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20
                         metadata={"description": "The scanned personal code (compact JWS, optional SWC: prefix)"})
 
 
+class ScenarioSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    name_zh = ma.fields.String(required=True)
+    slot = ma.fields.Integer(allow_none=True, metadata={"description": "Its nibble in format-2 codes"})
+    card_perks = ma.fields.Boolean(required=True, metadata={
+        "description": "Printed resident cards get this scenario's perks (false: perks need a live phone code)"})
+    id_checks = ma.fields.Boolean(required=True, metadata={
+        "description": "Its scanners may look residents up by ID number (POST /api/scan/v1/id-checks)"})
+
+
+class ScenarioListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ScenarioSchema), required=True)
+
+
+class ScenarioOptionsSchema(ma.Schema):
+    card_perks = JsonBoolean()
+    id_checks = JsonBoolean()
+
+
 class NewDeviceSchema(ma.Schema):
     name = PlainText(required=True, validate=ma.validate.Length(min=1, max=100))
     partner_id = body_id(metadata={"description": "Admins only; partners register their own"})
@@ -103,6 +122,8 @@ class VerifyResultSchema(ma.Schema):
     incentives = ma.fields.List(ma.fields.Nested(PerkSchema), required=True)
     scan_id = ma.fields.Integer(required=True, metadata={
         "description": "This scan; send it with the redemption that follows so the grant is linked to it"})
+    via = ma.fields.String(validate=ma.validate.OneOf(("code", "card", "id")), metadata={
+        "description": "What identified the resident: a phone code, a printed resident card, an ID check"})
 
 
 class ScanVerdictSchema(ma.Schema):
@@ -138,12 +159,35 @@ class TodaysGrantsSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(DeskGrantSchema), required=True)
 
 
+ID_NUMBER = PlainText(validate=ma.validate.Length(min=15, max=20), metadata={
+    "description": "居民身份证号 read at the counter (typed, or a card reader as keyboard input); only where the "
+                   "device's scenario allows ID checks"})
+
+
+class IdCheckRequestSchema(ma.Schema):
+    id_number = ID_NUMBER
+    scenario = ma.fields.String(validate=ma.validate.OneOf(SCENARIOS),
+                                metadata={"description": "Optional; 403 if not the device's scenario"})
+
+    @ma.validates_schema
+    def _id_given(self, data, **_kw):
+        if not data.get("id_number"):
+            raise ma.ValidationError("请填写身份证号。", "id_number")
+
+
 class RedeemRequestSchema(ma.Schema):
-    code = CODE
+    code = ma.fields.String(validate=ma.validate.Length(min=1, max=2048), metadata={
+        "description": "The scanned personal code or resident card; or give id_number instead"})
+    id_number = ID_NUMBER
     incentive = PlainText(required=True, validate=ma.validate.Length(min=1, max=32))
     scan_id = body_id(metadata={
         "description": "scan_id from the verify this grant follows (same device, same person, within 10 minutes; "
                        "else 422 invalid_scan). Without it the redemption records a scan of its own."})
+
+    @ma.validates_schema
+    def _code_or_id(self, data, **_kw):
+        if bool(data.get("code")) == bool(data.get("id_number")):
+            raise ma.ValidationError("code 与 id_number 须填写其中一项（且只填一项）。", "code")
 
 
 class IdempotencyHeaderSchema(ma.Schema):

@@ -6,8 +6,9 @@ from flask import current_app
 from sqlalchemy import select, update
 
 import qr
+from backend.cards import revoked_serials
 from backend.credit import Subject
-from backend.keys import keyring, scenario_key
+from backend.keys import card_jwks, keyring, scenario_key
 from backend.platform.clock import from_ts, local_date, now_ts
 from backend.platform.db import db, use_case
 from backend.platform.errors import Forbidden
@@ -17,7 +18,7 @@ from backend.scanning.checks import CodeCheck, black_listed
 from backend.scanning.devices import Device, scenario_rules
 from backend.scanning.models import Scan, TrustBundle
 from backend.scanning.rules import disclose, grantable
-from backend.scanning.vocab import OUTCOME_ZH, Outcome
+from backend.scanning.vocab import OUTCOME_ZH, Outcome, Refusal
 from qr.b64 import b64url_encode as b64url
 
 
@@ -52,13 +53,20 @@ def verify(device: Device, code: str, scenario: str | None = None) -> dict:
     ts = now_ts()
     rules = scenario_rules(device.scenario)
     check, scan_id = scan_log.check_and_log(device, code, ts, rules)
+    return answer(device, rules, check, scan_id, ts)
+
+
+def answer(device: Device, rules, check: CodeCheck, scan_id: int, ts: int) -> dict:
+    """What a verify (or an ID check) answers for a logged scan: outcome, disclosure, perks grantable now."""
     count_scan(check.outcome)
-    result = {"outcome": check.outcome, "outcome_zh": OUTCOME_ZH[check.outcome], "detail": check.detail,
-              "scenario": device.scenario, "scenario_name": device.scenario_name, "checked_at": from_ts(ts),
-              "disclosed": {}, "incentives": []}
+    result = {"via": check.via, "outcome": check.outcome, "outcome_zh": OUTCOME_ZH[check.outcome],
+              "detail": check.detail, "scenario": device.scenario, "scenario_name": device.scenario_name,
+              "checked_at": from_ts(ts), "disclosed": {}, "incentives": []}
     refusal = None
     if check.holder is not None and check.outcome == Outcome.VALID:
         eligible, perks, refusal = grantable(check.holder, rules, local_date(ts), check.used or {})
+        if check.via == "card" and not device.card_perks and rules:
+            eligible, perks, refusal = False, [], Refusal.LIVE_CODE
         result["disclosed"] = disclose(device.disclosure, check.holder, eligible, perks)
         result["incentives"] = perks
     if refusal is not None:
@@ -99,6 +107,8 @@ def trust_bundle(device: Device) -> dict:
                         "valid_to": r.valid_to.isoformat() if r.valid_to else None}
                        for r in scenario_rules(device.scenario)],
         **_format_1_lists(ts),
+        # Printed resident cards live up to a year: the keys that may have signed one, the serials revoked.
+        "card_keys": card_jwks(), "revoked_cards": revoked_serials(),
     }
     token = qr.sign_document(ring.signer, qr.BUNDLE_TYP, claims)
     return {"bundle": token, "issued_at": from_ts(ts), "max_age": max_age, "scenario": device.scenario,

@@ -43,12 +43,13 @@ class Refusal(enum.StrEnum):
     NOT_STARTED = "not_started"
     ENDED = "ended"
     OVER_QUOTA = "over_quota"
+    LIVE_CODE = "live_code"  # a printed card, where the scenario's perks need a live phone code
 
 
 REASON_ZH = {
     Refusal.GRADE: "信用等级不符合条件", Refusal.SUBJECT_KIND: "该主体类型不适用",
     Refusal.BLACKLISTED: "已列入失信联合惩戒名单", Refusal.NOT_STARTED: "活动尚未开始", Refusal.ENDED: "活动已结束",
-    Refusal.OVER_QUOTA: "本期次数已用完",
+    Refusal.OVER_QUOTA: "本期次数已用完", Refusal.LIVE_CODE: "本场景的优惠需出示手机实时信用码，市民信用卡不适用",
 }
 
 

@@ -309,6 +309,27 @@ def _counter_code_expired(w):
     return _at_window(w, code)
 
 
+def _card(w, n=820):
+    return w.post("/api/dept/v1/resident-cards", _window(w), json={"name": "陈阿婆", "id_number": resident_id(n)}
+                  ).get_json()
+
+
+def _card_revoked(w):
+    card, clerk = _card(w), _window(w)
+    w.post(f"/api/dept/v1/resident-cards/{card['serial']}/revoke", clerk, json={})
+    return w.post(f"/api/dept/v1/resident-cards/{card['serial']}/revoke", clerk, json={})
+
+
+def _card_void(w):
+    card, clerk = _card(w, 821), _window(w)
+    w.post(f"/api/dept/v1/resident-cards/{card['serial']}/revoke", clerk, json={})
+    return w.get(card["pdf_url"], clerk)
+
+
+def _id_check(w, scenario, n=822):
+    return w.post("/api/scan/v1/id-checks", bearer(w.devices[scenario]["token"]), json={"id_number": resident_id(n)})
+
+
 def _company(w):
     ref = {"uscc": uscc_code()}
     assert w.post("/api/dept/v1/records", w.dept, json=penalty(ref, subject_name="阿润水产有限公司")).status_code == 201
@@ -547,6 +568,11 @@ TRIGGERS: dict[str, Callable] = {
     "invalid_counter_code": lambda w: _at_window(w, "ABCD-EFGH"),
     "counter_code_used": _counter_code_used,
     "counter_code_expired": _counter_code_expired,
+    "card_not_found": lambda w: w.post("/api/dept/v1/resident-cards/ZZZZZZZZZZZZ/revoke", _window(w), json={}),
+    "card_revoked": _card_revoked,
+    "card_void": _card_void,
+    "id_checks_not_allowed": lambda w: _id_check(w, "transit"),
+    "resident_not_found": lambda w: _id_check(w, "medical"),
     "link_request_not_found": lambda w: w.get("/api/dept/v1/merchant-links/999", w.admin),
     "link_request_decided": _link_decided,
     "not_an_approver": lambda w: w.post(f"/api/dept/v1/merchant-links/{_link_request(w)}/approve", w.market, json={}),

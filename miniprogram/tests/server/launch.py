@@ -1,0 +1,102 @@
+"""Start the real backend for the mini-program's contract tests: the app (werkzeug, threaded, as `flask run`
+serves it) on a free 127.0.0.1 port against a throwaway SQLite database, beside the fake WeChat
+(backend/demo/wechat_fake.py, the real protocol) and a small control server that does what the phone
+would (a wx.login() code, finishing wx.requestFacialVerify). Demo scenarios and partners are seeded.
+
+    python miniprogram/tests/server/launch.py
+
+prints one JSON line {"api": ..., "control": ..., "id_number": ...} when ready and serves until its
+standard input closes (the jest test that spawned it ends) or it is terminated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from backend.app import create_app  # noqa: E402
+from backend.config import TestConfig  # noqa: E402
+from backend.demo.seed import seed_scenarios_and_partners  # noqa: E402
+from backend.demo.wechat_fake import FakeWeChat  # noqa: E402
+from backend.models import Base  # noqa: E402
+from backend.platform.extensions import db  # noqa: E402
+from backend.platform.identifiers import valid_resident_id  # noqa: E402
+
+
+def resident_id() -> str:
+    """A valid id (GB 11643 check digit) for the resident the contract test binds by face verification."""
+    from stdnum.cn import ric
+
+    base = "44150219550307123"
+    return valid_resident_id(base + ric.calc_check_digit(base + "0"))
+
+
+class Control(BaseHTTPRequestHandler):
+    """POST /login-code {"openid"} -> {"code"}; POST /face {"verify_id", "verify_ret"} -> {"verify_id"}."""
+
+    fake: FakeWeChat
+
+    def log_message(self, *_args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        if self.path == "/login-code":
+            answer = {"code": self.fake.issue_login_code(body.get("openid"))}
+        elif self.path == "/face":
+            answer = {"verify_id": self.fake.finish_face_verification(body.get("verify_id"),
+                                                                       int(body.get("verify_ret", 10000)))}
+        else:
+            self.send_error(404)
+            return
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def main() -> None:
+    workdir = tempfile.mkdtemp(prefix="mp-contract-")
+    fake = FakeWeChat().start()
+    config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir}/contract.sqlite3", SQLALCHEMY_ENGINE_OPTIONS={},
+                  WECHAT_APP_ID=fake.app_id, WECHAT_APP_SECRET=fake.app_secret, WECHAT_API_BASE_URL=fake.base_url,
+                  WECHAT_TIMEOUT=2.0, JOBS_IMMEDIATE=True)
+    app = create_app(config)
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+        seed_scenarios_and_partners()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    Control.fake = fake
+    control = ThreadingHTTPServer(("127.0.0.1", 0), Control)
+    for target in (server.serve_forever, control.serve_forever):
+        threading.Thread(target=target, daemon=True).start()
+    print(json.dumps({"api": f"http://127.0.0.1:{server.server_port}",
+                      "control": f"http://127.0.0.1:{control.server_address[1]}",
+                      "id_number": resident_id()}), flush=True)
+    try:
+        sys.stdin.read()  # until the parent closes our stdin (or dies)
+    finally:
+        server.shutdown()
+        control.shutdown()
+        fake.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("APP_ENV", "testing")
+    main()

@@ -27,6 +27,7 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
+from backend.notifications.models import PushMessage, PushSubscription
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.audit_checkpoints import AuditCheckpoint
@@ -35,6 +36,16 @@ from backend.platform.db import Base
 from backend.platform.jobs import Job
 from backend.platform.uploads import Upload
 from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
+from backend.supervision.models import (
+    DrawnObject,
+    Inspector,
+    InspectorConflict,
+    PreventionEntry,
+    RiskWarning,
+    SamplingTask,
+    SupervisionItem,
+    Talk,
+)
 
 __all__ = [
     "GRADE_ZH",
@@ -47,12 +58,15 @@ __all__ = [
     "Commitment",
     "CounterCode",
     "CreditRecord",
+    "DrawnObject",
     "FaceVerification",
     "GradeChange",
     "GradingRun",
     "Incentive",
     "Inspection",
     "InspectionAgency",
+    "Inspector",
+    "InspectorConflict",
     "Job",
     "JointBasis",
     "JointMeasure",
@@ -67,12 +81,20 @@ __all__ = [
     "MpSession",
     "Operator",
     "Partner",
+    "PreventionEntry",
+    "PushMessage",
+    "PushSubscription",
     "Redemption",
+    "RiskWarning",
+    "SamplingTask",
     "Scan",
     "ScannerDevice",
     "Scenario",
     "SigningKey",
     "Subject",
     "SubjectKind",
-    "TrustBundle", "Upload",
+    "SupervisionItem",
+    "Talk",
+    "TrustBundle",
+    "Upload",
 ]

@@ -3,6 +3,7 @@ lists and 一键查询. Other features import what they need from here (or from 
 
 from backend.credit.files import grade_view
 from backend.credit.grades import current_breakdown, current_model, grade_history, recompute_subject
+from backend.credit.lists import add_entry as add_list_entry
 from backend.credit.models import (
     CreditRecord,
     GradeChange,
@@ -15,18 +16,19 @@ from backend.credit.models import (
 )
 from backend.credit.records import put_record
 from backend.credit.subjects import (
-                                     get_or_create_organisation,
-                                     get_or_create_person,
-                                     person_by_handle,
-                                     person_by_resident_id,
-                                     subject_by_handle,
+    get_or_create_organisation,
+    get_or_create_person,
+    person_by_handle,
+    person_by_resident_id,
+    subject_by_handle,
 )
 from backend.credit.vocab import GRADE_ZH, Grade, ListType, RecordCategory, SubjectKind
 
 __all__ = [
     "GRADE_ZH", "CreditRecord", "Grade", "GradeChange", "GradingRun", "JointBasis", "JointMeasure", "JointQuery",
     "ListEntry", "ListType",
-    "RecordCategory", "Subject", "SubjectKind", "current_breakdown", "current_model", "get_or_create_organisation",
+    "RecordCategory", "Subject", "SubjectKind", "add_list_entry", "current_breakdown", "current_model",
+    "get_or_create_organisation",
     "get_or_create_person", "grade_history", "grade_view", "person_by_handle", "person_by_resident_id",
     "put_record", "recompute_subject", "subject_by_handle",
 ]

@@ -63,13 +63,14 @@ def _newest_department(subject_id: int) -> str | None:
 
 def on_grade_changed(*, subject_id: int, old: str | None, new: str | None, reason: str) -> None:
     """Rule: the grade falls to 差, or drops two levels at once."""
-    if new is None or old is None or old == new:
+    if new is None or old == new:
         return
-    drop = LEVELS.index(new) - LEVELS.index(old)
-    if not (new == "D" or drop >= 2):
+    drop = LEVELS.index(new) - LEVELS.index(old) if old is not None else 0
+    if not (new == "D" or drop >= 2):  # a first grade of 差 (old unrated) is a fall to 差 too
         return
-    raise_warning(subject_id, WarningRule.GRADE_DROP, f"{subject_id}:{old}>{new}:{china_today().isoformat()}",
-                  summary=f"信用等级由{'优良中差'[LEVELS.index(old)]}降为{'优良中差'[LEVELS.index(new)]}（{reason}）",
+    before = "未评价" if old is None else "优良中差"[LEVELS.index(old)]
+    raise_warning(subject_id, WarningRule.GRADE_DROP, f"{subject_id}:{old or '-'}>{new}:{china_today().isoformat()}",
+                  summary=f"信用等级由{before}降为{'优良中差'[LEVELS.index(new)]}（{reason}）",
                   department=_newest_department(subject_id), details={"old": old, "new": new, "reason": reason})
 
 

@@ -14,6 +14,7 @@ from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.calendar import add_working_days
 from backend.platform.clock import china_today, local_date, utcnow
+from backend.platform.crypto import decrypt
 from backend.platform.db import db, use_case
 from backend.platform.errors import Conflict, InvalidInput, NotFound
 from backend.supervision.catalog import check_scope, department_of
@@ -122,8 +123,10 @@ def _escalate(talk: Talk, data: dict, *, operator: Operator, actor: str) -> None
     talk.escalation = kind
     if kind == Escalation.WATCH_LIST:
         subject = db.session.get(Subject, talk.subject_id)
+        # A list entry names its subject as a filing does: by USCC, or a person by resident id (kept encrypted).
+        ref = {"uscc": subject.uscc} if subject.uscc else {"resident_id": decrypt(subject.resident_id_enc).decode()}
         entry = add_list_entry({
-            "handle": subject.handle, "list_type": "watch", "reason": f"约谈 {talk.number} 后逾期未整改",
+            **ref, "list_type": "watch", "reason": f"约谈 {talk.number} 后逾期未整改",
             "legal_basis": WATCH_BASIS, "decision_document": data.get("reference") or f"约谈{talk.number}",
             "department": talk.department, "starts_on": china_today(), "ends_on": None,
             "subject_name": subject.display_name}, operator=operator, actor=actor)

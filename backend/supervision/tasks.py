@@ -119,8 +119,9 @@ def commit_task(task_id: int, data: dict, *, operator: Operator, actor: str) -> 
                                        inspectors_per_object=task.inspectors_per_object if refs else 0,
                                        recusals=recusals, seed_source=source)
     except DrawError as e:
-        raise InvalidInput(f"随机种子来源不完整：需要两名人员各自份额的 SHA-256，或事先确定的公开数值说明（{e}）。",
-                           code="invalid_seed_source", details={"field": "seed_method"}) from None
+        raise InvalidInput("随机种子来源不完整：需要两名人员各自份额的 SHA-256（share_sha256），"
+                           "或事先确定的公开数值说明（public_value_source）。",
+                           code="invalid_seed_source", details={"field": "seed_method", "reason": str(e)}) from None
     task.objects, task.recusals = [list(o) for o in objects], recusals
     task.commitment_document, task.commitment = document, commitment_of(document)
     task.state, task.committed_at = TaskState.COMMITTED, utcnow()
@@ -146,8 +147,8 @@ def draw_task(task_id: int, data: dict, *, operator: Operator, actor: str) -> Sa
     except DrawError as e:
         audit.record(actor, "supervision.task.seed_refused", "sampling_task", task.id,
                      details={"number": task.number, "why": str(e)})
-        commit_then_raise(InvalidInput("公开的随机种子与事先公示的承诺不符，拒绝抽取。", code="seed_mismatch",
-                                       details={"why": str(e)}))
+        commit_then_raise(InvalidInput("公开的随机种子份额（或公开数值）与事先公示的承诺不符，拒绝抽取。",
+                                       code="seed_mismatch", details={"reason": str(e)}))
     seed = derive_seed(task.commitment, revealed)
     objects = [(h, s) for h, s, _, _ in task.objects]
     drawn = draw(seed, objects, document["ratios"], inspectors=document["inspectors"],

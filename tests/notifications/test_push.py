@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.models import MpAccount, MerchantOwner, PushMessage
+from backend.models import MerchantOwner, MpAccount, PushMessage
 from backend.notifications import SEND_JOB
 from backend.platform import jobs
 from backend.platform.db import use_case

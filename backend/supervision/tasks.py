@@ -156,6 +156,8 @@ def draw_task(task_id: int, data: dict, *, operator: Operator, actor: str) -> Sa
     ids = {h: sid for h, _, _, sid in task.objects}
     rows = [{"task_id": task.id, "subject_id": ids[d["handle"]], "handle": d["handle"], "stratum": d["stratum"],
              "position": i + 1, "rank": d["rank"], "inspectors": d["inspectors"]} for i, d in enumerate(drawn)]
+    # executemany (psycopg pipelines it): multi-row VALUES statements measured slower here, the driver parsing
+    # statements of thousands of parameters (bench/bench_supervision.py).
     for i in range(0, len(rows), CHUNK):
         db.session.execute(insert(DrawnObject.__table__), rows[i:i + CHUNK])
     task.reveal, task.seed, task.state, task.drawn_at = reveal, seed.hex(), TaskState.DRAWN, utcnow()

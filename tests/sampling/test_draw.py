@@ -132,3 +132,13 @@ def test_the_verifier_runs_without_the_app():
     code = ("import sys, sampling.draw; bad = [m for m in sys.modules if m.split('.')[0] in "
             "('backend', 'flask', 'sqlalchemy', 'miniprogram_api', 'qr')]; assert not bad, bad")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+def test_a_copy_of_the_one_file_verifies_alone(tmp_path):
+    import shutil
+
+    shutil.copy(ROOT / "sampling" / "draw.py", tmp_path / "draw.py")
+    (tmp_path / "task.json").write_text(json.dumps(published(pool(30)), ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run([sys.executable, "draw.py", "verify", "task.json"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0 and "MATCH" in run.stdout, run.stdout + run.stderr

@@ -142,7 +142,7 @@ def rank(seed: bytes, message: str) -> str:
 def pick_inspectors(seed: bytes, handle: str, eligible: Sequence[str], k: int) -> list[str]:
     """k refs out of the sorted eligible ones, chosen by HMAC-SHA256(seed, "inspectors|" handle) (see above)."""
     left = sorted(eligible)
-    x = int.from_bytes(hmac.digest(seed, f"inspectors|{handle}".encode("utf-8"), "sha256"), "big")
+    x = int.from_bytes(hmac.digest(seed, f"inspectors|{handle}".encode(), "sha256"), "big")
     chosen = []
     while left and len(chosen) < k:
         x, i = divmod(x, len(left))

@@ -56,8 +56,9 @@ def raise_warning(subject_id: int, rule: str, cause: str, *, summary: str, depar
     return warning
 
 
-def _newest_department(subject_id: int) -> str | None:
-    return db.session.scalar(select(CreditRecord.department).where(CreditRecord.subject_id == subject_id)
+def _newest_record(subject_id: int) -> CreditRecord | None:
+    """The subject's newest record: its department follows up a fall in grade, its sector (if key) is the warning's."""
+    return db.session.scalar(select(CreditRecord).where(CreditRecord.subject_id == subject_id)
                              .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc()).limit(1))
 
 
@@ -69,9 +70,11 @@ def on_grade_changed(*, subject_id: int, old: str | None, new: str | None, reaso
     if not (new == "D" or drop >= 2):  # a first grade of 差 (old unrated) is a fall to 差 too
         return
     before = "未评价" if old is None else "优良中差"[LEVELS.index(old)]
+    newest = _newest_record(subject_id)
     raise_warning(subject_id, WarningRule.GRADE_DROP, f"{subject_id}:{old or '-'}>{new}:{china_today().isoformat()}",
                   summary=f"信用等级由{before}降为{'优良中差'[LEVELS.index(new)]}（{reason}）",
-                  department=_newest_department(subject_id), details={"old": old, "new": new, "reason": reason})
+                  department=newest.department if newest else None, sector=sector_of(newest) if newest else None,
+                  details={"old": old, "new": new, "reason": reason})
 
 
 def on_record_filed(*, record: CreditRecord, created: bool) -> None:

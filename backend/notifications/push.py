@@ -10,6 +10,7 @@ retried by the job: an operator sees them; nothing loops.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -23,7 +24,7 @@ from backend.notifications.vocab import PushEvent, PushStatus, SubscriptionChoic
 from backend.platform import audit, jobs
 from backend.platform.clock import utcnow
 from backend.platform.crypto import decrypt
-from backend.platform.db import db
+from backend.platform.db import db, use_case
 
 log = logging.getLogger(__name__)
 SEND_JOB = "notifications.send"
@@ -103,6 +104,23 @@ def send_message(job, progress) -> dict:
     audit.record("notifications", "push." + message.status, "push_message", message.id,
                  details={"event": message.event, "errcode": errcode})
     return {"sent": errcode == 0, "status": message.status, "errcode": errcode}
+
+
+STALE_MINUTES = 15
+
+
+@jobs.periodic("notifications.requeue", minutes=15)
+@use_case
+def requeue_stale() -> int:
+    """Nothing lost: a message still queued and never tried a while after it was written (its job lost with a
+    worker or a queue) gets a new job. A duplicate job is harmless: the message is locked and settled once."""
+    cutoff = utcnow() - dt.timedelta(minutes=STALE_MINUTES)
+    stale = list(db.session.scalars(select(PushMessage.id).where(
+        PushMessage.status == PushStatus.QUEUED, PushMessage.attempts == 0, PushMessage.created_at < cutoff)
+        .limit(500)))
+    for message_id in stale:
+        jobs.submit(SEND_JOB, actor="notifications", params={"message_id": message_id})
+    return len(stale)
 
 
 def on_record_filed(*, record, created: bool) -> None:

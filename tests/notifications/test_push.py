@@ -132,3 +132,21 @@ def test_a_warning_and_a_talk_reach_the_bound_merchant_owner(client, wechat):
     talks = [m for m in wechat.delivered(owner.openid) if m["data"]["thing1"]["value"] == "提示约谈"]
     assert len(talks) == 1 and talks[0]["data"]["thing2"]["value"].startswith("马宫市场管理处")
     assert len(messages("risk_warning")) == 2
+
+
+def test_a_message_whose_job_was_lost_is_queued_again(client, wechat, resident, app, clock):
+    wechat.subscribe(resident.openid, FILED)
+    run_job = app.extensions["run_job"]
+    app.extensions["run_job"] = lambda job_id: None  # the queue loses the job
+    file(client, record({"resident_id": resident.rid}, "honour", title="见义勇为"))
+    app.extensions["run_job"] = run_job
+    [message] = messages("record_filed")
+    assert message.status == "queued" and wechat.delivered() == []
+    from backend.notifications.push import requeue_stale
+
+    assert requeue_stale() == 0  # too fresh: its job may still be on the way
+    db.session.query(PushMessage).update({"created_at": message.created_at.replace(year=2025)})
+    db.session.commit()
+    assert requeue_stale() == 1
+    assert len(wechat.delivered(resident.openid)) == 1 and messages()[0].status == "sent"
+    assert requeue_stale() == 0

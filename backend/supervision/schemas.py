@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import marshmallow as ma
 
 from backend.credit.vocab import SubjectKind
-from backend.platform.web.schemas import PageArgsSchema, PlainText, page_schema
+from backend.platform.web.schemas import PageArgsSchema, PlainText, body_id, page_schema
 from backend.supervision.vocab import (
     RATIO_RANGES,
     STRATUM_ZH,
@@ -21,6 +22,8 @@ from backend.supervision.vocab import (
 
 V = ma.validate
 RATIO = V.Regexp(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$", error="比例应为 0 到 1 之间的小数，如 0.05（最多四位小数）。")
+# Talks happen in this century: bounds keep local-time conversions of hostile instants from overflowing.
+MOMENT = V.Range(min=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), max=dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
 HEX64 = V.Regexp(r"^[0-9a-fA-F]{64}$", error="应为 64 位十六进制的 SHA-256 值。")
 
 
@@ -109,12 +112,12 @@ class PoolSchema(ma.Schema):
 
 
 class TaskInSchema(ma.Schema):
-    item_id = ma.fields.Integer(required=True)
+    item_id = body_id(required=True)
     title = PlainText(required=True, validate=V.Length(min=1, max=200))
     pool = ma.fields.Nested(PoolSchema, load_default=dict)
     ratios = ma.fields.Nested(RatiosSchema, load_default=dict)
-    inspector_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
-    inspectors_per_object = ma.fields.Integer(load_default=2, validate=V.Range(min=0, max=5))
+    inspector_ids = ma.fields.List(body_id(), load_default=list, validate=V.Length(max=500))
+    inspectors_per_object = ma.fields.Integer(strict=True, load_default=2, validate=V.Range(min=0, max=5))
     department = PlainText(validate=V.Length(min=1, max=100))
 
 
@@ -122,8 +125,8 @@ class TaskUpdateSchema(ma.Schema):
     title = PlainText(validate=V.Length(min=1, max=200))
     pool = ma.fields.Nested(PoolSchema)
     ratios = ma.fields.Nested(RatiosSchema)
-    inspector_ids = ma.fields.List(ma.fields.Integer())
-    inspectors_per_object = ma.fields.Integer(validate=V.Range(min=0, max=5))
+    inspector_ids = ma.fields.List(body_id(), validate=V.Length(max=500))
+    inspectors_per_object = ma.fields.Integer(strict=True, validate=V.Range(min=0, max=5))
 
 
 class CommitInSchema(ma.Schema):
@@ -251,26 +254,27 @@ class CloseInSchema(ma.Schema):
 
 
 class TalkInSchema(ma.Schema):
-    warning_id = ma.fields.Integer()
+    warning_id = body_id()
     handle = PlainText(validate=V.Length(min=1, max=16))
     kind = ma.fields.String(required=True, validate=V.OneOf([k.value for k in TalkKind]))
-    scheduled_at = ma.fields.AwareDateTime(required=True)
+    scheduled_at = ma.fields.AwareDateTime(required=True, validate=MOMENT)
     place = PlainText(required=True, validate=V.Length(min=1, max=200))
     attendees = ma.fields.List(PlainText(validate=V.Length(min=1, max=100)), validate=V.Length(max=20))
     content = PlainText(required=True, validate=V.Length(min=1, max=5000))
     rectification = PlainText(validate=V.Length(max=5000))
-    rectification_days = ma.fields.Integer(validate=V.Range(min=1, max=120), metadata={"description": "Working days"})
+    rectification_days = ma.fields.Integer(strict=True, validate=V.Range(min=1, max=120),
+                                           metadata={"description": "Working days"})
     department = PlainText(validate=V.Length(min=1, max=100))
 
 
 class TalkActionInSchema(ma.Schema):
     outcome = PlainText(validate=V.Length(max=5000))
-    held_at = ma.fields.AwareDateTime()
+    held_at = ma.fields.AwareDateTime(validate=MOMENT)
     attendees = ma.fields.List(PlainText(validate=V.Length(min=1, max=100)), validate=V.Length(max=20))
     commitment_text = PlainText(validate=V.Length(max=5000), metadata={"description": "整改承诺 as signed"})
     commitment_signer = PlainText(validate=V.Length(max=100))
     rectification = PlainText(validate=V.Length(max=5000))
-    rectification_days = ma.fields.Integer(validate=V.Range(min=1, max=120))
+    rectification_days = ma.fields.Integer(strict=True, validate=V.Range(min=1, max=120))
     escalation = ma.fields.String(validate=V.OneOf([e.value for e in Escalation]))
     reference = PlainText(validate=V.Length(max=200), metadata={"description": "Penalty decision number, or the "
                                                                               "watch-list decision document"})
@@ -305,7 +309,7 @@ class PreventionInSchema(ma.Schema):
     basis = PlainText(required=True, validate=V.Length(min=1, max=500))
     reason = PlainText(required=True, validate=V.Length(min=1, max=500))
     review_on = ma.fields.Date(required=True)
-    warning_id = ma.fields.Integer()
+    warning_id = body_id()
     department = PlainText(validate=V.Length(min=1, max=100))
 
 

@@ -144,6 +144,8 @@ def add_prevention_entry(data: dict, *, operator: Operator, actor: str) -> Preve
     """Put a subject on the 重大失信风险预防清单 with its basis and review date; raises NotFound, Forbidden."""
     department = department_of(operator, data.get("department"))
     subject = subject_by_handle(data["handle"])
+    if data.get("warning_id"):
+        get_warning(data["warning_id"], operator)  # raises NotFound, Forbidden
     entry = PreventionEntry(subject_id=subject.id, department=department, basis=data["basis"], reason=data["reason"],
                             review_on=data["review_on"], warning_id=data.get("warning_id"))
     db.session.add(entry)

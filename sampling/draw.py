@@ -141,7 +141,11 @@ def rank(seed: bytes, message: str) -> str:
 
 def pick_inspectors(seed: bytes, handle: str, eligible: Sequence[str], k: int) -> list[str]:
     """k refs out of the sorted eligible ones, chosen by HMAC-SHA256(seed, "inspectors|" handle) (see above)."""
-    left = sorted(eligible)
+    return _pick(seed, handle, sorted(eligible), k)
+
+
+def _pick(seed: bytes, handle: str, left: list[str], k: int) -> list[str]:
+    """pick_inspectors on a fresh list already sorted (the draw's pool is)."""
     x = int.from_bytes(hmac.digest(seed, f"inspectors|{handle}".encode(), "sha256"), "big")
     chosen = []
     while left and len(chosen) < k:
@@ -150,7 +154,7 @@ def pick_inspectors(seed: bytes, handle: str, eligible: Sequence[str], k: int) -
     return chosen
 
 
-def draw(seed: bytes, objects: Sequence[tuple[str, str]], ratios: Mapping[str, str], *,
+def draw(seed: bytes, objects: Iterable[tuple[str, str]], ratios: Mapping[str, str], *,
          inspectors: Iterable[str] = (), inspectors_per_object: int = 0,
          recusals: Mapping[str, Iterable[str]] | None = None) -> list[dict]:
     """The drawn objects, stratum by stratum (A B C D W U), best rank first, each with its inspectors.
@@ -175,7 +179,7 @@ def draw(seed: bytes, objects: Sequence[tuple[str, str]], ratios: Mapping[str, s
             excluded = set(recusals.get(handle, ()))
             eligible = [ref for ref in pool if ref not in excluded] if excluded else pool
             drawn.append({"handle": handle, "stratum": stratum, "rank": key,
-                          "inspectors": pick_inspectors(seed, handle, eligible, inspectors_per_object)})
+                          "inspectors": _pick(seed, handle, list(eligible), inspectors_per_object)})
     return drawn
 
 

@@ -150,8 +150,7 @@ def draw_task(task_id: int, data: dict, *, operator: Operator, actor: str) -> Sa
         commit_then_raise(InvalidInput("公开的随机种子份额（或公开数值）与事先公示的承诺不符，拒绝抽取。",
                                        code="seed_mismatch", details={"reason": str(e)}))
     seed = derive_seed(task.commitment, revealed)
-    objects = [(h, s) for h, s, _, _ in task.objects]
-    drawn = draw(seed, objects, document["ratios"], inspectors=document["inspectors"],
+    drawn = draw(seed, ((o[0], o[1]) for o in task.objects), document["ratios"], inspectors=document["inspectors"],
                  inspectors_per_object=document["inspectors_per_object"], recusals=task.recusals)
     ids = {h: sid for h, _, _, sid in task.objects}
     rows = [{"task_id": task.id, "subject_id": ids[d["handle"]], "handle": d["handle"], "stratum": d["stratum"],

@@ -99,3 +99,20 @@ def test_the_worklist_and_closing_a_warning(client):
     assert resp.status_code == 200 and resp.get_json()["status"] == "closed"
     again = client.post(f"/api/dept/v1/supervision/warnings/{warning.id}/close", json={"reason": "x"}, headers=dept())
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "warning_closed"
+
+
+def test_the_hook_for_rules_other_features_own_fires_once_per_cause(app):
+    from backend.platform.db import use_case
+    from backend.supervision import raise_warning
+
+    subject = merchant_subject("等待修复商户", "C")
+
+    @use_case
+    def window_near():
+        return raise_warning(subject.id, "window_near", "record:42", summary="最短公示期将满，罚款尚未缴纳",
+                             department=SAMR)
+
+    first = window_near()
+    assert first is not None and first.rule == "window_near"
+    assert window_near() is None
+    assert len(warnings_of(subject.id, "window_near")) == 1

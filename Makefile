@@ -55,7 +55,7 @@ test-postgres: install-dev
 ## the layout's import rules (import-linter, pyproject.toml) and ruff
 lint: install-dev
 	$(BIN)/lint-imports
-	$(BIN)/ruff check backend miniprogram_api qr tests bench miniprogram/tests/server
+	$(BIN)/ruff check backend miniprogram_api qr sampling tests bench miniprogram/tests/server
 
 ## models and migrations agree, from an empty database
 check-migrations: install

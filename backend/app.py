@@ -48,6 +48,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     register_code_eligibility(app)
+    register_credit_listeners(app)
+    register_subscribe_sender(app)
     jobs.init_app(app)  # after the blueprints and commands: every feature's job handlers are registered
     register_proxy_fix(app)
     check_signing_key(app)
@@ -169,11 +171,13 @@ def register_blueprints(app: Flask) -> None:
     from backend.scanning import admin_views as partners
     from backend.scanning import api as scanning
     from backend.scanning.console import console as scan_console
+    from backend.supervision import views as supervision
     from backend.system import views as system
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, cards.blp, scanning.blp, bank_admin.blp, bank.blp, miniprogram, public_api):
+                accounts.blp, cards.blp, scanning.blp, bank_admin.blp, bank.blp, miniprogram, public_api,
+                supervision.blp, supervision.public_blp):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
@@ -184,6 +188,25 @@ def register_code_eligibility(app: Flask) -> None:
     from backend.scanning.devices import code_eligibility
 
     app.extensions["code_eligibility"] = code_eligibility
+
+
+def register_credit_listeners(app: Flask) -> None:
+    """Credit tells what happened in a file (backend/credit/events.py); risk warnings and pushes listen. Credit is
+    lower in the layers and may not import them, so the composition root subscribes them here."""
+    from backend import notifications, supervision
+    from backend.credit import events
+
+    for listeners in (supervision.CREDIT_LISTENERS, notifications.CREDIT_LISTENERS):
+        for name, listener in listeners.items():
+            events.subscribe(app, name, listener)
+
+
+def register_subscribe_sender(app: Flask) -> None:
+    """Pushes are sent by a background job (backend/notifications) through the mini-program's WeChat gateway,
+    which only miniprogram_api may reach: the composition root hands the job the sending function."""
+    from miniprogram_api.gateway import send_subscribe
+
+    app.extensions["subscribe_sender"] = send_subscribe
 
 
 def register_commands(app: Flask) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import math
 import os
 import time
 from collections import Counter
 from pathlib import Path
+from typing import ClassVar
 
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance"))
 
@@ -59,6 +61,14 @@ class Config:
     WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
     WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
     WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "3"))
+    # Subscribe-message templates by event (backend/notifications/vocab.PushEvent), as JSON:
+    # {"risk_warning": {"template_id": "…", "page": "pages/credit/index", "title": "信用风险提示",
+    #                   "fields": {"thing1": "title", "thing2": "summary", "thing3": "department", "date4": "date"}}}
+    # An event without a template is not pushed.
+    SUBSCRIBE_TEMPLATES = json.loads(os.environ.get("SUBSCRIBE_TEMPLATES") or "{}")
+    # Words that place a penalty in a key sector (食品药品 …) for the risk-warning rule, as JSON {sector: [words]};
+    # empty: backend/supervision/warnings.DEFAULT_SECTOR_WORDS.
+    SUPERVISION_KEY_SECTORS = json.loads(os.environ.get("SUPERVISION_KEY_SECTORS") or "{}")
 
     # The host printed on merchant stickers and posters. Production must set it; elsewhere it follows
     # PORT, so `PORT=9000 make run` prints codes that point at the server actually running.
@@ -183,6 +193,13 @@ class TestConfig(Config):
     WECHAT_APP_ID = "wx-test-app"
     WECHAT_APP_SECRET = "test-app-secret"
     WECHAT_TIMEOUT = 0.5
+    SUBSCRIBE_TEMPLATES: ClassVar[dict] = {
+        "risk_warning": {"template_id": "tmpl-risk-warning-0001", "page": "pages/credit/index", "title": "信用风险提示",
+                         "fields": {"thing1": "title", "thing2": "summary", "thing3": "department", "date4": "date"}},
+        "record_filed": {"template_id": "tmpl-record-filed-0001", "page": "pages/credit/index",
+                         "title": "信用记录变动提醒",
+                         "fields": {"thing1": "title", "thing2": "department", "date3": "date"}},
+    }
 
 
 # Secrets a production deployment must never run with: the suite's fixed values (they are in the

@@ -30,6 +30,7 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
+from backend.notifications.models import PushMessage, PushSubscription
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.audit_checkpoints import AuditCheckpoint
@@ -38,6 +39,16 @@ from backend.platform.db import Base
 from backend.platform.jobs import Job
 from backend.platform.uploads import Upload
 from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
+from backend.supervision.models import (
+    DrawnObject,
+    Inspector,
+    InspectorConflict,
+    PreventionEntry,
+    RiskWarning,
+    SamplingTask,
+    SupervisionItem,
+    Talk,
+)
 
 __all__ = [
     "GRADE_ZH",
@@ -53,6 +64,7 @@ __all__ = [
     "Commitment",
     "CounterCode",
     "CreditRecord",
+    "DrawnObject",
     "FaceVerification",
     "FileAccess",
     "GradeChange",
@@ -60,6 +72,8 @@ __all__ = [
     "Incentive",
     "Inspection",
     "InspectionAgency",
+    "Inspector",
+    "InspectorConflict",
     "Job",
     "JointBasis",
     "JointMeasure",
@@ -75,14 +89,21 @@ __all__ = [
     "MpSession",
     "Operator",
     "Partner",
+    "PreventionEntry",
+    "PushMessage",
+    "PushSubscription",
     "Redemption",
     "ResidentCard",
+    "RiskWarning",
+    "SamplingTask",
     "Scan",
     "ScannerDevice",
     "Scenario",
     "SigningKey",
     "Subject",
     "SubjectKind",
+    "SupervisionItem",
+    "Talk",
     "TrustBundle",
     "Upload",
 ]

@@ -113,3 +113,19 @@ def merchant_wxacode(scene: str, page: str) -> bytes:
         return gateway().get_unlimited_wxacode(scene, page, width=430)
     except WeChatError as exc:
         raise domain_error(exc) from None
+
+
+def send_subscribe(openid: str, template_id: str, data: dict, page: str | None) -> tuple[int | None, str]:
+    """notifications.Sender over WeChat: (0, "ok") when sent, (errcode, why) when WeChat refused, (None, why) when
+    it could not be asked. Never raises: the push job records the answer and does not retry."""
+    try:
+        gateway().send_subscribe_message(openid, template_id, data, page=page)
+    except WeChatNotConfigured:
+        return None, "wechat not configured"
+    except WeChatUnavailable as exc:
+        return None, str(exc)
+    except WeChatError as exc:
+        return exc.errcode, str(exc)
+    except ValueError as exc:
+        return None, str(exc)
+    return 0, "ok"

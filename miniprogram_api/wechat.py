@@ -242,6 +242,19 @@ class WeChatGateway:
 
         return self._translated("queryverifyinfo", lambda: self._with_token(call))
 
+    def send_subscribe_message(self, openid: str, template_id: str, data: dict, page: str | None = None) -> None:
+        """Send one subscribe message (subscribeMessage.send, cgi-bin/message/subscribe/send) through wechatpy.
+
+        Raises WeChatError with WeChat's errcode: 43101 the user did not subscribe (or used the subscription up),
+        40037 invalid template, 47003 bad data, 40003 invalid openid, 45009 (WeChatRateLimited) daily quota;
+        WeChatUnavailable when WeChat cannot be reached.
+        """
+        if not openid or not template_id or not isinstance(data, dict):
+            raise ValueError("openid, template_id and data are required")
+        # The token wechatpy fills in is the session's current one; _with_token refreshes it once on a token error.
+        self._translated("subscribe/send", lambda: self._with_token(
+            lambda _token: self._client.wxa.send_subscribe_message(openid, template_id, data, page=page)))
+
     def _with_token(self, call: Callable[[str], T]) -> T:
         """Run call(token); after a token error refresh the token once and run it once more."""
         try:

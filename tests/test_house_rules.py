@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ("backend", "miniprogram_api", "qr")
-FEATURES = {"banks", "cards", "credit", "keys", "scanning", "merchants", "accounts", "operators", "system"}
+PROJECT = ("backend", "miniprogram_api", "qr", "sampling")
+FEATURES = {"banks", "cards", "credit", "keys", "scanning", "merchants", "accounts", "operators", "system",
+            "supervision", "notifications"}
 
 
 def sources(*tops: str) -> list[Path]:

@@ -22,7 +22,7 @@ def lint(root: Path) -> subprocess.CompletedProcess:
 
 
 def tree_copy(tmp_path: Path) -> Path:
-    for name in ("backend", "qr", "miniprogram_api"):
+    for name in ("backend", "qr", "miniprogram_api", "sampling"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path

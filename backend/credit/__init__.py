@@ -4,6 +4,7 @@ lists and 一键查询. Other features import what they need from here (or from 
 from backend.credit.accesses import Viewer, accesses_of, operator_viewer, record_access
 from backend.credit.files import grade_view
 from backend.credit.grades import current_breakdown, current_model, grade_history, recompute_subject
+from backend.credit.lists import add_entry as add_list_entry
 from backend.credit.models import (
     CreditRecord,
     FileAccess,
@@ -17,11 +18,11 @@ from backend.credit.models import (
 )
 from backend.credit.records import put_record
 from backend.credit.subjects import (
-                                     get_or_create_organisation,
-                                     get_or_create_person,
-                                     person_by_handle,
-                                     person_by_resident_id,
-                                     subject_by_handle,
+    get_or_create_organisation,
+    get_or_create_person,
+    person_by_handle,
+    person_by_resident_id,
+    subject_by_handle,
 )
 from backend.credit.vocab import GRADE_ZH, Grade, ListType, RecordCategory, SubjectKind
 
@@ -42,6 +43,7 @@ __all__ = [
     "SubjectKind",
     "Viewer",
     "accesses_of",
+    "add_list_entry",
     "current_breakdown",
     "current_model",
     "get_or_create_organisation",

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask, current_app
 from sqlalchemy import bindparam, insert, select, update
 
+from backend.credit.events import GRADE_CHANGED, emit
 from backend.credit.grading import Evaluation, GradingModel, ListFact, RecordFact, evaluate, load_model
 from backend.credit.models import CreditRecord, GradeChange, ListEntry, Subject
 from backend.credit.vocab import RecordStatus
@@ -77,11 +78,13 @@ def recompute_subject(subject: Subject, *, reason: str) -> GradeChange | None:
         count_regrades(1, 0)
         return None
     count_regrades(1, 1)
-    now = utcnow()
+    now, old = utcnow(), subject.grade
     subject.grade, subject.score, subject.grade_model, subject.grade_updated_at = ev.grade, ev.score, version, now
     change = GradeChange(subject_id=subject.id, grade=ev.grade, score=ev.score, model_version=version,
                          reason=reason[:200], breakdown=ev.breakdown, computed_at=now)
     db.session.add(change)
+    if old != ev.grade:
+        emit(GRADE_CHANGED, subject_id=subject.id, old=old, new=ev.grade, reason=reason)
     return change
 
 
@@ -113,6 +116,9 @@ def recompute_many(subject_ids: Iterable[int], *, reason: str,
                 updates)
             db.session.execute(insert(GradeChange.__table__), history)
             changed += len(updates)
+            for u in updates:
+                if current[u["sid"]].grade != u["g"]:
+                    emit(GRADE_CHANGED, subject_id=u["sid"], old=current[u["sid"]].grade, new=u["g"], reason=reason)
         if progress is not None:
             done += len(chunk)
             progress("regrade", done, len(ids))

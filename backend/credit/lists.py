@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from backend.credit.events import LIST_ENTRY_ADDED, emit
 from backend.credit.grades import recompute_subject
 from backend.credit.models import ListEntry
 from backend.credit.records import acting_department
@@ -41,6 +42,7 @@ def add_entry(data: dict, *, operator: Operator | None, actor: str) -> ListEntry
     db.session.add(entry)
     db.session.flush()
     recompute_subject(subject, reason=f"列入{LIST_ZH[entry.list_type]}（{entry.decision_document}）")
+    emit(LIST_ENTRY_ADDED, entry=entry)
     audit.record(actor, "list.add", "list_entry", entry.id, details={
         "list_type": entry.list_type, "subject": subject.handle, "decision_document": entry.decision_document})
     return entry

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, insert, select, update
 
+from backend.credit.events import RECORD_FILED, emit, listening
 from backend.credit.grades import recompute_many
 from backend.credit.models import CreditRecord, Subject
 from backend.credit.records import RECORD_FIELDS, acting_department, record_problems
@@ -222,9 +223,10 @@ def store_rows(rows: list[tuple[int, dict]], *, operator: Operator | None, actor
         raise InvalidInput(f"{len({e['row'] for e in plan.errors})} 行有误，未保存任何记录（每行的问题见 details）。",
                            code="rows_rejected", details={"errors": plan.errors})
     progress("store", 0, len(plan.rows))
-    created, updated, affected = _upsert(plan.rows, ids)
+    created, updated, affected, inserted = _upsert(plan.rows, ids)
     progress("store", len(plan.rows), len(plan.rows))
     regraded = recompute_many(affected, reason=f"批量报送 {len(plan.rows)} 条记录", progress=progress)
+    _tell_filed(inserted)
     departments = sorted({r["department"] for r in plan.rows})
     audit.record(actor, "records.import", "credit_records", ",".join(departments)[:64],
                  details={"source": source, "encoding": encoding, "rows": len(plan.rows), "created": created,
@@ -233,7 +235,21 @@ def store_rows(rows: list[tuple[int, dict]], *, operator: Operator | None, actor
             "encoding": encoding}
 
 
-def _upsert(rows: list[dict], ids: dict[str, int]) -> tuple[int, int, set[int]]:
+def _tell_filed(inserted: list[tuple[str, str]]) -> None:
+    """Emit RECORD_FILED for every record the import created (only when someone listens: it loads them)."""
+    if not inserted or not listening(RECORD_FILED):
+        return
+    by_dept = defaultdict(list)
+    for department, document_no in inserted:
+        by_dept[department].append(document_no)
+    for department, docs in by_dept.items():
+        for i in range(0, len(docs), CHUNK):
+            for record in db.session.scalars(select(CreditRecord).where(
+                    CreditRecord.department == department, CreditRecord.document_no.in_(docs[i:i + CHUNK]))):
+                emit(RECORD_FILED, record=record, created=True)
+
+
+def _upsert(rows: list[dict], ids: dict[str, int]) -> tuple[int, int, set[int], list[tuple[str, str]]]:
     by_dept = defaultdict(list)
     for r in rows:
         by_dept[r["department"]].append(r)
@@ -263,4 +279,4 @@ def _upsert(rows: list[dict], ids: dict[str, int]) -> tuple[int, int, set[int]]:
     if updates:
         cols = {k[2:]: bindparam(k) for k in updates[0] if k != "rid"}
         db.session.execute(update(t).where(t.c.id == bindparam("rid")).values(**cols), updates)
-    return len(inserts), len(updates), affected
+    return len(inserts), len(updates), affected, [(r["department"], r["document_no"]) for r in inserts]

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from backend.credit.events import RECORD_FILED, emit
 from backend.credit.grades import current_model, recompute_subject
 from backend.credit.models import CreditRecord, Subject
 from backend.credit.subjects import subject_for_filing
@@ -87,6 +88,7 @@ def put_record(subject: Subject, department: str, data: dict, *, reason: str | N
     recompute_subject(subject, reason=reason or f"{department} {'报送' if created else '更正'} {data['document_no']}")
     if previous_subject is not None and previous_subject.id != subject.id:
         recompute_subject(previous_subject, reason=f"{department} 更正 {data['document_no']}（主体变更）")
+    emit(RECORD_FILED, record=record, created=created)
     return record, created
 
 

@@ -80,8 +80,10 @@ class _Rule:
 
 
 class FakeWeChat:
-    """Fake api.weixin.qq.com: cgi-bin/token, sns/jscode2session, wxa/getwxacodeunlimit, and face verification
-    (cityservice/face/identify/getverifyid, queryverifyinfo)."""
+    """Fake api.weixin.qq.com: cgi-bin/token, sns/jscode2session, wxa/getwxacodeunlimit, face verification
+    (cityservice/face/identify/getverifyid, queryverifyinfo) and subscribe messages (cgi-bin/message/subscribe/send,
+    with WeChat's refusals: 40003 unknown openid, 40037 unknown template, 43101 not subscribed, 47003 bad data,
+    45009 daily quota spent)."""
 
     def __init__(
         self,
@@ -101,6 +103,13 @@ class FakeWeChat:
         self._codes: dict[str, _LoginCode] = {}
         self._faces: dict[str, _Face] = {}
         self._seq_nos: set[str] = set()
+        # Subscribe messages: templates the mini-program has, what each user accepted (one message per accept, as
+        # wx.requestSubscribeMessage's one-time subscriptions), the daily quota per template, and what was delivered.
+        self.subscribe_templates: set[str] = set()
+        self._subscriptions: dict[tuple[str, str], int] = {}
+        self.subscribe_quota: int | None = None
+        self._sent_per_template: dict[str, int] = {}
+        self.subscribe_messages: list[dict[str, Any]] = []
         self._delays: list[_Rule] = []
         self._answers: list[_Rule] = []
         self._lock = threading.Lock()
@@ -169,6 +178,17 @@ class FakeWeChat:
         with self._lock:
             return dict(self._faces)
 
+    def subscribe(self, openid: str, template_id: str, times: int = 1) -> None:
+        """What wx.requestSubscribeMessage does when the user taps 允许: one more message of this template allowed."""
+        with self._lock:
+            self.subscribe_templates.add(template_id)
+            self._subscriptions[(openid, template_id)] = self._subscriptions.get((openid, template_id), 0) + times
+
+    def delivered(self, openid: str | None = None) -> list[dict[str, Any]]:
+        """Subscribe messages WeChat accepted (to `openid`, or all)."""
+        with self._lock:
+            return [m for m in self.subscribe_messages if openid is None or m["touser"] == openid]
+
     def fail_next(self, path_prefix: str, errcode: int, errmsg: str, times: int | None = 1) -> None:
         """Answer the next `times` requests under path_prefix with an errcode JSON (None: always)."""
         body = json.dumps({"errcode": errcode, "errmsg": errmsg}).encode()
@@ -221,6 +241,7 @@ class FakeWeChat:
             ("POST", "/wxa/getwxacodeunlimit"): self._wxacode_unlimit,
             ("POST", "/cityservice/face/identify/getverifyid"): self._getverifyid,
             ("POST", "/cityservice/face/identify/queryverifyinfo"): self._queryverifyinfo,
+            ("POST", "/cgi-bin/message/subscribe/send"): self._subscribe_send,
         }
         route = routes.get((req.method, req.path))
         if route is None:
@@ -314,6 +335,34 @@ class FakeWeChat:
                 or body.get("cert_hash") != cert_hash(face.cert_info)):
             return _err(84002, "verify info not match")
         return {"errcode": 0, "errmsg": "ok", "verify_ret": face.verify_ret if face.verify_ret is not None else 90002}
+
+    def _subscribe_send(self, req: RecordedRequest) -> dict[str, Any]:
+        if (problem := self._token_problem(req)) is not None:
+            return problem
+        body = req.json if isinstance(req.json, dict) else None
+        if body is None:
+            return _err(47001, "data format error")
+        touser, template_id, data = body.get("touser"), body.get("template_id"), body.get("data")
+        with self._lock:
+            known_users = {c.openid for c in self._codes.values()} | {u for u, _ in self._subscriptions}
+            if not isinstance(touser, str) or touser not in known_users:
+                return _err(40003, "invalid openid")
+            if template_id not in self.subscribe_templates:
+                return _err(40037, "invalid template_id")
+            if not isinstance(data, dict) or not data or not all(
+                    isinstance(v, dict) and isinstance(v.get("value"), str) and 0 < len(v["value"]) <= 20
+                    for v in data.values()):
+                return _err(47003, "argument invalid! data.value invalid")
+            if self.subscribe_quota is not None and self._sent_per_template.get(template_id, 0) >= self.subscribe_quota:
+                return _err(45009, "reach max api daily quota limit")
+            left = self._subscriptions.get((touser, template_id), 0)
+            if left <= 0:
+                return _err(43101, "user refuse to accept the msg")
+            self._subscriptions[(touser, template_id)] = left - 1
+            self._sent_per_template[template_id] = self._sent_per_template.get(template_id, 0) + 1
+            self.subscribe_messages.append({"touser": touser, "template_id": template_id, "data": data,
+                                            "page": body.get("page")})
+        return {"errcode": 0, "errmsg": "ok"}
 
     def _wxacode_unlimit(self, req: RecordedRequest) -> dict[str, Any] | bytes:
         if (problem := self._token_problem(req)) is not None:

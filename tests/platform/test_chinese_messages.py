@@ -630,7 +630,51 @@ TRIGGERS: dict[str, Callable] = {
     "authorisation_revoked": _authorisation_revoked,
     "authorisation_expired": _authorisation_expired,
     "outcome_reported": _outcome_reported,
+    "item_code_taken": lambda w: [w.post(f"{SUP}/items", w.dept, json={
+        "code": "DUP-1", "name": "抽查", "basis": "依据", "object_type": "经营户"}) for _ in range(2)][-1],
+    "inspector_ref_taken": lambda w: [w.post(f"{SUP}/inspectors", w.dept, json={"ref": "ZF-DUP", "name": "某"})
+                                      for _ in range(2)][-1],
+    "task_committed": lambda w: w.client.patch(f"{SUP}/tasks/{_sup_task(w, 'committed')['id']}", headers=w.dept,
+                                               json={"pool": {"market": "sanmalu"}}),
+    "task_state": lambda w: w.post(f"{SUP}/tasks/{_sup_task(w)['id']}/draw", w.dept, json={"public_value": "1"}),
+    "seed_mismatch": lambda w: w.post(f"{SUP}/tasks/{_sup_task(w, 'committed')['id']}/draw", w.dept,
+                                      json={"shares": ["甲", "乙"]}),
+    "invalid_seed_source": lambda w: w.post(f"{SUP}/tasks/{_sup_task(w)['id']}/commit", w.dept,
+                                            json={"seed_method": "shares"}),
+    "not_drawn": lambda w: w.post(f"{SUP}/tasks/{_sup_task(w, 'drawn')['id']}/results", w.dept, json={
+        "handle": "nobody", "outcome": "pass", "inspected_on": days_ago(1)}),
+    "talk_state": lambda w: w.post(f"{SUP}/talks/{_sup_talk(w)['id']}/verify", w.dept, json={}),
+    "warning_closed": lambda w: [w.post(f"{SUP}/warnings/{wid}/close", w.dept, json={"reason": "已处理"})
+                                 for wid in [_sup_warning(w)] * 2][-1],
 }
+
+
+SUP = "/api/dept/v1/supervision"
+
+
+def _sup_task(w, state: str = "draft") -> dict:
+    """A supervision task over the world's merchant, taken to `state` (draft, committed, drawn)."""
+    code = f"WALK-{next(w._openids)}"
+    item = w.post(f"{SUP}/items", w.dept, json={"code": code, "name": "抽查", "basis": "《食品安全法》",
+                                                 "object_type": "经营户", "ratios": {"B": "0.2"}}).get_json()
+    task = w.post(f"{SUP}/tasks", w.dept, json={"item_id": item["id"], "title": "抽查",
+                                                "pool": {"handles": [w.handle]}}).get_json()
+    if state in ("committed", "drawn"):
+        w.post(f"{SUP}/tasks/{task['id']}/commit", w.dept, json={"seed_method": "public_value",
+                                                                 "public_value_source": "某日开奖号码"})
+    if state == "drawn":
+        w.post(f"{SUP}/tasks/{task['id']}/draw", w.dept, json={"public_value": "123"})
+    return task
+
+
+def _sup_talk(w) -> dict:
+    return w.post(f"{SUP}/talks", w.dept, json={"handle": w.handle, "kind": "reminder", "place": "会议室",
+                                                 "scheduled_at": "2026-12-08T09:30:00+08:00", "content": "提示"}).get_json()
+
+
+def _sup_warning(w) -> int:
+    w.post("/api/dept/v1/records", w.dept, json=penalty({"uscc": uscc_code(7777)}, severity="minor"))
+    return w.get(f"{SUP}/warnings", w.dept).get_json()["items"][0]["id"]
 
 
 def _upload(w, data: bytes, name: str):

@@ -53,7 +53,8 @@ def test_a_large_import_is_answered_202_and_its_job_reports_what_was_stored(clie
     assert done["result"] == {"rows": 3, "created": 3, "updated": 0, "subjects_regraded": 3, "encoding": "gbk"}
     assert count(db, CreditRecord) == 3
     assert db.session.get(Job, job["id"]).payload is None  # the file is not kept once imported
-    actions = db.session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars().all()
+    actions = [a for a in db.session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars()
+               if not a.startswith("supervision.")]  # the food penalties raise risk warnings, audited in between
     assert actions[-3:] == ["job.submit", "records.import", "job.succeed"]
 
 

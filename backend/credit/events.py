@@ -1,0 +1,35 @@
+"""What happened in a credit file, told to whoever listens: the extension point that lets higher features
+(supervision's risk warnings) react to re-grades, filings and listings without credit importing them.
+
+The composition root subscribes listeners (`app.extensions["credit_listeners"]`, see backend/app.py); credit
+calls `emit` in the transaction that made the change, so a listener's writes commit or roll back with it.
+A listener must not commit and should be cheap (it runs inside the filing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+GRADE_CHANGED = "grade_changed"    # subject_id, old, new (grades or None), reason
+RECORD_FILED = "record_filed"      # record (CreditRecord), created (bool)
+LIST_ENTRY_ADDED = "list_entry_added"  # entry (ListEntry)
+EVENTS = (GRADE_CHANGED, RECORD_FILED, LIST_ENTRY_ADDED)
+
+
+def subscribe(app: Flask, event: str, listener: Callable[..., None]) -> None:
+    """Call listener(**payload) whenever `event` is emitted in this app; raises ValueError for an unknown event."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown credit event {event!r}")
+    app.extensions.setdefault("credit_listeners", {}).setdefault(event, []).append(listener)
+
+
+def emit(event: str, **payload) -> None:
+    for listener in current_app.extensions.get("credit_listeners", {}).get(event, ()):
+        listener(**payload)
+
+
+def listening(event: str) -> bool:
+    """True when a listener is subscribed (lets a bulk path skip loading what nobody will look at)."""
+    return bool(current_app.extensions.get("credit_listeners", {}).get(event))

@@ -1,0 +1,131 @@
+"""Risk warnings (信用风险预警): rules that react to credit events, each firing once per cause.
+
+The listeners below are subscribed to credit's events by the app factory (credit never imports supervision);
+they run inside the filing's transaction. `raise_warning` is also the hook other features call for the rules
+whose facts they own (a broken credit commitment, a penalty's minimum window near with obligations unmet).
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from backend.credit import CreditRecord, ListEntry, ListType, RecordCategory
+from backend.notifications import PushEvent, notify
+from backend.platform import audit
+from backend.platform.access import Operator
+from backend.platform.clock import china_today
+from backend.platform.db import Page, db, paginate, use_case
+from backend.platform.errors import Conflict, NotFound
+from backend.supervision.catalog import check_scope
+from backend.supervision.models import RiskWarning
+from backend.supervision.vocab import KEY_SECTORS, WARNING_RULE_ZH, WarningRule, WarningStatus
+
+LEVELS = "ABCD"
+# Words in a penalty's department, title or legal basis that place it in a key sector (SUPERVISION_KEY_SECTORS
+# overrides them).
+DEFAULT_SECTOR_WORDS = {
+    "食品药品": ("食品", "药品", "药监", "化妆品", "医疗器械"), "生态环境": ("生态环境", "环境保护", "环保", "污染"),
+    "安全生产": ("安全生产", "应急管理", "危险化学品", "消防"), "养老托幼": ("养老", "托育", "托幼", "幼儿园"),
+    "医疗卫生": ("医疗机构", "卫生健康", "医师", "传染病"),
+}
+
+
+def sector_of(record: CreditRecord) -> str | None:
+    words = current_app.config.get("SUPERVISION_KEY_SECTORS") or DEFAULT_SECTOR_WORDS
+    text = " ".join(filter(None, (record.department, record.title, record.legal_basis, record.content)))
+    return next((sector for sector in KEY_SECTORS if any(w in text for w in words.get(sector, ()))), None)
+
+
+def raise_warning(subject_id: int, rule: str, cause: str, *, summary: str, department: str | None = None,
+                  sector: str | None = None, details: dict | None = None) -> RiskWarning | None:
+    """Raise the warning once per (rule, cause) in the caller's transaction and tell the subject; None when this
+    cause has raised it already."""
+    key = f"{rule}:{cause}"[:120]
+    if db.session.scalar(select(RiskWarning.id).where(RiskWarning.cause_key == key)) is not None:
+        return None
+    warning = RiskWarning(subject_id=subject_id, rule=rule, cause_key=key, sector=sector, department=department,
+                          summary=summary[:300], details=details or {}, status=WarningStatus.OPEN)
+    db.session.add(warning)
+    db.session.flush()
+    audit.record("supervision", "supervision.warning.raise", "risk_warning", warning.id,
+                 details={"rule": rule, "cause": key, "subject_id": subject_id})
+    data = {"title": WARNING_RULE_ZH[WarningRule(rule)], "summary": summary, "department": department or "信用汕尾",
+            "date": china_today().isoformat()}
+    notify(subject_id, PushEvent.RISK_WARNING, data, cause=f"warning:{warning.id}")
+    return warning
+
+
+def _newest_record(subject_id: int) -> CreditRecord | None:
+    """The subject's newest record: its department follows up a fall in grade, its sector (if key) is the warning's."""
+    return db.session.scalar(select(CreditRecord).where(CreditRecord.subject_id == subject_id)
+                             .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc()).limit(1))
+
+
+def on_grade_changed(*, subject_id: int, old: str | None, new: str | None, reason: str) -> None:
+    """Rule: the grade falls to 差, or drops two levels at once."""
+    if new is None or old == new:
+        return
+    drop = LEVELS.index(new) - LEVELS.index(old) if old is not None else 0
+    if not (new == "D" or drop >= 2):  # a first grade of 差 (old unrated) is a fall to 差 too
+        return
+    before = "未评价" if old is None else "优良中差"[LEVELS.index(old)]
+    newest = _newest_record(subject_id)
+    raise_warning(subject_id, WarningRule.GRADE_DROP, f"{subject_id}:{old or '-'}>{new}:{china_today().isoformat()}",
+                  summary=f"信用等级由{before}降为{'优良中差'[LEVELS.index(new)]}（{reason}）",
+                  department=newest.department if newest else None, sector=sector_of(newest) if newest else None,
+                  details={"old": old, "new": new, "reason": reason})
+
+
+def on_record_filed(*, record: CreditRecord, created: bool) -> None:
+    """Rules: a new penalty in a key sector; a broken commitment recorded."""
+    if not created:
+        return
+    if record.category == RecordCategory.ADMIN_PENALTY and (sector := sector_of(record)) is not None:
+        raise_warning(record.subject_id, WarningRule.KEY_SECTOR_PENALTY, f"record:{record.id}",
+                      summary=f"{sector}领域行政处罚：{record.title}", department=record.department, sector=sector,
+                      details={"document_no": record.document_no})
+    elif record.category == RecordCategory.COMMITMENT_BROKEN:
+        raise_warning(record.subject_id, WarningRule.COMMITMENT_BROKEN, f"record:{record.id}",
+                      summary=record.title, department=record.department, details={"document_no": record.document_no})
+
+
+def on_list_entry_added(*, entry: ListEntry) -> None:
+    """Rule: entry to the watch list."""
+    if entry.list_type == ListType.WATCH:
+        raise_warning(entry.subject_id, WarningRule.WATCH_LIST, f"entry:{entry.id}",
+                      summary=f"列入重点关注名单：{entry.reason}", department=entry.department,
+                      details={"decision_document": entry.decision_document})
+
+
+CREDIT_LISTENERS = {"grade_changed": on_grade_changed, "record_filed": on_record_filed,
+                    "list_entry_added": on_list_entry_added}
+
+
+def get_warning(warning_id: int, op: Operator) -> RiskWarning:
+    warning = db.session.get(RiskWarning, warning_id)
+    if warning is None:
+        raise NotFound(f"没有编号为 {warning_id} 的风险预警。")
+    if warning.department is not None:
+        check_scope(op, warning.department)
+    return warning
+
+
+@use_case
+def close_warning(warning_id: int, reason: str, *, operator: Operator, actor: str) -> RiskWarning:
+    """Dismiss an open warning with a reason; raises NotFound, Forbidden, Conflict (warning_closed)."""
+    warning = get_warning(warning_id, operator)
+    if warning.status != WarningStatus.OPEN:
+        raise Conflict("该预警已处置，不能关闭。", code="warning_closed")
+    warning.status, warning.closed_reason = WarningStatus.CLOSED, reason
+    audit.record(actor, "supervision.warning.close", "risk_warning", warning.id, details={"reason": reason})
+    return warning
+
+
+def list_warnings(department: str | None, status: str | None, page: int, per_page: int) -> Page:
+    query = select(RiskWarning).order_by(RiskWarning.id.desc())
+    if department:
+        query = query.where(RiskWarning.department == department)
+    if status:
+        query = query.where(RiskWarning.status == status)
+    return paginate(query, page, per_page)

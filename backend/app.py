@@ -157,6 +157,7 @@ def register_grading_model(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every feature's blueprints: JSON APIs on flask-smorest (in /openapi.json), pages on plain Flask."""
     from backend.accounts import views as accounts
+    from backend.console.views import console as operator_console
     from backend.credit import views as credit
     from backend.merchants import admin_views as merchants
     from backend.merchants import views as merchant_oversight
@@ -172,7 +173,7 @@ def register_blueprints(app: Flask) -> None:
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
                 accounts.blp, scanning.blp, miniprogram, public_api):
         api.register_blueprint(blp)
-    for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
+    for blp in (scan_console, public_pages, operator_console, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
 
 

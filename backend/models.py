@@ -5,6 +5,7 @@ from the feature package (e.g. `from backend.credit import Subject`).
 """
 
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
+from backend.console.models import ConsoleLogin, ConsoleSession
 from backend.credit.models import (
     CreditRecord,
     GradeChange,
@@ -35,7 +36,8 @@ from backend.platform.jobs import Job
 from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
 
 __all__ = [
-    "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "CounterCode", "CreditRecord",
+    "GRADE_ZH", "AuditCheckpoint", "AuditEntry", "AuditHead", "Base", "Commitment", "ConsoleLogin", "ConsoleSession",
+    "CounterCode", "CreditRecord",
     "FaceVerification", "GradeChange", "GradingRun", "Incentive", "Inspection", "InspectionAgency", "Job",
     "JointBasis", "JointMeasure", "JointQuery", "ListEntry", "Market", "Merchant", "MerchantBindingCode",
     "MerchantLinkRequest", "MerchantOwner", "MpAccount", "MpSession", "Operator", "Partner", "Redemption", "Scan",

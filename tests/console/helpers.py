@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.factories import operator_token
@@ -50,4 +51,4 @@ def signed_in(client, role: str = "admin", **scope) -> ConsoleClient:
 
 
 def text_of(resp) -> str:
-    return re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True))
+    return html.unescape(re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True)))

@@ -166,40 +166,47 @@ FILE_COLUMNS = [("id", "编号"), ("category_zh", "类别"), ("title", "标题")
                 ("document_no", "文书号"), ("decided_on", "决定日期"), ("expires_on", "有效期至"), ("status", "状态")]
 
 
-@console.get("/subjects/file")
+def _asked(names: tuple[str, ...]) -> dict:
+    """What the operator asked for: a resident id only from a POSTed form (never in a URL, history or log);
+    a USCC or handle also from the query string (the export links name the subject by its handle)."""
+    source = request.form if request.method == "POST" else request.args
+    allowed = names if request.method == "POST" else tuple(n for n in names if n != "resident_id")
+    return {k: v.strip() for k, v in source.items() if k in allowed and v.strip()}
+
+
+@console.route("/subjects/file", methods=["GET", "POST"])
 @console_page(*DEPT)
 def credit_file():
     """A subject's file through credit.files.read_file: the purpose is required and the read audited (CSV too)."""
-    asked = {k: v for k, v in request.args.items() if k in ("uscc", "resident_id", "handle", "purpose", "category")
-             and v.strip()}
+    asked = _asked(("uscc", "resident_id", "handle", "purpose", "category"))
+    context = {"title": "信用档案", "fields": QUERY_FIELDS, "labels": labels_of(QUERY_FIELDS), "submit": "查看档案",
+               "action": url_for("console.credit_file")}
     if not asked:
-        return render("console/query.html", title="信用档案", fields=[*QUERY_FIELDS], values={}, errors={},
-                      action=url_for("console.credit_file"), submit="查看档案")
+        return render("console/query.html", values={}, errors={}, **context)
     args, errors = parse(FileArgsSchema(), {**asked, "per_page": "100"})
     if args is None:
-        return render("console/query.html", 422, title="信用档案", fields=QUERY_FIELDS, values=asked, errors=errors,
-                      action=url_for("console.credit_file"), submit="查看档案", labels=labels_of(QUERY_FIELDS))
+        return render("console/query.html", 422, values=asked, errors=errors, **context)
     found = files.read_file(args, actor=current().actor)
     rows = [{**RecordSchema().dump(r), "category_zh": CATEGORY_ZH.get(r.category, r.category)} for r in found["items"]]
     s = found["subject"]
     intro = (f"{s['display_name']}（标识 {s['handle']}，{s.get('uscc') or s.get('resident_id_masked') or ''}）"
              f" 信用等级：{s.get('grade') or '未评价'}。本次查阅已记入审计日志（目的：{args['purpose']}）。")
     return listing("信用档案", f"credit-file-{s['handle']}.csv", FILE_COLUMNS, rows, total=found["meta"]["total"],
-                   intro=intro)
+                   intro=intro, export_args={"handle": s["handle"], "purpose": args["purpose"]})
 
 
-@console.get("/joint-query")
+@console.route("/joint-query", methods=["GET", "POST"])
 @console_page(*DEPT)
 def joint_query():
     """一键查询 (as GET /joint-measures): the answer with its query number and a link to the printable record."""
-    asked = {k: v for k, v in request.args.items() if k in ("uscc", "resident_id", "handle", "purpose") and v.strip()}
+    asked = _asked(("uscc", "resident_id", "handle", "purpose"))
+    context = {"title": "一键查询", "fields": QUERY_FIELDS, "labels": labels_of(QUERY_FIELDS), "submit": "查询",
+               "action": url_for("console.joint_query")}
     if not asked:
-        return render("console/query.html", title="一键查询", fields=QUERY_FIELDS, values={}, errors={},
-                      action=url_for("console.joint_query"), submit="查询")
+        return render("console/query.html", values={}, errors={}, **context)
     args, errors = parse(JointQueryArgsSchema(), asked)
     if args is None:
-        return render("console/query.html", 422, title="一键查询", fields=QUERY_FIELDS, values=asked, errors=errors,
-                      action=url_for("console.joint_query"), submit="查询", labels=labels_of(QUERY_FIELDS))
+        return render("console/query.html", 422, values=asked, errors=errors, **context)
     answer = joint.joint_query(args, operator=current(), actor=current().actor)
     return render("console/joint_result.html", title=f"一键查询结果 {answer['query_no']}", a=answer)
 

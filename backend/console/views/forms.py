@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marshmallow import Schema, ValidationError
 
 from backend.console.views.guard import form_data
+from backend.platform.errors import DomainError
 
 
 def parse(schema: Schema, data: dict | None = None) -> tuple[dict | None, dict]:
@@ -23,3 +27,15 @@ def field(name: str, label: str, type: str = "text", *, required: bool = False, 
 
 def labels_of(fields: list[dict]) -> dict:
     return {f["name"]: f["label"] for f in fields}
+
+
+def attempt(action: Callable[[], Any]) -> tuple[Any, dict]:
+    """(result, {}) or (None, {field: [message]}) when the use case refused the input (409, 410, 422: shown on
+    the form); a refusal (403) or a missing object (404) propagates to the error page."""
+    try:
+        return action(), {}
+    except DomainError as e:
+        if e.status in (401, 403, 404):
+            raise
+        field = e.details.get("field", "_") if isinstance(e.details, dict) else "_"
+        return None, {field: [e.message]}

@@ -7,9 +7,10 @@ import csv
 import io
 
 from flask import redirect, request, url_for
+from sqlalchemy import select
 
 from backend.console.views import console
-from backend.console.views.forms import field, labels_of, parse
+from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, listing, render
 from backend.credit.vocab import grade_label
 from backend.merchants import Commitment, management, owners, registration, stickers
@@ -25,6 +26,7 @@ from backend.merchants.schemas import (
 from backend.platform.access import OperatorRole
 from backend.platform.db import db, use_case
 from backend.platform.errors import DomainError, InvalidInput
+from backend.platform.identifiers import valid_uscc
 
 MARKET = (OperatorRole.MARKET,)
 MERCHANT_FIELDS = [field("stall_no", "摊位号", required=True),
@@ -68,7 +70,9 @@ def merchant_form():
         values = request.form
         body, errors = parse(NewMerchantSchema())
         if body is not None:
-            found, status = registration.register_merchant(current(), actor=current().actor, **body)
+            done, errors = attempt(lambda: registration.register_merchant(current(), actor=current().actor, **body))
+        if not errors:
+            found, status = done
             if status == 201:
                 return redirect(url_for("console.merchant", ref=found["handle"], created=1), code=303)
             notice, values = ("该统一社会信用代码已有信用档案：已提交关联申请（编号 "
@@ -95,6 +99,35 @@ def import_merchants(op, rows: list[tuple[int, dict]]) -> list[dict]:
     return done
 
 
+def _precheck(rows: list[tuple[int, dict]]) -> list[dict]:
+    """What can be told before anything is written: the USCC's check character, a stall or USCC twice in the file,
+    a stall already taken in the market (registration checks these again, in its transaction)."""
+    problems, stalls, codes = [], {}, {}
+    market = management.operator_market(current())
+
+    def bad(line, field, message, body):
+        problems.append({"row": line, "field": field, "message": message, "_bad": True,
+                         "content": "，".join(f"{k}={v}" for k, v in body.items())})
+
+    for line, body in rows:
+        try:
+            code = valid_uscc(body["uscc"])
+        except DomainError as e:
+            bad(line, "uscc", e.message, body)
+            continue
+        if code in codes:
+            bad(line, "uscc", f"与第 {codes[code]} 行的统一社会信用代码相同", body)
+        if body["stall_no"] in stalls:
+            bad(line, "stall_no", f"与第 {stalls[body['stall_no']]} 行的摊位号相同", body)
+        codes.setdefault(code, line)
+        stalls.setdefault(body["stall_no"], line)
+        try:
+            management.stall_free(market.id, body["stall_no"])
+        except DomainError as e:
+            bad(line, "stall_no", e.message, body)
+    return problems
+
+
 @console.route("/merchants/import", methods=["GET", "POST"])
 @console_page(*MARKET)
 def merchant_import_form():
@@ -119,6 +152,7 @@ def merchant_import_form():
                                for k, v in errors.items()]
             else:
                 valid.append((line, body))
+        row_errors += _precheck(valid)
         if not raw:
             message = "请选择要导入的 CSV 文件。"
         elif row_errors:
@@ -139,11 +173,12 @@ def _detail(ref: str, **context):
     return render("console/merchant.html", title=f"商户 {m['stall_no']} {m['stall_name']}", m=m,
                   grade_zh=grade_label(m.get("grade")), edit_fields=MERCHANT_FIELDS,
                   inspection_fields=INSPECTION_FIELDS, commitment_fields=COMMITMENT_FIELDS,
-                  commitments=merchant_commitments(merchant.id), status_zh=COMMITMENT_STATUS_ZH, **context)
+                  commitments=merchant_commitments(merchant.subject_id), status_zh=COMMITMENT_STATUS_ZH, **context)
 
 
-def merchant_commitments(merchant_id: int) -> list:
-    return list(db.session.query(Commitment).filter_by(merchant_id=merchant_id).order_by(Commitment.id.desc()))
+def merchant_commitments(subject_id: int) -> list:
+    return list(db.session.execute(select(Commitment).where(Commitment.subject_id == subject_id)
+                                   .order_by(Commitment.id.desc())).scalars())
 
 
 @console.get("/merchants/<ref>")
@@ -157,7 +192,9 @@ def _post(ref: str, schema, action, done: str):
     body, errors = parse(schema)
     if body is None:
         return _detail(ref, errors=errors)[0], 422
-    result = action(body)
+    result, errors = attempt(lambda: action(body))
+    if errors:
+        return _detail(ref, errors=errors)[0], 422
     return _detail(ref, notice=done, result=result)
 
 

@@ -37,7 +37,5 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], encoding: str = "
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence], encoding: str = "utf-8") -> Response:
     """A CSV attachment named `filename` (ASCII), never cached."""
     charset = ENCODINGS.get(encoding, ENCODINGS["utf-8"])[1]
-    return Response(csv_bytes(header, rows, encoding), mimetype="text/csv",
-                    headers={"Content-Type": f"text/csv; charset={charset}",
-                             "Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return Response(csv_bytes(header, rows, encoding), content_type=f"text/csv; charset={charset}",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

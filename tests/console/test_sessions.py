@@ -3,6 +3,8 @@ and everywhere, revoked operators, the header naming who is signed in, and refus
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from backend.console import logins
@@ -149,3 +151,21 @@ def test_password_and_totp_sign_in(client, clock):
     row = db.session.execute(select(ConsoleSession).order_by(ConsoleSession.id.desc())).scalars().first()
     assert row.method == "password"
     assert logins.login_of(db.session.get(type(operators.list_operators(1, 1).items[0]), op_id)).username == "tax.clerk"
+
+
+def test_every_role_has_a_start_page_whose_links_work(client, app):
+    from tests.scanning.helpers import scan_setup
+
+    scan_setup()
+    tokens = {"admin": operator_token("admin"), "department": operator_token("department"),
+              "market": market_operator(), "window": operator_token("window", department="汕尾市政务服务中心"),
+              "partner": operator_token("partner", partner_name="汕尾市公共交通有限公司")}
+    for role, token in tokens.items():
+        c = ConsoleClient(app.test_client())
+        c.sign_in(token)
+        home = c.get("/console/")
+        assert home.status_code == 200, role
+        for link in sorted(set(re.findall(r'<nav class="links">(.*?)</nav>', home.get_data(as_text=True))[0]
+                               .split('href="')[1:])):
+            path = link.split('"')[0]
+            assert c.get(path).status_code == 200, (role, path)

@@ -39,7 +39,7 @@ NAV = {
                           ("批量导入", "console.merchant_import_form")],
     OperatorRole.WINDOW: [("柜台实名绑定", "console.counter_binding")],
     OperatorRole.PARTNER: [("扫码设备", "console.devices"), ("激励措施", "console.incentives"),
-                           ("结算", "console.settlement")],
+                           ("结算", "console.settlement_page")],
     OperatorRole.ADMIN: [("概览", "console.overview_page"), ("操作员", "console.operators_page"),
                          ("审计日志", "console.audit_log"), ("签名密钥", "console.signing_keys"),
                          ("一键查询", "console.joint_query"), ("扫码设备", "console.devices")],

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from backend.console import logins, overview
 from backend.console.views import console
-from backend.console.views.forms import field, labels_of, parse
+from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, listing, render
 from backend.keys import rotate
 from backend.operators import services as operators
@@ -17,7 +17,6 @@ from backend.platform.access import OPERATOR_ROLES, ROLE_ZH, OperatorRole
 from backend.platform.audit import AuditEntry
 from backend.platform.audit_checkpoints import AuditCheckpoint, verify_log
 from backend.platform.db import db, paginate
-from backend.platform.errors import DomainError
 
 ADMIN = (OperatorRole.ADMIN,)
 OPERATOR_COLUMNS = [("id", "编号"), ("name", "名称"), ("role_zh", "角色"), ("department", "部门"),
@@ -42,11 +41,9 @@ def operators_page():
         values = request.form
         body, errors = parse(NewOperatorSchema())
         if body is not None:
-            try:
-                op, token = operators.create_operator(actor=current().actor, **body)
-            except DomainError as e:
-                errors = {(e.details or {}).get("field", "_"): [e.message]}
-            else:
+            created, errors = attempt(lambda: operators.create_operator(actor=current().actor, **body))
+            if not errors:
+                op, token = created
                 once, values = {"label": f"操作员“{op.name}”的凭证", "value": token,
                                 "extra": "交给本人；之后可为其设置用户名、密码和动态口令。"}, {}
     page = operators.list_operators(1, 10_000)
@@ -84,14 +81,9 @@ def operator_login(operator_id: int):
     """Set an operator's username and password; the TOTP secret is shown once, to set up an authenticator app."""
     errors, once = {}, None
     if request.method == "POST":
-        try:
-            done = logins.set_login(operator_id, request.form.get("username", ""), request.form.get("password", ""),
-                                    actor=current().actor)
-        except DomainError as e:
-            if e.status == 403:
-                raise
-            errors = {(e.details or {}).get("field", "_"): [e.message]}
-        else:
+        done, errors = attempt(lambda: logins.set_login(operator_id, request.form.get("username", ""),
+                                                        request.form.get("password", ""), actor=current().actor))
+        if not errors:
             once = {"label": f"“{done['username']}”的动态口令密钥", "value": done["totp_secret"],
                     "extra": f"在身份验证器应用中手动添加（基于时间、6 位、30 秒），或使用链接：{done['totp_uri']}"}
     return render("console/form_page.html", 422 if errors else 200, title=f"操作员 {operator_id} 的密码登录",

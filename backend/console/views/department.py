@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, current_app, redirect, request, url_for
 
 from backend.console.views import console
-from backend.console.views.forms import field, labels_of, parse
+from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, listing, render
 from backend.credit import files, import_jobs, joint, lists, query_record, record_import, records
 from backend.credit.schemas import (
@@ -60,11 +60,9 @@ def record_form():
         values = request.form
         body, errors = parse(RecordInSchema())
         if body is not None:
-            try:
-                record, created = records.file_record(body, operator=current(), actor=current().actor)
-            except InvalidInput as e:
-                errors = {(e.details or {}).get("field", "_"): [e.message]}
-            else:
+            filed, errors = attempt(lambda: records.file_record(body, operator=current(), actor=current().actor))
+            if not errors:
+                record, created = filed
                 done = {"record": RecordSchema().dump(record), "created": created, "grade": record.subject.grade}
                 values = {}
     return render("console/record_form.html", 422 if errors else 200, title="登记信用记录", fields=RECORD_FIELDS,
@@ -130,8 +128,9 @@ def list_entries():
         values = request.form
         body, errors = parse(ListEntryInSchema())
         if body is not None:
-            entry = lists.add_entry(body, operator=current(), actor=current().actor)
-            notice, values = f"已列入{LIST_ZH[entry.list_type]}（编号 {entry.id}）。", {}
+            entry, errors = attempt(lambda: lists.add_entry(body, operator=current(), actor=current().actor))
+            if not errors:
+                notice, values = f"已列入{LIST_ZH[entry.list_type]}（编号 {entry.id}）。", {}
     args, _ = parse(ListArgsSchema(), {k: v for k, v in request.args.items() if k in ("list_type", "active", "page")})
     args = args or {"active": True, "page": 1}
     page = lists.list_entries({**args, "page": 1, "per_page": 10_000 if request.args.get("format") else 200})

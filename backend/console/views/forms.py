@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from marshmallow import Schema, ValidationError
 
 from backend.console.views.guard import form_data
@@ -31,11 +32,12 @@ def labels_of(fields: list[dict]) -> dict:
 
 def attempt(action: Callable[[], Any]) -> tuple[Any, dict]:
     """(result, {}) or (None, {field: [message]}) when the use case refused the input (409, 410, 422: shown on
-    the form); a refusal (403) or a missing object (404) propagates to the error page."""
+    the form); a refusal (403) or a missing object (404) propagates to the error page, and so does every error
+    when the client asked for JSON (it gets the one JSON envelope)."""
     try:
         return action(), {}
     except DomainError as e:
-        if e.status in (401, 403, 404):
+        if e.status in (401, 403, 404) or request.accept_mimetypes.best == "application/json":
             raise
         field = e.details.get("field", "_") if isinstance(e.details, dict) else "_"
         return None, {field: [e.message]}

@@ -6,7 +6,7 @@ from flask import g, redirect, request, url_for
 
 from backend.console import sessions
 from backend.console.views import console
-from backend.console.views.errors import set_cookie
+from backend.console.views.errors import set_cookie, wants_json
 from backend.console.views.guard import (
     COOKIE,
     PRE_COOKIE,
@@ -48,6 +48,8 @@ def sign_in():
         else:
             _row, secret = sessions.sign_in_with_token(request.form.get("token", ""), client=client)
     except Unauthorized as e:
+        if wants_json():
+            raise
         return render("console/sign_in.html", 401, expired=False, next=_next(), error=e.message)
     response = redirect(_next(), code=303)
     set_cookie(response, COOKIE, secret)

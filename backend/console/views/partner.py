@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import request, url_for
 
 from backend.console.views import console
-from backend.console.views.forms import field, labels_of, parse
+from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, listing, render
 from backend.platform.access import OperatorRole
 from backend.platform.clock import china_today, local_time
@@ -46,7 +46,9 @@ def devices():
     if request.method == "POST":
         body, errors = parse(NewDeviceSchema(), {"name": request.form.get("name", ""), **_partner_id()})
         if body is not None:
-            device, token = partners.create_device(current(), actor=current().actor, **body)
+            created, errors = attempt(lambda: partners.create_device(current(), actor=current().actor, **body))
+        if body is not None and not errors:
+            device, token = created
             once = {"label": f"设备“{device.name}”的凭证", "value": token,
                     "extra": "请在设备上输入一次；丢失后只能停用并重新登记。"}
     rows = [{"id": d.id, "name": d.name, "scenario": d.scenario, "created_at": d.created_at, "revoked_at": d.revoked_at,
@@ -79,7 +81,8 @@ def incentives():
                              | ({"quota_count": int(request.form["quota_count"])}
                                 if request.form.get("quota_count", "").isdigit() else {}))
         if body is not None:
-            row = partners.create_incentive(current(), actor=current().actor, **body)
+            row, errors = attempt(lambda: partners.create_incentive(current(), actor=current().actor, **body))
+        if body is not None and not errors:
             notice, values = f"已创建激励措施“{row.title}”。", {}
     rows = []
     for i in partners.list_incentives(current()):

@@ -7,10 +7,9 @@ from flask import request
 from backend.accounts import identity
 from backend.accounts.schemas import CounterBindingSchema
 from backend.console.views import console
-from backend.console.views.forms import field, labels_of, parse
+from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, render
 from backend.platform.access import OperatorRole
-from backend.platform.errors import DomainError
 
 FIELDS = [field("counter_code", "核验码", required=True, help="群众在小程序“柜台实名绑定”中显示的核验码"),
           field("name", "姓名", required=True, help="与身份证一致"),
@@ -25,13 +24,9 @@ def counter_binding():
     if request.method == "POST":
         body, errors = parse(CounterBindingSchema())
         if body is not None:
-            try:
-                done = identity.bind_at_counter(current(), body["counter_code"], body["name"], body["id_number"])
-            except DomainError as e:
-                if e.status == 403:
-                    raise
-                errors = {(e.details or {}).get("field", "_") if isinstance(e.details, dict) else "_": [e.message]}
-            else:
+            done, errors = attempt(lambda: identity.bind_at_counter(current(), body["counter_code"], body["name"],
+                                                                    body["id_number"]))
+            if not errors:
                 notice = (f"已完成实名绑定：{done['display_name']}，身份证号 {done['id_number_masked']}，"
                           f"信用主体标识 {done['subject_handle']}。")
     return render("console/form_page.html", 422 if errors else 200, title="柜台实名绑定", fields=FIELDS, values={},

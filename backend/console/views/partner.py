@@ -132,4 +132,4 @@ def settlement_page():
                    filters=[{"name": "day", "label": "日期", "type": "date"},
                             {"name": "month", "label": "或月份", "type": "month"}],
                    intro=f"{found['partner'] or '全部合作单位'} · {found['period']}：已发放 {found['granted']} 次，"
-                         f"已标记 {found['flagged']} 次。合计表的 CSV：在网址后加 part=totals。")
+                         f"已标记 {found['flagged']} 次（离线上传超出额度，不结算）。")

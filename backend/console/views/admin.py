@@ -28,7 +28,7 @@ OPERATOR_FIELDS = [field("name", "名称", required=True),
                    field("department", "部门或服务大厅", help="部门、政务服务窗口必填"),
                    field("market_slug", "市场标识", help="市场管理方必填，例如 magong"),
                    field("partner_name", "合作单位名称", help="合作单位必填")]
-AUDIT_COLUMNS = [("seq", "序号"), ("at", "时间（UTC）"), ("actor", "操作者"), ("action", "动作"),
+AUDIT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor", "操作者"), ("action", "动作"),
                  ("target_type", "对象类型"), ("target_id", "对象"), ("purpose", "目的"), ("details", "详情")]
 
 

@@ -6,6 +6,7 @@ sign-in page; a client asking for JSON gets the one JSON envelope.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from backend.console.views import console
 from backend.console.views.guard import PRE_COOKIE, render
+from backend.platform.clock import CHINA
 from backend.platform.errors import DomainError
 from backend.platform.web.denials import audit_denial
 from backend.platform.web.errors import error_response, http_message
@@ -97,3 +99,19 @@ def forget_last_request() -> None:
     """Nothing of an earlier request's operator, session or sign-in token (tests share one g across requests)."""
     for name in ("console_operator", "console_session", "new_pre_token"):
         g.pop(name, None)
+
+
+@console.app_template_filter("beijing")
+def beijing(value) -> str:
+    """An aware datetime in Beijing time, to the second."""
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
+
+
+@console.app_template_filter("cell")
+def cell(value) -> str:
+    """A table cell: times in Beijing time, nothing for None, the rest as text."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return beijing(value)
+    return value if isinstance(value, str) else pretty(value) if isinstance(value, dict | list) else str(value)

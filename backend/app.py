@@ -186,13 +186,14 @@ def register_code_eligibility(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Every feature's flask commands."""
+    from backend.console.cli import commands as console
     from backend.credit.cli import commands as credit
     from backend.demo.cli import commands as demo
     from backend.keys.cli import commands as keys
     from backend.operators.cli import commands as operators
     from backend.platform.cli import commands as platform
 
-    for command in (*platform, *keys, *credit, *operators, *demo):
+    for command in (*platform, *keys, *credit, *operators, *console, *demo):
         app.cli.add_command(command)
 
 

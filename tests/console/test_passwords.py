@@ -35,3 +35,15 @@ def test_a_code_matches_within_one_step_and_once():
     assert totp_match(RFC_SECRET, hotp(RFC_SECRET, step - 2), now, 0) is None
     assert totp_match(RFC_SECRET, hotp(RFC_SECRET, step), now, step) is None  # used already
     assert totp_match(RFC_SECRET, "12345", now, 0) is None
+
+
+def test_the_cli_sets_a_password_sign_in(app, runner):
+    from tests.factories import operator_token
+
+    operator_token("admin")
+    result = runner.invoke(args=["set-console-login", "1", "root.admin", "--password", "a long enough password"])
+    assert result.exit_code == 0, result.output
+    secret = result.output.splitlines()[1]
+    assert len(secret) == 32 and "otpauth://totp/" in result.output
+    short = runner.invoke(args=["set-console-login", "1", "root.admin", "--password", "short"])
+    assert short.exit_code == 1 and "至少 12 个字符" in short.output

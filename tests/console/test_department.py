@@ -124,3 +124,14 @@ def test_joint_query_and_its_printable_record(client):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     other = signed_in(client.application.test_client(), "department", department="汕尾市税务局")
     assert other.get(f"/console/joint-query/{query_no}/record.pdf").status_code == 404  # another department's
+
+
+def test_an_upload_larger_than_json_bodies_is_read_and_its_errors_listed(client):
+    c = dept(client)
+    bad = [f"{uscc_code(900 + i)[:-1]}0,,坏代码{i},admin_penalty,general,,标题,D-{i},依据,2026-06-01," for i in range(3000)]
+    text = csv_text(bad)
+    assert len(text.encode()) > 256 * 1024  # over MAX_CONTENT_LENGTH, the JSON bodies' limit
+    resp = upload(c, text)
+    assert resp.status_code == 422, text_of(resp)[:300]
+    html = resp.get_data(as_text=True)
+    assert html.count('<tr class="bad">') == 500 and 'id="more-errors"' in html

@@ -25,6 +25,7 @@ from backend.platform.errors import Forbidden, InvalidInput
 from backend.platform.identifiers import mask_resident_id
 
 DEPT = (OperatorRole.DEPARTMENT, OperatorRole.ADMIN)
+SHOWN_ERRORS = 500  # a file with more bad rows shows the first ones (the count says how many more)
 CATEGORIES = [(c.value, zh) for c, zh in CATEGORY_ZH.items()]
 SEVERITIES = [(s.value, f"{zh}失信") for s, zh in SEVERITY_ZH.items()]
 LIST_TYPES = [(t.value, zh) for t, zh in LIST_ZH.items()]
@@ -70,7 +71,7 @@ def record_form():
 
 
 @console.route("/records/import", methods=["GET", "POST"])
-@console_page(*DEPT)
+@console_page(*DEPT, upload=True)
 def import_form():
     """A CSV of records, all rows or none: bad rows shown against their line numbers; large files as a job."""
     report, row_errors, message = None, [], None
@@ -92,7 +93,8 @@ def import_form():
             except (InvalidInput, Forbidden) as e:
                 message, row_errors = e.message, _row_errors(e.details, dict(parsed))
     status = 422 if (message or row_errors) else 200
-    return render("console/import.html", status, title="导入信用记录（CSV）", report=report, row_errors=row_errors,
+    return render("console/import.html", status, title="导入信用记录（CSV）", report=report,
+                  row_errors=row_errors[:SHOWN_ERRORS], more_errors=max(0, len(row_errors) - SHOWN_ERRORS),
                   message=message, max_bytes=current_app.config["CSV_ASYNC_BYTES"])
 
 

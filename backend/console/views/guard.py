@@ -70,14 +70,17 @@ def check_csrf(expected: str) -> None:
         raise Forbidden(CSRF_MESSAGE, code="csrf_failed")
 
 
-def console_page(*roles: str) -> Callable:
+def console_page(*roles: str, upload: bool = False) -> Callable:
     """A page for operators of `roles`: session resumed (idle clock restarted), CSRF checked on POST, role checked;
-    raises Unauthorized (session_expired → the sign-in page) or Forbidden (csrf_failed, wrong_role)."""
+    raises Unauthorized (session_expired → the sign-in page) or Forbidden (csrf_failed, wrong_role). `upload`:
+    the form carries a CSV file, up to CSV_MAX_BYTES (as the API's CSV upload), not the JSON bodies' limit."""
     roles = roles or tuple(OperatorRole)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
+            if upload:
+                request.max_content_length = current_app.config["CSV_MAX_BYTES"]
             row = sessions.resume(request.cookies.get(COOKIE))
             op = sessions.operator_of(row)
             remember_principal("operator", op)  # current_operator() and audited refusals name this operator

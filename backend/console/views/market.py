@@ -129,7 +129,7 @@ def _precheck(rows: list[tuple[int, dict]]) -> list[dict]:
 
 
 @console.route("/merchants/import", methods=["GET", "POST"])
-@console_page(*MARKET)
+@console_page(*MARKET, upload=True)
 def merchant_import_form():
     """Bulk registration from a CSV (columns uscc,name,stall_no,stall_name,business_scope,contact_phone): every row
     checked by the API's schema first; then all registered in one transaction or none."""

@@ -71,6 +71,8 @@ def test_a_large_csv_becomes_a_job(app, client):
     job = c.get(resp.headers["Location"])
     assert "已完成" in text_of(job) and '"created": 3' in text_of(job)
     assert "records.import_csv" in text_of(c.get("/console/jobs"))
+    again = upload(c, csv_text(good_rows()))  # sent twice (a reload): the same job
+    assert again.headers["Location"] == resp.headers["Location"]
 
 
 def test_list_entries_add_remove_and_export_with_formulas_neutralised(client):

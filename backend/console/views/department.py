@@ -3,7 +3,9 @@ entries, a subject's file (audited with its purpose), 一键查询 with its prin
 
 from __future__ import annotations
 
-from flask import Response, current_app, redirect, request, url_for
+import hashlib
+
+from flask import Response, current_app, g, redirect, request, url_for
 
 from backend.console.views import console
 from backend.console.views.forms import attempt, field, labels_of, parse
@@ -81,7 +83,9 @@ def import_form():
         if not raw:
             message = "请选择要导入的 CSV 文件。"
         elif len(raw) > current_app.config["CSV_ASYNC_BYTES"]:
-            job = import_jobs.submit_csv_import(raw, operator=current(), actor=current().actor)
+            # The same file sent twice from this session (a double click, a reload) is the same job.
+            key = "console-" + hashlib.sha256(f"{g.console_session.id}:".encode() + raw).hexdigest()[:40]
+            job = import_jobs.submit_csv_import(raw, operator=current(), actor=current().actor, idempotency_key=key)
             return redirect(url_for("console.job", job_id=job.id), code=303)
         else:
             parsed = []

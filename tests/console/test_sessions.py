@@ -50,10 +50,14 @@ def test_a_wrong_token_is_refused_with_a_chinese_page_and_audited(client):
     assert "console.sign_in_failed" in actions()
 
 
-def test_sign_in_without_the_csrf_value_is_refused(client):
+def test_sign_in_without_the_csrf_value_is_refused(client, app):
     client.get("/console/sign-in")
     resp = client.post("/console/sign-in", data={"method": "token", "token": operator_token("admin")})
     assert resp.status_code == 403 and "防伪令牌" in text_of(resp)
+    fresh = app.test_client()  # never shown the sign-in page: no cookie to match, whatever the form says
+    for value in ("", "-", "x"):
+        resp = fresh.post("/console/sign-in", data={"csrf_token": value, "method": "token", "token": "op_x"})
+        assert resp.status_code == 403
 
 
 def test_pages_need_a_session(client):

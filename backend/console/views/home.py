@@ -9,6 +9,7 @@ from backend.console.views import console
 from backend.console.views.errors import set_cookie, wants_json
 from backend.console.views.guard import (
     COOKIE,
+    CSRF_MESSAGE,
     PRE_COOKIE,
     check_csrf,
     console_page,
@@ -19,7 +20,7 @@ from backend.console.views.guard import (
 )
 from backend.platform import jobs
 from backend.platform.access import OperatorRole
-from backend.platform.errors import Unauthorized
+from backend.platform.errors import Forbidden, Unauthorized
 
 
 def _next() -> str:
@@ -38,7 +39,10 @@ def sign_in_form():
 @console.post("/sign-in")
 def sign_in():
     """Token, or username + password + TOTP; the pre-session CSRF cookie must match the form's value."""
-    check_csrf(request.cookies.get(PRE_COOKIE) or "-")
+    expected = request.cookies.get(PRE_COOKIE)
+    if not expected:  # no sign-in page was shown to this browser: nothing to compare the form's value with
+        raise Forbidden(CSRF_MESSAGE, code="csrf_failed")
+    check_csrf(expected)
     client = request.remote_addr or "-"
     try:
         if request.form.get("method") == "password":

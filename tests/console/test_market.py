@@ -40,6 +40,7 @@ def test_add_edit_reissue_inspect_commit_and_bind(client):
                                                                "agency": "汕尾市食品检验所", "result": "pass",
                                                                "report_no": "SW-2026-1"})
     assert "已记录抽检结果" in text_of(resp), text_of(resp)[-800:]
+    assert "对虾：合格" in text_of(resp).replace(" ", "")
     resp = c.post(f"/console/merchants/{handle}/commitments", {"title": "诚信经营承诺", "content": "不缺斤短两",
                                                                "signed_on": days_ago(2)})
     assert "已记录信用承诺" in text_of(resp)

@@ -13,7 +13,7 @@ from backend.console.views import console
 from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, listing, render
 from backend.credit.vocab import grade_label
-from backend.merchants import Commitment, management, owners, registration, stickers
+from backend.merchants import Commitment, Inspection, management, owners, registration, stickers
 from backend.merchants.schemas import (
     CommitmentStatusSchema,
     MerchantUpdateSchema,
@@ -173,7 +173,13 @@ def _detail(ref: str, **context):
     return render("console/merchant.html", title=f"商户 {m['stall_no']} {m['stall_name']}", m=m,
                   grade_zh=grade_label(m.get("grade")), edit_fields=MERCHANT_FIELDS,
                   inspection_fields=INSPECTION_FIELDS, commitment_fields=COMMITMENT_FIELDS,
-                  commitments=merchant_commitments(merchant.subject_id), status_zh=COMMITMENT_STATUS_ZH, **context)
+                  commitments=merchant_commitments(merchant.subject_id), status_zh=COMMITMENT_STATUS_ZH,
+                  inspections=merchant_inspections(merchant.id), **context)
+
+
+def merchant_inspections(merchant_id: int) -> list:
+    return list(db.session.execute(select(Inspection).where(Inspection.merchant_id == merchant_id)
+                                   .order_by(Inspection.sampled_on.desc(), Inspection.id.desc()).limit(50)).scalars())
 
 
 def merchant_commitments(subject_id: int) -> list:

@@ -137,3 +137,14 @@ def test_an_upload_larger_than_json_bodies_is_read_and_its_errors_listed(client)
     assert resp.status_code == 422, text_of(resp)[:300]
     html = resp.get_data(as_text=True)
     assert html.count('<tr class="bad">') == 500 and 'id="more-errors"' in html
+
+
+def test_an_admin_names_the_deciding_department(client):
+    c = signed_in(client, "admin")
+    body = {"uscc": uscc_code(5), "subject_name": "甲商户", "category": "honour", "title": "诚信示范",
+            "document_no": "表彰-1", "legal_basis": "依据", "decided_on": days_ago(2)}
+    missing = c.post("/console/records/new", body)
+    assert missing.status_code == 422 and "必须填写决定部门" in text_of(missing)
+    done = c.post("/console/records/new", {**body, "department": "汕尾市发展和改革局"})
+    assert done.status_code == 200 and "已登记记录" in text_of(done)
+    assert db.session.execute(select(CreditRecord)).scalar_one().department == "汕尾市发展和改革局"

@@ -50,6 +50,14 @@ LIST_FIELDS = [*SUBJECT_FIELDS, field("subject_name", "主体名称"),
                field("reason", "列入事由", required=True), field("legal_basis", "认定依据", required=True),
                field("decision_document", "决定文书号", required=True),
                field("starts_on", "开始日期", "date", required=True), field("ends_on", "结束日期", "date")]
+DEPARTMENT_FIELD = field("department", "决定部门", required=True, help="平台管理员报送时必填")
+
+
+def with_department(fields: list[dict]) -> list[dict]:
+    """Admins name the deciding department (as in the API body); a department operator's is its own."""
+    return [*fields, DEPARTMENT_FIELD] if current().role == OperatorRole.ADMIN else fields
+
+
 QUERY_FIELDS = [*SUBJECT_FIELDS, field("handle", "主体标识", help="名单上显示的 8 位标识"),
                 field("purpose", "查询目的", required=True, help="写入审计日志，例如：政府采购资格审查")]
 
@@ -68,8 +76,9 @@ def record_form():
                 record, created = filed
                 done = {"record": RecordSchema().dump(record), "created": created, "grade": record.subject.grade}
                 values = {}
-    return render("console/record_form.html", 422 if errors else 200, title="登记信用记录", fields=RECORD_FIELDS,
-                  values=values, errors=errors, labels=labels_of(RECORD_FIELDS), done=done)
+    fields = with_department(RECORD_FIELDS)
+    return render("console/record_form.html", 422 if errors else 200, title="登记信用记录", fields=fields,
+                  values=values, errors=errors, labels=labels_of(fields), done=done)
 
 
 @console.route("/records/import", methods=["GET", "POST"])
@@ -153,7 +162,8 @@ def list_entries():
     return listing("红黑名单", "list-entries.csv", LIST_COLUMNS, rows, total=page.total, notice=notice,
                    filters=[{"name": "list_type", "label": "名单", "type": "select",
                              "options": [("", "全部"), *LIST_TYPES]}],
-                   new_title="列入名单", new_fields=LIST_FIELDS, new_action=url_for("console.list_entries"),
+                   new_title="列入名单", new_fields=with_department(LIST_FIELDS),
+                   new_action=url_for("console.list_entries"),
                    new_submit="列入名单", new_values=values, errors=errors)
 
 

@@ -28,7 +28,7 @@ install-dev: $(BIN)/.dev
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	@echo "serving on http://127.0.0.1:$(PORT)  (API docs: /docs; tokens above; new ones: .venv/bin/flask seed-demo --json)"
+	@echo "serving on http://127.0.0.1:$(PORT)  (API docs: /docs; operator console: /console, sign in with a token above; new ones: .venv/bin/flask seed-demo --json)"
 	$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) GUNICORN_THREADS=$(THREADS) $(BIN)/python -m backend.demo.wechat_standin -- \
 	  $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

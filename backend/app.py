@@ -162,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.banks import admin_views as bank_admin
     from backend.banks import views as bank
     from backend.cards import views as cards
+    from backend.console.views import console as operator_console
     from backend.credit import views as credit
     from backend.merchants import admin_views as merchants
     from backend.merchants import views as merchant_oversight
@@ -179,7 +180,7 @@ def register_blueprints(app: Flask) -> None:
                 accounts.blp, cards.blp, scanning.blp, bank_admin.blp, bank.blp, miniprogram, public_api,
                 supervision.blp, supervision.public_blp):
         api.register_blueprint(blp)
-    for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
+    for blp in (scan_console, public_pages, operator_console, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
 
 
@@ -212,13 +213,14 @@ def register_subscribe_sender(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Every feature's flask commands."""
     from backend.banks.cli import commands as banks
+    from backend.console.cli import commands as console
     from backend.credit.cli import commands as credit
     from backend.demo.cli import commands as demo
     from backend.keys.cli import commands as keys
     from backend.operators.cli import commands as operators
     from backend.platform.cli import commands as platform
 
-    for command in (*platform, *keys, *credit, *operators, *banks, *demo):
+    for command in (*platform, *keys, *credit, *operators, *banks, *console, *demo):
         app.cli.add_command(command)
 
 

@@ -171,6 +171,14 @@ class Config:
     # ProxyFix trusts that many hops). 0 (make run): the headers are ignored. Behind deploy/nginx: 1.
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
+    # Operator console (/console): idle timeout and longest life of a browser session, cookies Secure (turn off
+    # only for plain-http development), sign-in attempts per address and per username (limits syntax).
+    CONSOLE_IDLE_SECONDS = int(os.environ.get("CONSOLE_IDLE_SECONDS", "900"))
+    CONSOLE_MAX_SECONDS = int(os.environ.get("CONSOLE_MAX_SECONDS", str(12 * 3600)))
+    CONSOLE_COOKIE_SECURE = os.environ.get("CONSOLE_COOKIE_SECURE", "1" if ENV_NAME == "production" or (
+        PUBLIC_BASE_URL or "").startswith("https://") else "0") == "1"
+    CONSOLE_SIGN_IN_RATE_LIMIT = os.environ.get("CONSOLE_SIGN_IN_RATE_LIMIT", "20 per 10 minutes")
+
     CLOCK = staticmethod(time.time)
 
 

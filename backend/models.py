@@ -7,6 +7,7 @@ from the feature package (e.g. `from backend.credit import Subject`).
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
 from backend.banks.models import Bank, BankAuthorisation, BankFetch, LoanApplication
 from backend.cards.models import ResidentCard
+from backend.console.models import ConsoleLogin, ConsoleSession
 from backend.credit.models import (
     CreditRecord,
     FileAccess,
@@ -62,6 +63,8 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Commitment",
+    "ConsoleLogin",
+    "ConsoleSession",
     "CounterCode",
     "CreditRecord",
     "DrawnObject",

@@ -65,6 +65,15 @@ def create_merchant(body):
     return response
 
 
+@blp.route("/merchants/posters.pdf", methods=["GET"])
+@require_operator("market")
+@blp.response(200, BINARY, content_type="application/pdf",
+              description="Every stall's A6 poster, one page each by stall number, font embedded once")
+def get_all_posters_pdf():
+    """All stalls of your market as one PDF for printing (each page the stall's current sticker)."""
+    return stickers.market_posters_download(*management.market_stalls(current_operator()))
+
+
 @blp.route("/merchants/<merchant>", methods=["GET"], parameters=[MERCHANT_PARAM])
 @require_operator("market")
 @blp.response(200, MerchantSchema)

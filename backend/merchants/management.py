@@ -136,6 +136,14 @@ def list_merchants(op: Operator, q: str | None, page: int, per_page: int) -> Pag
     return Page([describe(db.session.get(Merchant, r.id)) for r in found.items], found.total, page, per_page)
 
 
+def market_stalls(op: Operator) -> tuple[Market, list[Merchant]]:
+    """The operator's market and all its merchants by stall number (for the batch of posters); raises Forbidden."""
+    market = operator_market(op)
+    merchants = db.session.execute(select(Merchant).where(Merchant.market_id == market.id)
+                                   .order_by(Merchant.stall_no, Merchant.id)).scalars().all()
+    return market, list(merchants)
+
+
 def _not_future(day, field: str) -> None:
     if day > china_today():
         raise InvalidInput(f"{field}：日期不能晚于今天。", details={"field": field})

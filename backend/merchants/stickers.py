@@ -134,15 +134,21 @@ def poster_png(merchant: Merchant) -> bytes:
     return out.getvalue()
 
 
-def poster_pdf(merchant: Merchant) -> bytes:
-    """The A6 poster as PDF with the font embedded and a vector QR; raises FontMissing (503) or ValueError."""
-    text, font = poster_text(merchant), cjk_font()
+def _poster_document(title: str) -> FPDF:
+    """An A6 PDF with the Chinese font added once (it is embedded once, subset to the glyphs every page uses)."""
+    font = cjk_font()
     pdf = FPDF(unit="mm", format=A6_MM)
     pdf.set_margin(0)
     pdf.set_auto_page_break(False)
-    pdf.set_title(f"{text.market} {text.name} 一码查信")
+    pdf.set_title(title)
     pdf.add_font("cjk", fname=font.path, collection_font_number=font.index)
+    return pdf
+
+
+def _draw_poster(pdf: FPDF, text: PosterText) -> None:
+    """One poster on a new page: the text lines, a vector QR of the sticker URL, the URL in clear."""
     pdf.add_page()
+    pdf.set_text_color(0)
     for line, pt, y in _lines(text):
         pdf.set_font("cjk", size=pt)
         pdf.set_xy(0, y)
@@ -163,10 +169,33 @@ def poster_pdf(merchant: Merchant) -> bytes:
                 x += 1
             pdf.rect(left + (start + 4) * unit, QR_TOP_MM + y * unit, (x - start) * unit, unit, style="F")
     pdf.set_font("cjk", size=URL_PT)
-    pdf.set_text_color(0)
     pdf.set_xy(0, QR_TOP_MM + QR_MM + 0.3)
     pdf.cell(w=A6_MM[0], h=3.5, text=text.url, align="C")
+
+
+def poster_pdf(merchant: Merchant) -> bytes:
+    """The A6 poster as PDF with the font embedded and a vector QR; raises FontMissing (503) or ValueError."""
+    text = poster_text(merchant)
+    pdf = _poster_document(f"{text.market} {text.name} 一码查信")
+    _draw_poster(pdf, text)
     return bytes(pdf.output())
+
+
+def posters_pdf(market: Market, merchants: list[Merchant]) -> bytes:
+    """Every stall's current poster, one A6 page each in the order given, as one PDF for printing; raises
+    FontMissing (503) or ValueError (a URL too long)."""
+    pdf = _poster_document(f"{market.name} 全部摊位 一码查信")
+    for merchant in merchants:
+        _draw_poster(pdf, poster_text(merchant))
+    return bytes(pdf.output())
+
+
+def market_posters_download(market: Market, merchants: list[Merchant]) -> Response:
+    """All stalls' posters as one PDF download (posters-<market slug>.pdf), never cached."""
+    response = send_file(io.BytesIO(posters_pdf(market, merchants)), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"posters-{market.slug}.pdf", etag=False, conditional=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 POSTER_TYPES = {"png": (poster_png, "image/png"), "pdf": (poster_pdf, "application/pdf")}

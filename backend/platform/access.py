@@ -70,14 +70,15 @@ def authenticate(token: str) -> Operator:
     return op
 
 
+def check_role(op: Operator, roles: tuple[str, ...]) -> None:
+    """Raises Forbidden (wrong_role) unless the operator has one of `roles` (the API and the console alike)."""
+    if op.role not in roles:
+        raise Forbidden(f"该接口需要以下角色的操作员：{'、'.join(ROLE_ZH[r] for r in roles)}。", code="wrong_role")
+
+
 def require_operator(*roles: str):
     """Authenticate the operator (g.operator) and require one of `roles`; raises Unauthorized or Forbidden."""
-
-    def check(op: Operator) -> None:
-        if op.role not in roles:
-            raise Forbidden(f"该接口需要以下角色的操作员：{'、'.join(ROLE_ZH[r] for r in roles)}。", code="wrong_role")
-
-    return principal_required(authenticate, "operator", OPERATOR_TOKEN, check,
+    return principal_required(authenticate, "operator", OPERATOR_TOKEN, lambda op: check_role(op, roles),
                               needs=f"operator token, role {' or '.join(roles)}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from backend.platform.access import current_operator, operator_actor, require_operator
-from backend.scanning import partners, scenarios
+from backend.scanning import partners, scenarios, settlement
 from backend.scanning.schemas import (
     DeviceCreatedSchema,
     DeviceListSchema,
@@ -18,10 +18,12 @@ from backend.scanning.schemas import (
     ScenarioListSchema,
     ScenarioOptionsSchema,
     ScenarioSchema,
+    SettlementArgsSchema,
+    SettlementSchema,
 )
 
 blp = Blueprint("partners", __name__, url_prefix="/api/dept/v1",
-                description="Partners: scanner devices and incentives")
+                description="Partners: scanner devices, incentives and settlement")
 
 
 @blp.route("/devices", methods=["GET"])
@@ -93,3 +95,15 @@ def update_scenario(body, code):
     """Whether printed resident cards get this scenario's perks, and whether its scanners may check ID numbers
     (audited; devices see it at once)."""
     return scenarios.set_options(code, actor=operator_actor(), **body)
+
+
+@blp.route("/redemptions", methods=["GET"])
+@require_operator("partner", "admin")
+@blp.arguments(SettlementArgsSchema, location="query")
+@blp.response(200, SettlementSchema)
+def list_redemptions(args):
+    """Settlement: the perks your devices granted on a day (`day=YYYY-MM-DD`) or in a month (`month=YYYY-MM`),
+    China dates, each grant with its receipt id and the totals per device and incentive (a partner: its own
+    devices only; an admin: every partner's, or `partner_id`'s)."""
+    return settlement.settlement(current_operator(), day=args.get("day"), month=args.get("month"),
+                                 partner_id=args.get("partner_id"))

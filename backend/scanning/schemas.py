@@ -302,3 +302,43 @@ class ScanViewSchema(ma.Schema):
     refusal_zh = ma.fields.String(allow_none=True)
 
 ScanPageSchema = page_schema(ScanViewSchema, "ScanPageSchema")
+
+
+class SettlementArgsSchema(ma.Schema):
+    day = ma.fields.Date(metadata={"description": "A China date, YYYY-MM-DD (or month)"})
+    month = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
+                                                         error="应为 YYYY-MM，例如 2026-11。"),
+                             metadata={"description": "A month, YYYY-MM (or day)"})
+    partner_id = body_id(metadata={"description": "Admins only: one partner's devices (default: all)"})
+
+
+class SettlementItemSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    granted_at = ma.fields.DateTime(required=True)
+    status = ma.fields.String(required=True, metadata={"description": "granted, or flagged (an offline upload over "
+                                                                      "quota: kept, not settled)"})
+    offline = ma.fields.Boolean(required=True)
+    flag_reason = ma.fields.String(allow_none=True)
+    receipt_id = ma.fields.String(allow_none=True, metadata={"description": "The jti of the grant's receipt"})
+    device_id = ma.fields.Integer(required=True)
+    device = ma.fields.String(required=True)
+    incentive = ma.fields.String(required=True)
+    incentive_title = ma.fields.String(required=True)
+
+
+class SettlementTotalSchema(ma.Schema):
+    device_id = ma.fields.Integer(required=True)
+    device = ma.fields.String(required=True)
+    incentive = ma.fields.String(required=True)
+    incentive_title = ma.fields.String(required=True)
+    granted = ma.fields.Integer(required=True)
+    flagged = ma.fields.Integer(required=True)
+
+
+class SettlementSchema(ma.Schema):
+    period = ma.fields.String(required=True, metadata={"description": "The day or month asked for"})
+    partner = ma.fields.String(allow_none=True)
+    items = ma.fields.List(ma.fields.Nested(SettlementItemSchema), required=True)
+    totals = ma.fields.List(ma.fields.Nested(SettlementTotalSchema), required=True)
+    granted = ma.fields.Integer(required=True)
+    flagged = ma.fields.Integer(required=True)

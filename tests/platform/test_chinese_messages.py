@@ -484,6 +484,37 @@ def _outcome_reported(w):
                     json={"reference": "WALK-1"}).get_json()["id"]
     body = {"outcome": "declined", "decline_reason": "other"}
     return [w.post(f"/api/bank/v1/applications/{app_id}/outcome", idem(headers), json=body) for _ in range(2)][-1]
+def _console(w, role: str = "admin"):
+    """A console browser (its own cookies) signed in as a new operator of `role`."""
+    from tests.console.helpers import ConsoleClient
+
+    c = ConsoleClient(w.app.test_client())
+    assert c.sign_in(operator_token(role)).status_code == 303
+    return c
+
+
+JSON = {"Accept": "application/json"}
+
+
+def _console_login_failed(w):
+    from tests.console.helpers import ConsoleClient, csrf_of
+
+    c = ConsoleClient(w.app.test_client())
+    form = c.get("/console/sign-in").get_data(as_text=True)
+    return c.client.post("/console/sign-in", data={"csrf_token": csrf_of(form), "method": "token", "token": "op_x"},
+                         headers=JSON)
+
+
+def _console_username_taken(w):
+    from backend.console import logins
+
+    first, second = operator_token("department"), operator_token("department")
+    assert first and second
+    ids = [op.id for op in db.session.query(Operator).order_by(Operator.id.desc()).limit(2)]
+    logins.set_login(ids[1], "taken.name", "a long enough password", actor="test")
+    c = _console(w)
+    return c.post(f"/console/operators/{ids[0]}/login", {"username": "taken.name", "password": "another long password"},
+                  headers=JSON)
 
 
 def _status(status: int):
@@ -493,6 +524,9 @@ def _status(status: int):
 
 
 TRIGGERS: dict[str, Callable] = {
+    "csrf_failed": lambda w: _console(w).post("/console/signing-keys", csrf=False, headers=JSON),
+    "login_failed": _console_login_failed,
+    "username_taken": _console_username_taken,
     "bad_request": lambda w: w.get("/api/dept/v1/operators?q=%00", w.admin),
     "unauthorized": lambda w: w.get("/api/dept/v1/operators"),
     "forbidden": _status(403),

@@ -48,6 +48,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     register_code_eligibility(app)
+    register_mark_listeners(app)
     jobs.init_app(app)  # after the blueprints and commands: every feature's job handlers are registered
     register_proxy_fix(app)
     check_signing_key(app)
@@ -162,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.merchants import views as merchant_oversight
     from backend.merchants.public import api_blp as public_api
     from backend.merchants.public import pages as public_pages
+    from backend.objections import views as objections
     from backend.operators import views as operators
     from backend.scanning import admin_views as partners
     from backend.scanning import api as scanning
@@ -170,7 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, scanning.blp, miniprogram, public_api):
+                accounts.blp, scanning.blp, objections.blp, miniprogram, public_api):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
@@ -181,6 +183,14 @@ def register_code_eligibility(app: Flask) -> None:
     from backend.scanning.devices import code_eligibility
 
     app.extensions["code_eligibility"] = code_eligibility
+
+
+def register_mark_listeners(app: Flask) -> None:
+    """An objection or case mark set or cleared shows at once on the merchant's cached public pages."""
+    from backend.credit import on_mark_change
+    from backend.merchants import forget_pages
+
+    on_mark_change(app, forget_pages)
 
 
 def register_commands(app: Flask) -> None:

@@ -6,6 +6,7 @@ from the feature package (e.g. `from backend.credit import Subject`).
 
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
 from backend.credit.models import (
+    CreditMark,
     CreditRecord,
     FileAccess,
     GradeChange,
@@ -28,6 +29,13 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
+from backend.objections.models import (
+    Declaration,
+    DeclarationCommitment,
+    Objection,
+    ObjectionCorrection,
+    ObjectionStep,
+)
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.audit_checkpoints import AuditCheckpoint
@@ -47,7 +55,10 @@ __all__ = [
     "CalendarYear",
     "Commitment",
     "CounterCode",
+    "CreditMark",
     "CreditRecord",
+    "Declaration",
+    "DeclarationCommitment",
     "FaceVerification",
     "FileAccess",
     "GradeChange",
@@ -67,6 +78,9 @@ __all__ = [
     "MerchantOwner",
     "MpAccount",
     "MpSession",
+    "Objection",
+    "ObjectionCorrection",
+    "ObjectionStep",
     "Operator",
     "Partner",
     "Redemption",

@@ -187,10 +187,10 @@ def register_code_eligibility(app: Flask) -> None:
 
 def register_mark_listeners(app: Flask) -> None:
     """An objection or case mark set or cleared shows at once on the merchant's cached public pages."""
-    from backend.credit import on_mark_change
+    from backend.credit import on_shown_change
     from backend.merchants import forget_pages
 
-    on_mark_change(app, forget_pages)
+    on_shown_change(app, forget_pages)
 
 
 def register_commands(app: Flask) -> None:

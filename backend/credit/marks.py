@@ -5,7 +5,7 @@ its department (art. 43). While marked, every view that shows the item — the p
 scanner's answer, the subject's own file — shows the neutral note (vocab.MARK_NOTE). The grade keeps
 counting the item unless the department suspends it; grades.py honours `suspends_grade`.
 
-Views that cache pages (merchants.pages) are told through `on_mark_change` listeners, called after commit.
+Views that cache pages (merchants.pages) are told through `on_shown_change` listeners, after commit.
 """
 
 from __future__ import annotations
@@ -29,12 +29,14 @@ from backend.platform.errors import Conflict, Forbidden, NotFound
 ItemKey = tuple[str, int]  # (MarkedItem, id)
 
 
-def on_mark_change(app, listener: Callable[[str], None]) -> None:
-    """Call listener(subject handle) after every committed mark change (e.g. to forget cached pages)."""
+def on_shown_change(app, listener: Callable[[str], None]) -> None:
+    """Call listener(subject handle) after every committed change to what views show of a subject's items (a mark
+    set or cleared, positive information hidden): e.g. to forget cached pages."""
     app.extensions.setdefault("credit_mark_listeners", []).append(listener)
 
 
-def _changed(subject_id: int) -> None:
+def shown_changed(subject_id: int) -> None:
+    """Tell the listeners once the caller's transaction commits."""
     handle = db.session.get(Subject, subject_id).handle
     for listener in current_app.extensions.get("credit_mark_listeners", []):
         on_commit(lambda listener=listener: listener(handle))
@@ -64,7 +66,7 @@ def set_mark(item: CreditRecord | ListEntry, kind: MarkKind, ref: str, *, actor:
         "item_id": item.id, "suspends_grade": suspends_grade})
     if suspends_grade:
         recompute_subject(db.session.get(Subject, item.subject_id), reason=f"{MARK_SUSPENDED_NOTE}（{ref}）")
-    _changed(item.subject_id)
+    shown_changed(item.subject_id)
     return mark
 
 
@@ -76,7 +78,7 @@ def clear_mark(mark: CreditMark, reason: str, *, actor: str) -> None:
     audit.record(actor, "credit.unmark", "credit_mark", mark.id, details={"reason": reason, "ref": mark.ref})
     if mark.suspends_grade:
         recompute_subject(db.session.get(Subject, mark.subject_id), reason=f"标注解除，恢复计分（{mark.ref}）")
-    _changed(mark.subject_id)
+    shown_changed(mark.subject_id)
 
 
 def suspend_grade(mark: CreditMark, suspended: bool, *, actor: str) -> None:
@@ -87,7 +89,7 @@ def suspend_grade(mark: CreditMark, suspended: bool, *, actor: str) -> None:
     audit.record(actor, "credit.mark_suspend", "credit_mark", mark.id, details={"suspended": suspended})
     reason = f"{MARK_SUSPENDED_NOTE}（{mark.ref}）" if suspended else f"恢复计入信用评价（{mark.ref}）"
     recompute_subject(db.session.get(Subject, mark.subject_id), reason=reason)
-    _changed(mark.subject_id)
+    shown_changed(mark.subject_id)
 
 
 def shown(mark: CreditMark) -> dict:

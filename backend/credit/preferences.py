@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from backend.credit.marks import shown_changed
 from backend.credit.models import Subject
 from backend.platform import audit
 from backend.platform.db import db, use_case
@@ -18,6 +19,7 @@ def set_hides_positive(subject_id: int, hides: bool, *, actor: str) -> dict:
     if subject.hides_positive != hides:
         subject.hides_positive = hides
         audit.record(actor, "subject.hides_positive", "subject", subject.handle, details={"hides_positive": hides})
+        shown_changed(subject.id)
     return preferences(subject)
 
 

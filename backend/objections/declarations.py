@@ -19,8 +19,8 @@ from backend.credit import (
 )
 from backend.objections.events import outcome_changed
 from backend.objections.models import Declaration, DeclarationCommitment
-from backend.objections.objections import credit_office, due_in
 from backend.objections.reading import DECLARATION_FILES, declaration_row
+from backend.objections.steps import credit_office, due_in
 from backend.objections.vocab import (
     DECLARATION_CATEGORY_ZH,
     DECLARATION_COMMITMENT,

@@ -4,75 +4,33 @@ error corrected at once) → the providing department decides (+ one extension) 
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend.credit import (
-    CreditMark,
     CreditRecord,
     MarkedItem,
     MarkKind,
     Subject,
-    apply_corrections,
     check_fields,
-    clear_mark,
     correctable,
     item_of,
     open_mark,
     set_mark,
-    stop_publication,
-    take_off_list,
     value_of,
 )
 from backend.objections.events import outcome_changed
-from backend.objections.models import Objection, ObjectionCorrection, ObjectionStep
-from backend.objections.vocab import OUTCOME_ZH, STATE_ZH, Grounds, ObjectionState, Outcome
+from backend.objections.models import Objection, ObjectionCorrection
+from backend.objections.outcomes import close
+from backend.objections.steps import by_number, credit_office, due_in, item_key, need_state, step, the_item
+from backend.objections.vocab import Grounds, ObjectionState, Outcome
 from backend.platform import audit
 from backend.platform.access import Operator
-from backend.platform.calendar import add_working_days
-from backend.platform.clock import china_today, local_date, utcnow
+from backend.platform.clock import local_date, utcnow
 from backend.platform.db import db, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 S = ObjectionState
-
-
-def credit_office() -> str:
-    return current_app.config["CREDIT_OFFICE_NAME"]
-
-
-def due_in(setting: str, start=None):
-    """The deadline `setting` working days after `start` (today, China date)."""
-    return add_working_days(start or china_today(), current_app.config[setting])
-
-
-def step(obj: Objection, by: str, note: str | None = None) -> None:
-    db.session.add(ObjectionStep(objection_id=obj.id, at=utcnow(), state=obj.state, by=by[:100],
-                                 note=note[:1000] if note else None, due_on=obj.due_on))
-
-
-def item_key(obj: Objection) -> tuple[str, int]:
-    return (MarkedItem.RECORD, obj.record_id) if obj.record_id else (MarkedItem.LIST_ENTRY, obj.list_entry_id)
-
-
-def the_item(obj: Objection):
-    return item_of(*item_key(obj))
-
-
-def by_number(number: str) -> Objection:
-    """Raises NotFound (objection_not_found)."""
-    obj = db.session.scalar(select(Objection).where(Objection.number == number))
-    if obj is None:
-        raise NotFound(f"没有编号为 {number} 的异议申请。", code="objection_not_found")
-    return obj
-
-
-def need_state(obj: Objection, *states: str) -> None:
-    """Raises Conflict (objection_state) when the objection is not in one of `states`."""
-    if obj.state not in states:
-        raise Conflict(f"异议申请 {obj.number} 当前为“{STATE_ZH[obj.state]}”，不能办理这一步。", code="objection_state",
-                       details={"state": obj.state})
 
 
 def open_objection_conflict(open_item: str) -> Conflict:
@@ -207,62 +165,6 @@ def decide(number: str, data: dict, *, operator: Operator, actor: str) -> Object
     department_only(obj, operator)
     need_state(obj, S.FORWARDED, S.EXTENDED)
     return close(obj, data, by=obj.department, actor=actor)
-
-
-def _changes(obj: Objection, data: dict) -> dict[str, str | None]:
-    given = data.get("corrections")
-    if given:
-        return {c["field"]: c.get("value") for c in given}
-    rows = db.session.scalars(select(ObjectionCorrection).where(ObjectionCorrection.objection_id == obj.id))
-    return {c.field: c.proposed_value for c in rows}
-
-
-def apply_outcome(obj: Objection, data: dict, *, actor: str) -> None:
-    """Carry the outcome out on the item; raises InvalidInput (invalid_outcome, invalid_correction)."""
-    item, outcome = the_item(obj), data["outcome"]
-    is_record = obj.record_id is not None
-    if outcome in (Outcome.CORRECTED, Outcome.SUPPLEMENTED):
-        changes = _changes(obj, data)
-        if not changes:
-            raise InvalidInput("更正或补充需要写明字段和更正后的值（corrections）。", code="invalid_outcome",
-                               details={"field": "corrections"})
-        done = apply_corrections(item, changes, ref=obj.number, actor=actor)
-        asked = {c.field: c for c in db.session.scalars(
-            select(ObjectionCorrection).where(ObjectionCorrection.objection_id == obj.id))}
-        for change in done:
-            row = asked.get(change["field"])
-            if row is None:
-                row = ObjectionCorrection(objection_id=obj.id, field=change["field"],
-                                          current_value=change["old"], proposed_value=change["new"])
-                db.session.add(row)
-            row.applied, row.old_value, row.new_value, row.applied_at = True, change["old"], change["new"], utcnow()
-    elif outcome == Outcome.PUBLICATION_STOPPED:
-        if not is_record:
-            raise InvalidInput("名单记录请选择“移出名单”（removed_from_list）。", code="invalid_outcome",
-                               details={"field": "outcome"})
-        stop_publication(item, f"异议处理（{obj.number}）：{data['reason']}", actor=actor)
-    elif outcome == Outcome.REMOVED_FROM_LIST:
-        if is_record:
-            raise InvalidInput("信用记录请选择“停止公示”（publication_stopped）或更正。", code="invalid_outcome",
-                               details={"field": "outcome"})
-        take_off_list(item, f"异议处理（{obj.number}）：{data['reason']}", actor=actor)
-
-
-def close(obj: Objection, data: dict, *, by: str, actor: str, review: bool = False) -> Objection:
-    """Apply the outcome, clear the mark, close; the item is free for a new objection (in the caller's use case)."""
-    apply_outcome(obj, data, actor=actor)
-    if obj.mark_id is not None:
-        clear_mark(db.session.get(CreditMark, obj.mark_id), f"异议处理完毕：{OUTCOME_ZH[data['outcome']]}", actor=actor)
-    if review:
-        obj.review_outcome, obj.review_outcome_reason = data["outcome"], data["reason"]
-    else:
-        obj.outcome, obj.outcome_reason = data["outcome"], data["reason"]
-    obj.decided_by, obj.state, obj.due_on, obj.open_item, obj.closed_at = by, S.CLOSED, None, None, utcnow()
-    step(obj, by, f"{OUTCOME_ZH[data['outcome']]}：{data['reason']}")
-    audit.record(actor, "objection.review_decide" if review else "objection.decide", "objection", obj.number,
-                 details={"outcome": data["outcome"], "reason": data["reason"]})
-    outcome_changed("objection", obj, "closed")
-    return obj
 
 
 @use_case

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.credit.vocab import ListType, MeasureKind, RecordCategory, Severity
-from backend.platform.web.schemas import PageArgsSchema, PlainText, page_schema
+from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, body_id, page_schema
 
 V = ma.validate
 RECORD_CATEGORIES = tuple(RecordCategory)
@@ -322,12 +322,12 @@ FileAccessPageSchema = page_schema(FileAccessSchema, "FileAccessPageSchema")
 
 class MarkInSchema(ma.Schema):
     item = ma.fields.String(required=True, validate=ma.validate.OneOf(("record", "list_entry")))
-    item_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    item_id = body_id(required=True)
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("reconsideration", "litigation")),
                             metadata={"description": "行政复议 or 行政诉讼 (objection marks come from objections)"})
     ref = PlainText(required=True, validate=ma.validate.Length(min=2, max=64),
                     metadata={"description": "The case number (复议/诉讼案号)"})
-    suspends_grade = ma.fields.Boolean(load_default=False)
+    suspends_grade = JsonBoolean(load_default=False)
 
 
 class MarkOutSchema(MarkSchema):
@@ -338,10 +338,10 @@ class MarkOutSchema(MarkSchema):
 
 
 class SuspensionSchema(ma.Schema):
-    suspended = ma.fields.Boolean(required=True)
+    suspended = JsonBoolean(required=True)
 
 
 class PreferencesSchema(ma.Schema):
-    hides_positive = ma.fields.Boolean(required=True, metadata={
+    hides_positive = JsonBoolean(required=True, metadata={
         "description": "true: do not show my awards, volunteering and donations (表彰奖励、志愿服务、慈善捐赠)"})
     hides_positive_zh = ma.fields.String(dump_only=True)

@@ -10,8 +10,13 @@ V = ma.validate
 DAY = {"format": "date", "example": "2026-12-03"}
 
 
+# Correctable fields (credit.corrections): which apply depends on the item, checked by the use case.
+FIELDS = ("title", "content", "legal_basis", "decided_on", "expires_on", "severity", "result", "reason",
+          "decision_document", "starts_on", "ends_on")
+
+
 class CorrectionInSchema(ma.Schema):
-    field = ma.fields.String(required=True, validate=V.Length(min=1, max=32), metadata={
+    field = ma.fields.String(required=True, validate=V.OneOf(FIELDS), metadata={
         "description": "A record's title, content, legal_basis, decided_on, expires_on, severity, result; a list "
                        "entry's reason, legal_basis, decision_document, starts_on, ends_on"})
     current = PlainText(allow_none=True, validate=V.Length(max=1000), metadata={"description": "As shown now"})
@@ -53,7 +58,7 @@ class CheckSchema(ma.Schema):
 
 
 class AppliedCorrectionSchema(ma.Schema):
-    field = ma.fields.String(required=True, validate=V.Length(min=1, max=32))
+    field = ma.fields.String(required=True, validate=V.OneOf(FIELDS))
     value = PlainText(allow_none=True, validate=V.Length(max=1000), metadata={"description": "The corrected value"})
 
 

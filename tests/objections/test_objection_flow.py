@@ -126,8 +126,11 @@ def test_bad_input_gets_a_chinese_message_and_stores_nothing(client, mp):
     desk = Desk(client)
     _, record_id = resident_with_penalty(client, desk, mp)
     bad_field = mp.post("/me/objections", json=objection_body(record_id, corrections=[
-        {"field": "document_no", "current": "x", "proposed": "y"}]))
+        {"field": "reason", "current": "x", "proposed": "y"}]))
     assert bad_field.status_code == 422 and bad_field.get_json()["error"]["code"] == "invalid_correction"
+    identifying = mp.post("/me/objections", json=objection_body(record_id, corrections=[
+        {"field": "document_no", "proposed": "y"}]))  # the number identifies the record: never corrected
+    assert identifying.status_code == 422 and "应为以下之一" in str(identifying.get_json()["error"]["details"])
     bad_date = mp.post("/me/objections", json=objection_body(record_id, corrections=[
         {"field": "decided_on", "proposed": "去年"}]))
     assert "YYYY-MM-DD" in bad_date.get_json()["error"]["message"]

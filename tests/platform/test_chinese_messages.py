@@ -611,7 +611,7 @@ TRIGGERS: dict[str, Callable] = {
     "objection_not_found": lambda w: w.get("/api/dept/v1/objections/YY0", w.admin),
     "objection_state": lambda w: w.post(f"/api/dept/v1/objections/{_objection(w, accepted=True)[2]}/accept", w.admin),
     "invalid_correction": lambda w: (lambda u, r: u.post("/me/objections", json=objection_body(r, corrections=[
-        {"field": "document_no", "proposed": "x"}])))(*_objector(w)),
+        {"field": "starts_on", "proposed": "2026-01-01"}])))(*_objector(w)),
     "invalid_outcome": lambda w: w.post(f"/api/dept/v1/objections/{_objection(w, forwarded=True)[2]}/decide", w.dept,
                                         json={"outcome": "removed_from_list", "reason": "移出"}),
     "mark_not_found": lambda w: w.post("/api/dept/v1/marks/999/clear", w.dept, json={"reason": "已结案"}),

@@ -66,9 +66,9 @@ def grade_view(subject: Subject) -> dict:
     }
 
 
-def my_credit(subject_id: int) -> dict:
-    """A person's own file as the mini-program shows it: grade, breakdown, records and list status."""
-    subject = db.session.get(Subject, subject_id)
+def own_items(subject: Subject) -> dict:
+    """The subject's records and list entries as the subject sees them (with ids, for objections, and marks),
+    the list status and the positive-information choice."""
     records = db.session.execute(
         select(CreditRecord).where(CreditRecord.subject_id == subject.id)
         .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
@@ -86,8 +86,12 @@ def my_credit(subject_id: int) -> dict:
               "starts_on": e.starts_on, "ends_on": e.ends_on, "active": e.active_on(today)}
              for e in entries]
     active = {e["list_type"] for e in lists if e["active"]}
-    return {
-        "display_name": subject.display_name, "id_number_masked": subject.resident_id_masked,
-        **grade_view(subject), "records": shown_records, "lists": lists, "hides_positive": subject.hides_positive,
-        "list_status": {t.value: t in active for t in ListType},
-    }
+    return {"records": shown_records, "lists": lists, "hides_positive": subject.hides_positive,
+            "list_status": {t.value: t in active for t in ListType}}
+
+
+def my_credit(subject_id: int) -> dict:
+    """A person's own file as the mini-program shows it: grade, breakdown, records and list status."""
+    subject = db.session.get(Subject, subject_id)
+    return {"display_name": subject.display_name, "id_number_masked": subject.resident_id_masked,
+            **grade_view(subject), **own_items(subject)}

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.credit.schemas import GRADE_DOC, GradeViewSchema
+from backend.credit.schemas import GRADE_DOC, GradeViewSchema, ListEntryViewSchema, ListFlagsSchema, OwnRecordSchema
 from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, PlainText, page_schema
 
 V = ma.validate
@@ -249,6 +249,11 @@ class InspectionViewSchema(ma.Schema):
 
 class MerchantFileSchema(MerchantSummarySchema, GradeViewSchema):
     inspections = ma.fields.List(ma.fields.Nested(InspectionViewSchema), required=True)
+    records = ma.fields.List(ma.fields.Nested(OwnRecordSchema), required=True, metadata={
+        "description": "Every record of the merchant's file, with its id (what an objection names) and marks"})
+    lists = ma.fields.List(ma.fields.Nested(ListEntryViewSchema), required=True)
+    list_status = ma.fields.Nested(ListFlagsSchema, required=True)
+    hides_positive = ma.fields.Boolean(required=True)
 
 class NewBindingCodeSchema(ma.Schema):
     note = PlainText(validate=V.Length(max=200), metadata={"description": "Who it was handed to"})

@@ -47,6 +47,8 @@ def test_the_mark_shows_on_the_public_page_and_in_joint_query_in_the_accepting_r
     assert NOTE not in client.get(f"/m/{handle}").get_data(as_text=True)  # submitted is not yet marked
 
     desk.accept(on_list), desk.accept(on_record)
+    owned = mp.get(f"/me/merchants/{handle}").get_json()  # the owner's own view of the file, with ids and marks
+    assert [m["note"] for m in owned["lists"][0]["marks"]] == [NOTE] and owned["records"][0]["id"] == record_id
     page = client.get(f"/m/{handle}").get_data(as_text=True)
     assert page.count(NOTE) == 2 and "正在核实的信息" in page
     public = client.get(f"/api/public/v1/merchants/{handle}").get_json()

@@ -50,6 +50,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_code_eligibility(app)
     register_credit_listeners(app)
     register_subscribe_sender(app)
+    register_mark_listeners(app)
     jobs.init_app(app)  # after the blueprints and commands: every feature's job handlers are registered
     register_proxy_fix(app)
     check_signing_key(app)
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.merchants import views as merchant_oversight
     from backend.merchants.public import api_blp as public_api
     from backend.merchants.public import pages as public_pages
+    from backend.objections import views as objections
     from backend.operators import views as operators
     from backend.scanning import admin_views as partners
     from backend.scanning import api as scanning
@@ -177,8 +179,8 @@ def register_blueprints(app: Flask) -> None:
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, cards.blp, scanning.blp, bank_admin.blp, bank.blp, miniprogram, public_api,
-                supervision.blp, supervision.public_blp):
+                accounts.blp, cards.blp, scanning.blp, objections.blp, bank_admin.blp, bank.blp, miniprogram,
+                public_api, supervision.blp, supervision.public_blp):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, operator_console, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
@@ -208,6 +210,14 @@ def register_subscribe_sender(app: Flask) -> None:
     from miniprogram_api.gateway import send_subscribe
 
     app.extensions["subscribe_sender"] = send_subscribe
+
+
+def register_mark_listeners(app: Flask) -> None:
+    """An objection or case mark set or cleared shows at once on the merchant's cached public pages."""
+    from backend.credit import on_shown_change
+    from backend.merchants import forget_pages
+
+    on_shown_change(app, forget_pages)
 
 
 def register_commands(app: Flask) -> None:

@@ -96,7 +96,18 @@ class Config:
     MERCHANT_BINDING_TTL_SECONDS = int(os.environ.get("MERCHANT_BINDING_TTL_SECONDS", str(72 * 3600)))
 
     # Evaluation model: a version under backend/grading/models (v1) or a path to a .toml file.
-    GRADING_MODEL = os.environ.get("GRADING_MODEL", "v1")
+    GRADING_MODEL = os.environ.get("GRADING_MODEL", "v2")
+    # Objection timers in working days (defaults: Shenzhen 深圳经济特区社会信用条例 art. 41–52, the strictest
+    # in-province rule): acceptance, the credit office's own check, the providing department's decision, its one
+    # extension, and the 复核 after an upheld decision. Declarations: the competent department's verification.
+    OBJECTION_ACCEPT_DAYS = int(os.environ.get("OBJECTION_ACCEPT_DAYS", "1"))
+    OBJECTION_CHECK_DAYS = int(os.environ.get("OBJECTION_CHECK_DAYS", "1"))
+    OBJECTION_DECIDE_DAYS = int(os.environ.get("OBJECTION_DECIDE_DAYS", "2"))
+    OBJECTION_EXTENSION_DAYS = int(os.environ.get("OBJECTION_EXTENSION_DAYS", "3"))
+    OBJECTION_REVIEW_DAYS = int(os.environ.get("OBJECTION_REVIEW_DAYS", "2"))
+    DECLARATION_VERIFY_DAYS = int(os.environ.get("DECLARATION_VERIFY_DAYS", "5"))
+    # The credit office (信用办) as subjects are told it: it accepts and checks objections, matches declarations.
+    CREDIT_OFFICE_NAME = os.environ.get("CREDIT_OFFICE_NAME", "汕尾市社会信用体系建设工作领导小组办公室")
     # Largest CSV upload of credit records (bytes); JSON bodies stay at MAX_CONTENT_LENGTH.
     CSV_MAX_BYTES = int(os.environ.get("CSV_MAX_BYTES", str(64 * 1024 * 1024)))
     # CSV imports larger than this are answered 202 and imported by a background job (progress at GET /jobs/<id>).

@@ -9,6 +9,7 @@ from backend.banks.models import Bank, BankAuthorisation, BankFetch, LoanApplica
 from backend.cards.models import ResidentCard
 from backend.console.models import ConsoleLogin, ConsoleSession
 from backend.credit.models import (
+    CreditMark,
     CreditRecord,
     FileAccess,
     GradeChange,
@@ -32,6 +33,13 @@ from backend.merchants.models import (
     MerchantOwner,
 )
 from backend.notifications.models import PushMessage, PushSubscription
+from backend.objections.models import (
+    Declaration,
+    DeclarationCommitment,
+    Objection,
+    ObjectionCorrection,
+    ObjectionStep,
+)
 from backend.platform.access import Operator
 from backend.platform.audit import AuditEntry, AuditHead
 from backend.platform.audit_checkpoints import AuditCheckpoint
@@ -66,7 +74,10 @@ __all__ = [
     "ConsoleLogin",
     "ConsoleSession",
     "CounterCode",
+    "CreditMark",
     "CreditRecord",
+    "Declaration",
+    "DeclarationCommitment",
     "DrawnObject",
     "FaceVerification",
     "FileAccess",
@@ -90,6 +101,9 @@ __all__ = [
     "MerchantOwner",
     "MpAccount",
     "MpSession",
+    "Objection",
+    "ObjectionCorrection",
+    "ObjectionStep",
     "Operator",
     "Partner",
     "PreventionEntry",

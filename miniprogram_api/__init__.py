@@ -11,5 +11,6 @@ from miniprogram_api import (  # noqa: E402,F401  (routes register on import)
     identity,
     merchants,
     notifications,
+    objections,
     session,
 )

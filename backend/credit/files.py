@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from backend.credit.accesses import operator_viewer, record_access
 from backend.credit.grades import current_breakdown, grade_history
+from backend.credit.marks import marks_of
 from backend.credit.models import CreditRecord, ListEntry, Subject
 from backend.credit.subjects import find_subject, summary
-from backend.credit.vocab import AccessKind, ListType, RecordStatus, grade_label
+from backend.credit.vocab import AccessKind, ListType, MarkedItem, RecordStatus, grade_label
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today
@@ -16,6 +17,8 @@ from backend.platform.db import db, paginate, use_case
 from backend.platform.errors import InvalidInput
 
 HISTORY_LIMIT = 20
+OWN_RECORD_FIELDS = ("id", "category", "severity", "result", "title", "content", "department", "document_no",
+                     "legal_basis", "decided_on", "expires_on", "status")
 
 
 @use_case
@@ -63,9 +66,9 @@ def grade_view(subject: Subject) -> dict:
     }
 
 
-def my_credit(subject_id: int) -> dict:
-    """A person's own file as the mini-program shows it: grade, breakdown, records and list status."""
-    subject = db.session.get(Subject, subject_id)
+def own_items(subject: Subject) -> dict:
+    """The subject's records and list entries as the subject sees them (with ids, for objections, and marks),
+    the list status and the positive-information choice."""
     records = db.session.execute(
         select(CreditRecord).where(CreditRecord.subject_id == subject.id)
         .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
@@ -74,13 +77,21 @@ def my_credit(subject_id: int) -> dict:
         select(ListEntry).where(ListEntry.subject_id == subject.id).order_by(ListEntry.starts_on.desc())
     ).scalars().all()
     today = china_today()
-    lists = [{"list_type": e.list_type, "reason": e.reason, "legal_basis": e.legal_basis,
+    marks = marks_of(subject.id)
+    shown_records = [{**{c: getattr(r, c) for c in OWN_RECORD_FIELDS},
+                      "marks": marks.get((MarkedItem.RECORD, r.id), [])} for r in records]
+    lists = [{"id": e.id, "marks": marks.get((MarkedItem.LIST_ENTRY, e.id), []), "list_type": e.list_type,
+              "reason": e.reason, "legal_basis": e.legal_basis,
               "decision_document": e.decision_document, "department": e.department,
               "starts_on": e.starts_on, "ends_on": e.ends_on, "active": e.active_on(today)}
              for e in entries]
     active = {e["list_type"] for e in lists if e["active"]}
-    return {
-        "display_name": subject.display_name, "id_number_masked": subject.resident_id_masked,
-        **grade_view(subject), "records": records, "lists": lists,
-        "list_status": {t.value: t in active for t in ListType},
-    }
+    return {"records": shown_records, "lists": lists, "hides_positive": subject.hides_positive,
+            "list_status": {t.value: t in active for t in ListType}}
+
+
+def my_credit(subject_id: int) -> dict:
+    """A person's own file as the mini-program shows it: grade, breakdown, records and list status."""
+    subject = db.session.get(Subject, subject_id)
+    return {"display_name": subject.display_name, "id_number_masked": subject.resident_id_masked,
+            **grade_view(subject), **own_items(subject)}

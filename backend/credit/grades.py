@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from backend.credit.events import GRADE_CHANGED, emit
 from backend.credit.grading import Evaluation, GradingModel, ListFact, RecordFact, evaluate, load_model
-from backend.credit.models import CreditRecord, GradeChange, ListEntry, Subject
+from backend.credit.models import CreditMark, CreditRecord, GradeChange, ListEntry, Subject
 from backend.credit.vocab import RecordStatus
 from backend.platform.clock import china_today, utcnow
 from backend.platform.db import db
@@ -38,19 +38,34 @@ def _facts(subject_ids: list[int]) -> tuple[dict[int, list[RecordFact]], dict[in
     records, lists = defaultdict(list), defaultdict(list)
     r = CreditRecord
     for chunk in _chunks(subject_ids):
+        suspended_records, suspended_entries = suspended_items(chunk)
         rows = db.session.execute(select(
             r.subject_id, r.id, r.category, r.severity, r.result, r.decided_on, r.tolerant_first_offence,
             r.emergency, r.title, r.department, r.document_no,
         ).where(r.subject_id.in_(chunk), r.status == RecordStatus.ACTIVE))
         for row in rows:
-            records[row[0]].append(RecordFact(*row[1:]))
+            records[row[0]].append(RecordFact(*row[1:], suspended=row[1] in suspended_records))
         entries = db.session.execute(select(
             ListEntry.subject_id, ListEntry.list_type, ListEntry.starts_on, ListEntry.ends_on,
-            ListEntry.decision_document,
+            ListEntry.decision_document, ListEntry.id,
         ).where(ListEntry.subject_id.in_(chunk), ListEntry.removed_at.is_(None)))
         for row in entries:
-            lists[row[0]].append(ListFact(*row[1:]))
+            lists[row[0]].append(ListFact(*row[1:5], suspended=row[5] in suspended_entries))
     return records, lists
+
+
+def suspended_items(subject_ids: list[int]) -> tuple[set[int], set[int]]:
+    """Record ids and list-entry ids whose uncleared marks suspend the grade (credit.marks sets them)."""
+    rows = db.session.execute(select(CreditMark.record_id, CreditMark.list_entry_id).where(
+        CreditMark.subject_id.in_(subject_ids), CreditMark.cleared_at.is_(None), CreditMark.suspends_grade.is_(True)))
+    records: set[int] = set()
+    entries: set[int] = set()
+    for record_id, entry_id in rows:
+        if record_id:
+            records.add(record_id)
+        else:
+            entries.add(entry_id)
+    return records, entries
 
 
 def evaluate_subjects(subject_ids: list[int]) -> dict[int, Evaluation]:

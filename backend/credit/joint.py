@@ -15,9 +15,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from backend.credit.accesses import operator_viewer, record_access
+from backend.credit.marks import marks_of, notes_for
 from backend.credit.models import JointBasis, JointMeasure, JointQuery, ListEntry, Subject
 from backend.credit.subjects import one_ref, shown_ref, subject_where, summary
-from backend.credit.vocab import LIST_ZH, AccessKind
+from backend.credit.vocab import LIST_ZH, AccessKind, MarkedItem
 from backend.platform import audit, caching
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, local_date, utcnow
@@ -125,13 +126,17 @@ def joint_query(args: dict, *, operator: Operator | None, actor: str) -> dict:
     entries = []
     if subject is not None:
         e = ListEntry
-        for row in db.session.execute(select(e.list_type, e.decision_document, e.legal_basis, e.department,
+        marks = marks_of(subject.id)
+        for row in db.session.execute(select(e.id, e.list_type, e.decision_document, e.legal_basis, e.department,
                                              e.starts_on, e.ends_on)
                                       .where(e.subject_id == subject.id, e.active_on(day)).order_by(e.starts_on)):
             bases = [b["code"] for b in bases_of(row.list_type, row.legal_basis)]
-            entries.append({**row._asdict(), "list_zh": LIST_ZH[row.list_type], "bases": bases,
-                            "basis_matched": bool(bases)})
+            fields = row._asdict()
+            entry_id = fields.pop("id")
+            entries.append({**fields, "list_zh": LIST_ZH[row.list_type], "bases": bases,
+                            "basis_matched": bool(bases), "marks": notes_for(marks, MarkedItem.LIST_ENTRY, entry_id)})
     measures, notes = _measures_for(entries, args.get("applies_to"))
+    notes += [f"{e['list_zh']}（{e['decision_document']}）：{note}" for e in entries for note in e["marks"]]
     result = "no_record" if subject is None else ("listed" if entries else "not_listed")
     listed_zh = "、".join(dict.fromkeys(e["list_zh"] for e in entries))
     answer = _jsonable({

@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from backend.credit.events import LIST_ENTRY_ADDED, emit
 from backend.credit.grades import recompute_subject
-from backend.credit.models import ListEntry
+from backend.credit.models import ListEntry, Subject
 from backend.credit.records import acting_department
 from backend.credit.subjects import subject_for_filing
-from backend.credit.vocab import LIST_ZH
+from backend.credit.vocab import LIST_ZH, ListType
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
@@ -61,6 +61,25 @@ def remove_entry(entry_id: int, reason: str, *, operator: Operator, actor: str) 
     entry.removed_at, entry.removed_reason = utcnow(), reason
     recompute_subject(entry.subject, reason=f"移出{LIST_ZH[entry.list_type]}：{reason}")
     audit.record(actor, "list.remove", "list_entry", entry.id, details={"reason": reason})
+    return entry
+
+
+def put_on_watch_list(subject: Subject, *, department: str, reason: str, legal_basis: str, decision_document: str,
+                      actor: str) -> ListEntry:
+    """Put the subject on the watch list from today (a broken commitment, a false declaration) in the caller's
+    transaction, re-grade and audit; an entry already made on this decision document is returned as it is."""
+    found = db.session.scalar(select(ListEntry).where(
+        ListEntry.subject_id == subject.id, ListEntry.list_type == ListType.WATCH,
+        ListEntry.decision_document == decision_document, ListEntry.removed_at.is_(None)))
+    if found is not None:
+        return found
+    entry = ListEntry(subject_id=subject.id, list_type=ListType.WATCH, reason=reason[:500], legal_basis=legal_basis,
+                      decision_document=decision_document, department=department, starts_on=china_today())
+    db.session.add(entry)
+    db.session.flush()
+    recompute_subject(subject, reason=f"列入{LIST_ZH[ListType.WATCH]}（{decision_document}）")
+    audit.record(actor, "list.add", "list_entry", entry.id, details={
+        "list_type": ListType.WATCH, "subject": subject.handle, "decision_document": decision_document})
     return entry
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.credit.vocab import AccessKind, Grade, ListType, MeasureKind, Severity, SubjectKind
+from backend.credit.vocab import AccessKind, Grade, ListType, MarkKind, MeasureKind, Severity, SubjectKind
 from backend.platform.db import Base, CreatedAt, one_of
 
 ENCRYPTED = {"encrypted": True}  # column info: `flask rotate-encryption-key` re-encrypts these
@@ -47,6 +47,8 @@ class Subject(CreatedAt, Base):
     codes_valid_after: Mapped[dt.datetime | None]
     # Format-2 codes carry (sealed) the generation they were issued in: revoking bumps it, exactly.
     code_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The subject refuses to have positive information shown (表彰奖励, 志愿服务, 慈善捐赠: 深圳条例 art. 39).
+    hides_positive: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class CreditRecord(CreatedAt, Base):
@@ -220,3 +222,30 @@ class FileAccess(Base):
     role_zh: Mapped[str] = mapped_column(String(40))
     purpose: Mapped[str] = mapped_column(String(300))
     ref: Mapped[str | None] = mapped_column(String(40))  # e.g. the 一键查询 number
+
+
+class CreditMark(Base):
+    """A neutral note on one record or list entry while an objection, reconsideration or lawsuit about it is
+    decided: every view that shows the item shows the note. The grade keeps counting the item unless the
+    department suspends it (suspends_grade)."""
+
+    __tablename__ = "credit_marks"
+    __table_args__ = (
+        one_of("kind", MarkKind),
+        CheckConstraint("(record_id IS NULL) <> (list_entry_id IS NULL)", name="one_item"),
+        Index("ix_credit_marks_subject_cleared", "subject_id", "cleared_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_records.id", ondelete="CASCADE"), index=True)
+    list_entry_id: Mapped[int | None] = mapped_column(ForeignKey("list_entries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(200))
+    ref: Mapped[str] = mapped_column(String(64))  # the objection's number, or the 复议/诉讼 case number
+    suspends_grade: Mapped[bool] = mapped_column(default=False, server_default=false())
+    set_at: Mapped[dt.datetime]
+    set_by: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str | None] = mapped_column(String(100))  # who set a reconsideration/litigation mark
+    cleared_at: Mapped[dt.datetime | None]
+    cleared_reason: Mapped[str | None] = mapped_column(String(500))

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.credit.vocab import ListType, MeasureKind, RecordCategory, Severity
-from backend.platform.web.schemas import PageArgsSchema, PlainText, page_schema
+from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, body_id, page_schema
 
 V = ma.validate
 RECORD_CATEGORIES = tuple(RecordCategory)
@@ -208,6 +208,9 @@ class ListStatusSchema(ma.Schema):
         "description": "Catalogue bases (measures.toml [[basis]]) this decision's legal basis names"})
     basis_matched = ma.fields.Boolean(required=True, metadata={
         "description": "false: the legal basis matches no catalogue basis, so it brings no measure (see notes)"})
+    marks = ma.fields.List(ma.fields.String(), load_default=list, metadata={
+        "description": "Neutral notes while the entry is under objection, reconsideration or litigation, e.g. "
+                       "信息主体已提出异议，正在核实"})
 
 
 class AppliedMeasureSchema(MeasureSchema):
@@ -252,7 +255,19 @@ class GradeViewSchema(ma.Schema):
                        "records (each with points and rule), adjustments, score, score_grade, lists, grade, grade_zh"})
     history = ma.fields.List(ma.fields.Nested(GradeChangeSchema), required=True)
 
+class MarkSchema(ma.Schema):
+    kind = ma.fields.String(required=True, metadata={"description": "objection, reconsideration or litigation"})
+    note = ma.fields.String(required=True, metadata={"example": "信息主体已提出异议，正在核实"})
+    ref = ma.fields.String(required=True, metadata={"description": "The objection's number or the case number"})
+    since = ma.fields.DateTime(required=True)
+    suspends_grade = ma.fields.Boolean(required=True,
+                                       metadata={"description": "true: not counted in the grade while decided"})
+
+
 class OwnRecordSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"description": "What an objection names (record_id)"})
+    result = ma.fields.String(allow_none=True)
+    marks = ma.fields.List(ma.fields.Nested(MarkSchema), required=True)
     category = ma.fields.String(required=True)
     severity = ma.fields.String(allow_none=True)
     title = ma.fields.String(required=True)
@@ -265,6 +280,8 @@ class OwnRecordSchema(ma.Schema):
     status = ma.fields.String(required=True)
 
 class ListEntryViewSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"description": "What an objection names (list_entry_id)"})
+    marks = ma.fields.List(ma.fields.Nested(MarkSchema), required=True)
     list_type = ma.fields.String(required=True, metadata={"description": "red, black or watch"})
     reason = ma.fields.String(required=True)
     legal_basis = ma.fields.String(required=True)
@@ -285,6 +302,8 @@ class MyCreditSchema(GradeViewSchema):
     records = ma.fields.List(ma.fields.Nested(OwnRecordSchema), required=True)
     lists = ma.fields.List(ma.fields.Nested(ListEntryViewSchema), required=True)
     list_status = ma.fields.Nested(ListFlagsSchema, required=True)
+    hides_positive = ma.fields.Boolean(required=True, metadata={
+        "description": "true: my awards, volunteering and donations are not shown publicly (PUT /me/preferences)"})
 
 
 class FileAccessSchema(ma.Schema):
@@ -299,3 +318,30 @@ class FileAccessSchema(ma.Schema):
 
 
 FileAccessPageSchema = page_schema(FileAccessSchema, "FileAccessPageSchema")
+
+
+class MarkInSchema(ma.Schema):
+    item = ma.fields.String(required=True, validate=ma.validate.OneOf(("record", "list_entry")))
+    item_id = body_id(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("reconsideration", "litigation")),
+                            metadata={"description": "行政复议 or 行政诉讼 (objection marks come from objections)"})
+    ref = PlainText(required=True, validate=ma.validate.Length(min=2, max=64),
+                    metadata={"description": "The case number (复议/诉讼案号)"})
+    suspends_grade = JsonBoolean(load_default=False)
+
+
+class MarkOutSchema(MarkSchema):
+    id = ma.fields.Integer(required=True)
+    item = ma.fields.String(required=True)
+    item_id = ma.fields.Integer(required=True)
+    cleared_at = ma.fields.DateTime(allow_none=True)
+
+
+class SuspensionSchema(ma.Schema):
+    suspended = JsonBoolean(required=True)
+
+
+class PreferencesSchema(ma.Schema):
+    hides_positive = JsonBoolean(required=True, metadata={
+        "description": "true: do not show my awards, volunteering and donations (表彰奖励、志愿服务、慈善捐赠)"})
+    hides_positive_zh = ma.fields.String(dump_only=True)

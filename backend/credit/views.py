@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from backend.credit import files, import_jobs, joint, lists, query_record, record_import, records
+from backend.credit import files, import_jobs, joint, lists, marks, query_record, record_import, records
 from backend.credit.schemas import (
     CreditFilePageSchema,
     FileArgsSchema,
@@ -20,12 +20,15 @@ from backend.credit.schemas import (
     ListEntryInSchema,
     ListEntryPageSchema,
     ListEntrySchema,
+    MarkInSchema,
+    MarkOutSchema,
     MeasureListSchema,
     RecordBatchSchema,
     RecordFiledSchema,
     RecordInSchema,
     RecordSchema,
     RemovalSchema,
+    SuspensionSchema,
 )
 from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.jobs import describe as describe_job
@@ -185,3 +188,34 @@ def joint_query_record_pdf(query_no):
     record = query_record.read_record(query_no, operator=current_operator(), actor=operator_actor())
     return Response(query_record.record_pdf(record), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{query_no}.pdf"', "Cache-Control": "no-store"})
+
+
+@blp.route("/marks", methods=["POST"])
+@require_operator("department", "admin")
+@blp.arguments(MarkInSchema)
+@blp.response(201, MarkOutSchema)
+@blp.alt_response(409, description="The item already carries a mark for this case (already_marked)")
+def add_mark(body):
+    """Mark one of your department's records or list entries as under 行政复议 or 行政诉讼: every view shows the
+    neutral note at once; the grade keeps counting it unless suspends_grade."""
+    return marks.mark_row(marks.department_mark(body, operator=current_operator(), actor=operator_actor()))
+
+
+@blp.route("/marks/<int:mark_id>/clear", methods=["POST"])
+@require_operator("department", "admin")
+@blp.arguments(RemovalSchema)
+@blp.response(200, MarkOutSchema)
+def clear_mark(body, mark_id):
+    """Clear a reconsideration or litigation mark once the case is decided (objection marks clear with the outcome)."""
+    return marks.mark_row(marks.department_unmark(mark_id, body["reason"], operator=current_operator(),
+                                                  actor=operator_actor()))
+
+
+@blp.route("/marks/<int:mark_id>/suspension", methods=["PUT"])
+@require_operator("department", "admin")
+@blp.arguments(SuspensionSchema)
+@blp.response(200, MarkOutSchema)
+def suspend_mark(body, mark_id):
+    """Suspend (true) or resume (false) counting the marked item in the grade while it is decided; re-grades."""
+    return marks.mark_row(marks.department_suspend(mark_id, body["suspended"], operator=current_operator(),
+                                                   actor=operator_actor()))

@@ -111,3 +111,23 @@ ACCESS_ZH = {AccessKind.FILE: "查看信用档案", AccessKind.GRADE: "查看信
              AccessKind.JOINT_QUERY: "联合奖惩一键查询", AccessKind.JOINT_RECORD: "打印一键查询记录",
              AccessKind.REPORT: "信用报告",
              AccessKind.FINANCING: "银行查询融资信用信息", AccessKind.CONSOLE: "在工作台查看信用档案"}
+
+
+class MarkKind(enum.StrEnum):
+    """Why an item of a file carries a neutral note while something is being decided about it."""
+
+    OBJECTION = "objection"              # 信用信息异议 (marked at acceptance)
+    RECONSIDERATION = "reconsideration"  # 行政复议 (marked by the department)
+    LITIGATION = "litigation"            # 行政诉讼 (marked by the department)
+
+
+# Neutral wording (credit-rules.md §2.3): the mark is information, not a verdict.
+MARK_NOTE = {MarkKind.OBJECTION: "信息主体已提出异议，正在核实",
+             MarkKind.RECONSIDERATION: "信息主体已申请行政复议，正在审理",
+             MarkKind.LITIGATION: "信息主体已提起行政诉讼，正在审理"}
+MARK_SUSPENDED_NOTE = "核实期间，部门决定暂停计入信用评价"
+
+
+class MarkedItem(enum.StrEnum):
+    RECORD = "record"
+    LIST_ENTRY = "list_entry"

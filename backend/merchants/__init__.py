@@ -12,7 +12,24 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
-from backend.merchants.owners import owned_merchant, owned_merchants
+from backend.merchants.owners import (
+    owned_merchant,
+    owned_merchants,
+)
+from backend.merchants.pages import (
+    forget_pages,
+)
 
-__all__ = ["Commitment", "Inspection", "InspectionAgency", "Market", "Merchant", "MerchantBindingCode",
-           "MerchantLinkRequest", "MerchantOwner", "owned_merchant", "owned_merchants"]
+__all__ = [
+    "Commitment",
+    "Inspection",
+    "InspectionAgency",
+    "Market",
+    "Merchant",
+    "MerchantBindingCode",
+    "MerchantLinkRequest",
+    "MerchantOwner",
+    "forget_pages",
+    "owned_merchant",
+    "owned_merchants",
+]

@@ -8,7 +8,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import select, update
 
-from backend.credit import Subject, grade_view
+from backend.credit import Subject, grade_view, own_items
 from backend.merchants.models import Inspection, Market, Merchant, MerchantBindingCode, MerchantOwner
 from backend.platform import audit
 from backend.platform.access import Operator
@@ -128,4 +128,4 @@ def merchant_file(account_id: int, handle: str) -> dict:
         select(Inspection).where(Inspection.merchant_id == merchant.id)
         .order_by(Inspection.sampled_on.desc(), Inspection.id.desc()).limit(INSPECTIONS_LIMIT)
     ).scalars().all()
-    return {**_summary(merchant, subject), **grade_view(subject), "inspections": inspections}
+    return {**_summary(merchant, subject), **grade_view(subject), **own_items(subject), "inspections": inspections}

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from backend.credit import ListEntry, Subject, current_model
-from backend.credit.vocab import ListType, grade_label
+from backend.credit import CreditRecord, ListEntry, MarkedItem, Subject, current_model, marks_of, notes_for
+from backend.credit.vocab import ListType, RecordCategory, RecordStatus, grade_label
 from backend.merchants.models import Commitment, Inspection, Market, Merchant
 from backend.merchants.stickers import absolute_url, page_path, parse_ref
 from backend.merchants.vocab import CommitmentStatus
@@ -59,7 +59,8 @@ VOID_MSG = "该二维码已作废：商户已换发新的二维码，请扫描�
 
 HEAD = (select(Merchant.id, Merchant.code_serial, Merchant.stall_no, Merchant.stall_name, Merchant.business_scope,
                Merchant.photo_url, Subject.id.label("subject_id"), Subject.handle, Subject.display_name,
-               Subject.uscc, Subject.grade, Subject.grade_updated_at, Market.slug, Market.name.label("market"))
+               Subject.uscc, Subject.grade, Subject.grade_updated_at, Subject.hides_positive, Market.slug,
+               Market.name.label("market"))
         .join(Subject, Subject.id == Merchant.subject_id).join(Market, Market.id == Merchant.market_id))
 
 
@@ -136,7 +137,8 @@ def grades_explained() -> dict:
 
 
 RESULT_WORDS = {"pass": "合格", "fail": "不合格", "kept": "履约", "broken": "违约", "A": "A级", "B": "B级", "M": "M级",
-                "C": "C级", "D": "D级"}
+                "C": "C级", "D": "D级", "qualification": "资质证照", "operation": "生产经营", "contract": "合同履约",
+                "honour": "表彰奖励", "public_welfare": "社会公益"}
 
 
 def _retests(inspections: list) -> list[dict]:
@@ -164,7 +166,7 @@ def page_data(ref: str) -> dict:
         .where(Inspection.merchant_id == h.id)
         .order_by(Inspection.sampled_on.desc(), Inspection.id.desc()).limit(RECENT_INSPECTIONS)).all()
     lists = db.session.execute(
-        select(ListEntry.list_type, ListEntry.reason, ListEntry.department, ListEntry.decision_document,
+        select(ListEntry.id, ListEntry.list_type, ListEntry.reason, ListEntry.department, ListEntry.decision_document,
                ListEntry.starts_on, ListEntry.ends_on)
         .where(ListEntry.subject_id == h.subject_id, ListEntry.active_on(today))
         .order_by(ListEntry.starts_on.desc())).all()
@@ -173,6 +175,8 @@ def page_data(ref: str) -> dict:
                Commitment.status_changed_on)
         .where(Commitment.subject_id == h.subject_id, Commitment.status != CommitmentStatus.WITHDRAWN)
         .order_by(Commitment.signed_on.desc(), Commitment.id.desc())).all()
+    marks = marks_of(h.subject_id)  # 异议/复议/诉讼 notes, shown next to every item they concern
+    declarations, by_document, marked_items = _declarations_and_marks(h, marks, {r.id for r in lists})
     return {
         "handle": h.handle, "name": h.display_name, "registered_name": h.display_name, "stall_name": h.stall_name,
         "uscc": h.uscc,
@@ -183,16 +187,54 @@ def page_data(ref: str) -> dict:
         "grade_updated_at": _iso(h.grade_updated_at),
         "lists": [{"list_type": r.list_type, "label": LIST_LABELS[r.list_type], "reason": r.reason,
                    "department": r.department, "decision_document": r.decision_document,
-                   "starts_on": _iso(r.starts_on), "ends_on": _iso(r.ends_on)} for r in lists],
+                   "starts_on": _iso(r.starts_on), "ends_on": _iso(r.ends_on),
+                   "marks": notes_for(marks, MarkedItem.LIST_ENTRY, r.id)} for r in lists],
         "commitments": [{"title": r.title, "content": r.content, "signed_on": _iso(r.signed_on),
                          "status": r.status, "status_changed_on": _iso(r.status_changed_on)}
                         for r in commitments],
-        "inspections": _retests(inspections),
+        "inspections": [{**item, "marks": by_document.get(item["report_no"], [])} for item in _retests(inspections)],
+        "declarations": declarations, "marked_items": marked_items,
         "latest_inspection_on": _iso(inspections[0].sampled_on) if inspections else None,
         "grade_scale": grade_scale(),
         "complaint": COMPLAINT, "objection": OBJECTION,
         "page_url": absolute_url(page_path(h.handle)),
     }
+
+
+DECLARED_LABEL = "自主申报，已核验"
+POSITIVE_DECLARATIONS = {"honour", "public_welfare"}  # 表彰奖励, 社会公益: hidden when the subject refuses
+
+
+def _declarations_and_marks(h, marks: dict, shown_entries: set[int]) -> tuple[list[dict], dict, list[dict]]:
+    """Verified self-declarations (自主申报，已核验), the mark notes of records by document number, and the marked
+    records and entries the page does not otherwise show (the grade rests on them)."""
+    r = CreditRecord
+    marked_ids = [item_id for kind, item_id in marks if kind == MarkedItem.RECORD]
+    rows = db.session.execute(
+        select(r.id, r.category, r.result, r.title, r.department, r.document_no, r.decided_on, r.expires_on)
+        .where(r.subject_id == h.subject_id, r.status == RecordStatus.ACTIVE,
+               or_(r.category == RecordCategory.DECLARATION, r.id.in_(marked_ids)))
+        .order_by(r.decided_on.desc(), r.id.desc())).all()
+    declarations, by_document, marked_items = [], {}, []
+    for row in rows:
+        notes = notes_for(marks, MarkedItem.RECORD, row.id)
+        if row.category == RecordCategory.DECLARATION:
+            if not (h.hides_positive and row.result in POSITIVE_DECLARATIONS):
+                declarations.append({"title": row.title, "label": DECLARED_LABEL, "kind": row.result,
+                                     "department": row.department, "verified_on": _iso(row.decided_on),
+                                     "valid_until": _iso(row.expires_on), "marks": notes})
+        elif notes:
+            by_document[row.document_no] = notes
+            if row.category != RecordCategory.PRODUCT_INSPECTION:
+                marked_items.append({"title": row.title, "department": row.department,
+                                     "document_no": row.document_no, "marks": notes})
+    for (kind, item_id), found in marks.items():
+        if kind == MarkedItem.LIST_ENTRY and item_id not in shown_entries:
+            entry = db.session.get(ListEntry, item_id)
+            if entry.removed_at is None:
+                marked_items.append({"title": LIST_LABELS[entry.list_type], "department": entry.department,
+                                     "document_no": entry.decision_document, "marks": [m["note"] for m in found]})
+    return declarations, by_document, marked_items
 
 
 def all_markets() -> list[dict]:

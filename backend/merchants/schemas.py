@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.credit.schemas import GRADE_DOC, GradeViewSchema
+from backend.credit.schemas import GRADE_DOC, GradeViewSchema, ListEntryViewSchema, ListFlagsSchema, OwnRecordSchema
 from backend.platform.web.schemas import PageArgsSchema, PageMetaSchema, PlainText, page_schema
 
 V = ma.validate
@@ -110,6 +110,9 @@ class PublicListSchema(ma.Schema):
     decision_document = ma.fields.String(required=True)
     starts_on = ma.fields.String(required=True)
     ends_on = ma.fields.String(allow_none=True)
+    marks = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Neutral notes while it is under objection, reconsideration or litigation "
+                       "(信息主体已提出异议，正在核实)"})
 
 
 class PublicCommitmentSchema(ma.Schema):
@@ -135,6 +138,32 @@ class PublicInspectionSchema(ma.Schema):
     report_no = ma.fields.String(required=True)
     retest = ma.fields.Nested(RetestSchema, allow_none=True, metadata={
         "description": "For a failure: the next inspection of the same product (复检), null if none yet"})
+    marks = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Neutral notes while it is under objection, reconsideration or litigation "
+                       "(信息主体已提出异议，正在核实)"})
+
+
+class PublicDeclarationSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    label = ma.fields.String(required=True, metadata={"example": "自主申报，已核验"})
+    kind = ma.fields.String(required=True, metadata={
+        "description": "qualification 资质证照 / operation 生产经营 / contract 合同履约 / honour 表彰奖励 / "
+                       "public_welfare 社会公益"})
+    department = ma.fields.String(required=True, metadata={"description": "Who verified it"})
+    verified_on = ma.fields.String(required=True)
+    valid_until = ma.fields.String(allow_none=True)
+    marks = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Neutral notes while it is under objection, reconsideration or litigation "
+                       "(信息主体已提出异议，正在核实)"})
+
+
+class PublicMarkedItemSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    department = ma.fields.String(required=True)
+    document_no = ma.fields.String(required=True)
+    marks = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Neutral notes while it is under objection, reconsideration or litigation "
+                       "(信息主体已提出异议，正在核实)"})
 
 
 class ComplaintSchema(ma.Schema):
@@ -163,6 +192,12 @@ class PublicMerchantSchema(ma.Schema):
     commitments = ma.fields.List(ma.fields.Nested(PublicCommitmentSchema), required=True)
     inspections = ma.fields.List(ma.fields.Nested(PublicInspectionSchema), required=True)
     latest_inspection_on = ma.fields.String(allow_none=True, metadata={"description": "Date of the latest 抽检"})
+    declarations = ma.fields.List(ma.fields.Nested(PublicDeclarationSchema), required=True, metadata={
+        "description": "Verified self-declarations (自主申报，已核验); awards and public welfare hidden when the "
+                       "merchant refuses to show positive information"})
+    marked_items = ma.fields.List(ma.fields.Nested(PublicMarkedItemSchema), required=True, metadata={
+        "description": "Records and entries the grade rests on that are under objection, reconsideration or "
+                       "litigation, besides the lists and inspections above"})
     grade_scale = ma.fields.Dict(required=True, metadata={"description": "The four levels, their score ranges and "
                                                                          "meanings, and how grades are computed"})
     complaint = ma.fields.Nested(ComplaintSchema, required=True, metadata={"description": "Consumer disputes: 12315"})
@@ -214,6 +249,11 @@ class InspectionViewSchema(ma.Schema):
 
 class MerchantFileSchema(MerchantSummarySchema, GradeViewSchema):
     inspections = ma.fields.List(ma.fields.Nested(InspectionViewSchema), required=True)
+    records = ma.fields.List(ma.fields.Nested(OwnRecordSchema), required=True, metadata={
+        "description": "Every record of the merchant's file, with its id (what an objection names) and marks"})
+    lists = ma.fields.List(ma.fields.Nested(ListEntryViewSchema), required=True)
+    list_status = ma.fields.Nested(ListFlagsSchema, required=True)
+    hides_positive = ma.fields.Boolean(required=True)
 
 class NewBindingCodeSchema(ma.Schema):
     note = PlainText(validate=V.Length(max=200), metadata={"description": "Who it was handed to"})

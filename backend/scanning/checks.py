@@ -19,7 +19,7 @@ from sqlalchemy import Date, bindparam, exists, func, select
 
 import qr
 from backend.cards import card_holder
-from backend.credit import ListEntry, ListType, Subject
+from backend.credit import CreditMark, ListEntry, ListType, Subject
 from backend.keys import card_keys, keyring, seal_key
 from backend.platform import dbio
 from backend.platform.clock import from_ts, local_date, local_time
@@ -78,6 +78,12 @@ def black_listed(day):
                           ListEntry.active_on(day))
 
 
+def mark_note():
+    """The note of the holder's first uncleared mark (异议/复议/诉讼), or NULL: a scalar subquery over Subject."""
+    return (select(CreditMark.note).where(CreditMark.subject_id == Subject.id, CreditMark.cleared_at.is_(None))
+            .order_by(CreditMark.id).limit(1).scalar_subquery())
+
+
 @functools.lru_cache(maxsize=32)
 def holder_query(n_rules: int):
     """Subject, black-list and revocation flags, and the granted count per rule: one statement.
@@ -92,7 +98,7 @@ def holder_query(n_rules: int):
         .scalar_subquery().label(f"used{i}") for i in range(n_rules)]
     return select(Subject.id, Subject.handle, Subject.kind, Subject.display_name, Subject.grade,
                   Subject.codes_valid_after, Subject.code_generation,
-                  black_listed(bindparam("today", type_=Date)).label("blocked"),
+                  black_listed(bindparam("today", type_=Date)).label("blocked"), mark_note().label("mark_note"),
                   *used).where(Subject.handle == bindparam("sub"))
 
 
@@ -121,7 +127,8 @@ def holder_from_row(rules: Sequence[Rule], row) -> tuple[Holder, dict[int, int]]
     """The holder of a holder_query row and its granted count per rule."""
     counts = (getattr(row, f"used{i}") for i in range(len(rules)))
     used = {rule.id: count for rule, count in zip(rules, counts, strict=True) if count}
-    return Holder(row.id, row.handle, row.kind, row.display_name, row.grade, blocked=bool(row.blocked)), used
+    return Holder(row.id, row.handle, row.kind, row.display_name, row.grade, blocked=bool(row.blocked),
+                  mark_note=row.mark_note), used
 
 
 def code_check_from_row(opened: OpenedCode, rules: Sequence[Rule], row) -> CodeCheck:

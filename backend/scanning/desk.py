@@ -10,7 +10,7 @@ from backend.credit import Subject
 from backend.platform.clock import CHINA, china_today, local_date, now_ts
 from backend.platform.db import db
 from backend.platform.errors import NotFound
-from backend.scanning.checks import black_listed
+from backend.scanning.checks import black_listed, mark_note
 from backend.scanning.devices import Device, scenario_rules
 from backend.scanning.models import Incentive, Redemption, Scan
 from backend.scanning.rules import Holder, ineligibility
@@ -20,8 +20,9 @@ from backend.scanning.vocab import Outcome, Refusal
 
 def _holder(subject_id: int, day: dt.date) -> Holder:
     row = db.session.execute(select(Subject.id, Subject.handle, Subject.kind, Subject.display_name, Subject.grade,
-                                    black_listed(day).label("blocked")).where(Subject.id == subject_id)).one()
-    return Holder(row.id, row.handle, row.kind, row.display_name, row.grade, bool(row.blocked))
+                                    black_listed(day).label("blocked"), mark_note().label("mark_note"))
+                             .where(Subject.id == subject_id)).one()
+    return Holder(row.id, row.handle, row.kind, row.display_name, row.grade, bool(row.blocked), row.mark_note)
 
 
 def scan_verdict(device: Device, scan_id: int) -> dict:
@@ -42,7 +43,7 @@ def scan_verdict(device: Device, scan_id: int) -> dict:
         periods = {r.quota_period for r in rules if ineligibility(r, holder, day) is None}
         period = periods.pop() if len(periods) == 1 else None
     verdict = valid_verdict(refusal, period=period, unrated=holder.grade is None, grants_nothing=not rules)
-    return {**answer, "refusal": refusal, **verdict.as_dict()}
+    return {**answer, "refusal": refusal, **verdict.as_dict(), "notes": [holder.mark_note] if holder.mark_note else []}
 
 
 def receipt_no(redemption_id: int, granted_at: dt.datetime) -> str:

@@ -39,6 +39,8 @@ class Holder:
     display_name: str
     grade: str | None  # None: not rated (未评价), never eligible
     blocked: bool
+    # The neutral note of an item of the holder's file under objection, reconsideration or litigation (None: none).
+    mark_note: str | None = None
 
 
 def period_key(period: str, day: dt.date) -> str:

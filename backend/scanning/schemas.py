@@ -120,6 +120,9 @@ class VerifyResultSchema(ma.Schema):
     checked_at = ma.fields.DateTime(required=True)
     disclosed = ma.fields.Nested(DisclosedSchema, required=True)
     incentives = ma.fields.List(ma.fields.Nested(PerkSchema), required=True)
+    notes = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "Neutral notes while part of the holder's file is under objection, reconsideration or "
+                       "litigation, e.g. 信息主体已提出异议，正在核实 (show them next to the verdict)"})
     scan_id = ma.fields.Integer(required=True, metadata={
         "description": "This scan; send it with the redemption that follows so the grant is linked to it"})
     via = ma.fields.String(validate=ma.validate.OneOf(("code", "card", "id")), metadata={
@@ -134,6 +137,8 @@ class ScanVerdictSchema(ma.Schema):
         "description": "green: give the perk; amber: genuine code, nothing may be given; red: code not accepted"})
     headline = ma.fields.String(required=True, metadata={"example": "不能发放"})
     reason = ma.fields.String(required=True, metadata={"example": "本月次数已用完"})
+    notes = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Neutral notes while part of the holder's file is being decided (信息主体已提出异议，正在核实)"})
 
 
 class DeskDeviceSchema(ma.Schema):

@@ -69,6 +69,8 @@ def answer(device: Device, rules, check: CodeCheck, scan_id: int, ts: int) -> di
             eligible, perks, refusal = False, [], Refusal.LIVE_CODE
         result["disclosed"] = disclose(device.disclosure, check.holder, eligible, perks)
         result["incentives"] = perks
+    # Part of the file this answer rests on is being decided (异议/复议/诉讼): the scanner says so, neutrally.
+    result["notes"] = [check.holder.mark_note] if check.holder is not None and check.holder.mark_note else []
     if refusal is not None:
         scan_log.note_refusal(scan_id, refusal)
     # The redemption that follows names this scan (scan_id), so the resident sees per scan what was granted.

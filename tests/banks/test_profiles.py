@@ -27,7 +27,7 @@ def resident(mp):
     rid = resident_id(4101)
     assert mp.bind(rid, name=NAME).status_code == 200
     headers = dept(SAMR)
-    for body in (penalty({"resident_id": rid}), record({"resident_id": rid}, "declaration"),
+    for body in (penalty({"resident_id": rid}), record({"resident_id": rid}, "declaration", result="honour"),
                  record({"resident_id": rid}, "admin_licence")):
         assert mp.client.post("/api/dept/v1/records", headers=headers, json=body).status_code == 201
     mp.rid = rid

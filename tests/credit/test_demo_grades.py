@@ -20,6 +20,6 @@ def test_demo_grades_come_from_the_model(runner, db):
     assert "".join(m["grade"] for m in data["merchants"]) == expected_merchants
     for entry in data["residents"] + data["merchants"]:
         subject = by_handle[entry["handle"]]
-        assert subject.grade_model == "v1" and subject.grade == entry["grade"]
+        assert subject.grade_model == "v2" and subject.grade == entry["grade"]
     changes = db.session.execute(select(GradeChange)).scalars().all()
-    assert changes and all(c.model_version == "v1" and c.breakdown["records"] for c in changes)
+    assert changes and all(c.model_version == "v2" and c.breakdown["records"] for c in changes)

@@ -126,19 +126,19 @@ def test_a_new_model_version_regrades_everyone(client, runner, app, db, tmp_path
     h = dept()
     refs = [merchant_ref() for _ in range(5)]
     for ref in refs:
-        client.post(URL, json=penalty(ref, severity="general"), headers=h)  # 60 → C under v1
+        client.post(URL, json=penalty(ref, severity="general"), headers=h)  # 60 → C under the model in force
     assert {s.grade for s in db.session.execute(select(Subject)).scalars()} == {"C"}
-    v2 = (MODELS_DIR / "v1.toml").read_text().replace('version = "v1"', 'version = "v2"').replace("C = 60", "C = 55")
-    (tmp_path / "v2.toml").write_text(v2.replace("B = 75", "B = 58"))
-    app.config["GRADING_MODEL"] = str(tmp_path / "v2.toml")
+    v9 = (MODELS_DIR / "v2.toml").read_text().replace('version = "v2"', 'version = "v9"').replace("C = 60", "C = 55")
+    (tmp_path / "v9.toml").write_text(v9.replace("B = 75", "B = 58"))
+    app.config["GRADING_MODEL"] = str(tmp_path / "v9.toml")
     install_model(app)
     result = runner.invoke(args=["recompute-grades", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert "5 subjects, 5 grades changed" in result.output
     db.session.expire_all()
-    assert {(s.grade, s.grade_model) for s in db.session.execute(select(Subject)).scalars()} == {("B", "v2")}
-    history = db.session.execute(select(GradeChange).where(GradeChange.model_version == "v2")).scalars().all()
-    assert len(history) == 5 and all("v2" in c.reason for c in history)
+    assert {(s.grade, s.grade_model) for s in db.session.execute(select(Subject)).scalars()} == {("B", "v9")}
+    history = db.session.execute(select(GradeChange).where(GradeChange.model_version == "v9")).scalars().all()
+    assert len(history) == 5 and all("v9" in c.reason for c in history)
     again = runner.invoke(args=["recompute-grades"])
     assert "0 grades changed" in again.output
 

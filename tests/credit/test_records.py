@@ -56,7 +56,7 @@ def test_grade_moves_when_a_penalty_arrives_and_when_it_is_removed(client, db):
     final = grade_of(client, h, ref)
     assert final["subject"]["grade"] == "B" and final["subject"]["score"] == 76
     reasons = [c["reason"] for c in final["history"]]
-    assert any("撤销" in r for r in reasons) and all(c["model_version"] == "v1" for c in final["history"])
+    assert any("撤销" in r for r in reasons) and all(c["model_version"] == "v2" for c in final["history"])
     assert db.session.scalar(select(func.count(GradeChange.id))) == 3
 
 

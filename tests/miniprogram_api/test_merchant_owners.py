@@ -87,7 +87,7 @@ def test_owner_sees_inspections_and_grade_breakdown(client, mp, other_mp):
                        headers=bearer(operator_token("market", market_slug="magong")))
     assert resp.status_code == 201
     body = mp.get(f"/me/merchants/{handle_of(merchant)}").get_json()
-    assert body["grade"] == "C" and body["score"] == 63 and body["model_version"] == "v1"
+    assert body["grade"] == "C" and body["score"] == 63 and body["model_version"] == "v2"
     (line,) = body["breakdown"]["records"]
     assert (line["document_no"], line["points"]) == ("SW-2026-0101", -12) and "抽检" in line["rule"]
     assert body["breakdown"]["base_score"] + line["points"] == body["breakdown"]["score"] == body["score"]

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 from flask import abort
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend.app import create_app
 from backend.config import TestConfig
 from backend.demo.wechat_fake import FakeWeChat
-from backend.models import Operator
+from backend.models import CreditMark, Operator
 from backend.platform import fonts, uploads
 from backend.platform.crypto import credential_hash
 from backend.platform.db import use_case
@@ -35,6 +36,7 @@ from tests.credit.helpers import SAMR, days_ago, penalty, record
 from tests.factories import bearer, operator_token, person, resident_id, uscc_code
 from tests.merchants.helpers import handle_of, market_operator, merchant
 from tests.miniprogram_api.helpers import MpClient
+from tests.objections.helpers import objection_body
 from tests.scanning.helpers import code_for, redeem, scan_setup, verify
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -438,6 +440,54 @@ def _not_a_person(w):
     return DomainError(result.output.removeprefix("Error: ").strip(), code="not_a_person")
 
 
+def _objector(w):
+    """A bound resident with a SAMR penalty on file: (mini-program user, record id)."""
+    rid = resident_id(950 + next(w._openids))
+    user = w.mp()
+    assert user.bind(rid).status_code == 200
+    return user, w.post("/api/dept/v1/records", w.dept, json=penalty({"resident_id": rid})).get_json()["record"]["id"]
+
+
+def _objection(w, accepted=False, forwarded=False):
+    user, record_id = _objector(w)
+    number = user.post("/me/objections", json=objection_body(record_id)).get_json()["number"]
+    if accepted or forwarded:
+        w.post(f"/api/dept/v1/objections/{number}/accept", w.admin)
+    if forwarded:
+        w.post(f"/api/dept/v1/objections/{number}/check", w.admin, json={"own_error": False})
+    return user, record_id, number
+
+
+def _litigation(w, twice=False):
+    _, record_id = _objector(w)
+    body = {"item": "record", "item_id": record_id, "kind": "litigation", "ref": "（2026）粤1502行初1号"}
+    return [w.post("/api/dept/v1/marks", w.dept, json=body) for _ in range(2 if twice else 1)][-1]
+
+
+def _mark_cleared(w):
+    mark = _litigation(w).get_json()["id"]
+    w.post(f"/api/dept/v1/marks/{mark}/clear", w.dept, json={"reason": "判决已生效"})
+    return w.client.put(f"/api/dept/v1/marks/{mark}/suspension", headers=w.dept, json={"suspended": True})
+
+
+def _objection_mark(w):
+    _, record_id, _ = _objection(w, accepted=True)
+    mark = db.session.scalar(select(CreditMark.id).where(CreditMark.record_id == record_id))
+    return w.post(f"/api/dept/v1/marks/{mark}/clear", w.dept, json={"reason": "误标"})
+
+
+def _declared(w, verified=False):
+    user = w.mp(bound=True)
+    number = user.post("/me/declarations", json=DECLARATION).get_json()["number"]
+    if verified:
+        w.post(f"/api/dept/v1/declarations/{number}/decide", w.dept, json={"decision": "verified"})
+    return number
+
+
+DECLARATION = {"category": "honour", "title": "诚信示范户", "issuer": "汕尾市市场监督管理局", "document_no": "表-1",
+               "issued_on": "2026-06-01", "department": SAMR, "commitment_accepted": True}
+
+
 def _database_down(w):
     down = create_app(type("Down", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none",
@@ -680,6 +730,24 @@ TRIGGERS: dict[str, Callable] = {
     "talk_state": lambda w: w.post(f"{SUP}/talks/{_sup_talk(w)['id']}/verify", w.dept, json={}),
     "warning_closed": lambda w: [w.post(f"{SUP}/warnings/{wid}/close", w.dept, json={"reason": "已处理"})
                                  for wid in [_sup_warning(w)] * 2][-1],
+    "item_not_found": lambda w: _objector(w)[0].post("/me/objections", json=objection_body(999)),
+    "objection_open": lambda w: (lambda u, r: [u.post("/me/objections", json=objection_body(r)) for _ in range(2)][-1])(
+        *_objector(w)),
+    "objection_not_found": lambda w: w.get("/api/dept/v1/objections/YY0", w.admin),
+    "objection_state": lambda w: w.post(f"/api/dept/v1/objections/{_objection(w, accepted=True)[2]}/accept", w.admin),
+    "invalid_correction": lambda w: (lambda u, r: u.post("/me/objections", json=objection_body(r, corrections=[
+        {"field": "starts_on", "proposed": "2026-01-01"}])))(*_objector(w)),
+    "invalid_outcome": lambda w: w.post(f"/api/dept/v1/objections/{_objection(w, forwarded=True)[2]}/decide", w.dept,
+                                        json={"outcome": "removed_from_list", "reason": "移出"}),
+    "mark_not_found": lambda w: w.post("/api/dept/v1/marks/999/clear", w.dept, json={"reason": "已结案"}),
+    "already_marked": lambda w: _litigation(w, twice=True),
+    "mark_cleared": _mark_cleared,
+    "objection_mark": _objection_mark,
+    "declaration_not_found": lambda w: w.get("/api/dept/v1/declarations/SB0", w.admin),
+    "declaration_state": lambda w: w.post(f"/api/dept/v1/declarations/{_declared(w, verified=True)}/decide", w.dept,
+                                          json={"decision": "verified"}),
+    "commitment_required": lambda w: w.mp(bound=True).post("/me/declarations", json={
+        **DECLARATION, "commitment_accepted": False}),
 }
 
 

@@ -21,6 +21,7 @@ class RecordFact(NamedTuple):
     title: str
     department: str
     document_no: str
+    suspended: bool = False  # marked (异议/复议/诉讼) and suspended by its department: shown, not scored
 
 
 class ListFact(NamedTuple):
@@ -28,6 +29,7 @@ class ListFact(NamedTuple):
     starts_on: dt.date
     ends_on: dt.date | None
     decision_document: str
+    suspended: bool = False  # marked and suspended by its department: not applied while decided
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def _score_record(model: GradingModel, r: RecordFact, as_of: dt.date, first_offe
     tol = model.tolerance
     if r.emergency:
         contribution, why = 0.0, f"{label}：因突发事件应急处置产生，仅展示不计分"
+    elif r.suspended:
+        contribution, why = 0.0, f"{label}：正在核实（异议、复议或诉讼），部门决定核实期间暂停计分"
     elif (r.tolerant and first_offence and r.category in tol.get("categories", ())
           and r.severity == tol.get("severity")):
         contribution, why = 0.0, f"{label}：首次轻微违法且无危害后果，包容审慎不扣分"
@@ -75,8 +79,10 @@ def _list_active(e: ListFact, as_of: dt.date) -> bool:
 
 
 def _apply_lists(model: GradingModel, grade: str, lists: list[ListFact], as_of: dt.date) -> tuple[str, list]:
-    active = {e.list_type: e for e in lists if _list_active(e, as_of)}
-    effects = []
+    active = {e.list_type: e for e in lists if _list_active(e, as_of) and not e.suspended}
+    effects = [{"list_type": e.list_type, "decision_document": e.decision_document,
+                "rule": "正在核实（异议、复议或诉讼），部门决定核实期间暂停适用"}
+               for e in lists if _list_active(e, as_of) and e.suspended]
     red, watch, black = (model.lists.get(k, {}) for k in ("red", "watch", "black"))
     if "red" in active and red.get("lift"):
         lifted = GRADES[max(GRADES.index(grade) - int(red["lift"]), 0)]
@@ -116,7 +122,7 @@ def evaluate(model: GradingModel, records: list[RecordFact], lists: list[ListFac
     lines, sums = [], {name: 0.0 for name in model.indicators}
     for r in sorted(records, key=lambda r: (r.decided_on, r.id)):
         line = _score_record(model, r, as_of, first_offence=not seen_offence)
-        if r.category in tolerated_kinds and not r.emergency:
+        if r.category in tolerated_kinds and not r.emergency and not r.suspended:
             seen_offence = True
         sums[line["indicator"]] += line["points"]
         lines.append(line)

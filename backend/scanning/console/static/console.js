@@ -9,7 +9,7 @@
   const KEY = "sw-device-token";
   const BEEP_KEY = "sw-console-beep";
   const $ = (id) => document.getElementById(id);
-  const FIELD_ZH = { eligible: "信用+资格", masked_name: "姓名", discount: "可享优惠", grade: "信用等级" };
+  const FIELD_ZH = { eligible: "信用+资格", masked_name: "姓名", discount: "可享优惠", grade: "信用等级", note: "提示" };
   const TONES = { green: [[880, 0.15]], amber: [[440, 0.12], [0, 0.08], [440, 0.12]], red: [[220, 0.5]] };
   let settings = {};
   let lastCode = "";
@@ -171,6 +171,8 @@
       row(dl, name, name === "eligible" ? (value ? "符合" : "不符合")
                     : Array.isArray(value) ? value.join("、") || "无" : value);
     }
+    // Part of the holder's file is being decided (异议/复议/诉讼): shown neutrally, beside the verdict.
+    for (const note of data.notes || []) row(dl, "note", note);
     const ul = $("perks");
     for (const perk of data.incentives || []) {
       const li = document.createElement("li");

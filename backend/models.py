@@ -6,6 +6,8 @@ from the feature package (e.g. `from backend.credit import Subject`).
 
 from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
 from backend.credit.models import (
+    Change,
+    CreditCommitment,
     CreditRecord,
     GradeChange,
     GradingRun,
@@ -13,12 +15,12 @@ from backend.credit.models import (
     JointMeasure,
     JointQuery,
     ListEntry,
+    PublicationClass,
     Subject,
 )
 from backend.credit.vocab import GRADE_ZH, SubjectKind
 from backend.keys.models import SigningKey
 from backend.merchants.models import (
-    Commitment,
     Inspection,
     InspectionAgency,
     Market,
@@ -44,8 +46,9 @@ __all__ = [
     "Base",
     "CalendarDay",
     "CalendarYear",
-    "Commitment",
+    "Change",
     "CounterCode",
+    "CreditCommitment",
     "CreditRecord",
     "FaceVerification",
     "GradeChange",
@@ -67,6 +70,7 @@ __all__ = [
     "MpSession",
     "Operator",
     "Partner",
+    "PublicationClass",
     "Redemption",
     "Scan",
     "ScannerDevice",
@@ -74,5 +78,6 @@ __all__ = [
     "SigningKey",
     "Subject",
     "SubjectKind",
-    "TrustBundle", "Upload",
+    "TrustBundle",
+    "Upload",
 ]

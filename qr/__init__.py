@@ -37,10 +37,11 @@ from qr.keys import (
 from qr.offline import OUTCOMES, OfflineResult, TrustBundle, load_bundle, scan_outcome, verify_offline
 from qr.pseudonym import open_handle, pack_eligibility, read_eligibility, scenario_key, seal_handle, seal_key
 from qr.render import qr_matrix, qr_version, render_png, render_svg
-from qr.signed import BUNDLE_TYP, RECEIPT_TYP, sign_document, verify_document
+from qr.signed import BUNDLE_TYP, CHANGES_TYP, RECEIPT_TYP, sign_document, verify_document
 
 __all__ = [
     "BUNDLE_TYP",
+    "CHANGES_TYP",
     "CODE_TTL",
     "LEEWAY",
     "MAX_CODE_TTL",

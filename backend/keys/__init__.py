@@ -2,7 +2,7 @@
 
 from backend.keys.codes import CodeHolder, issue_code
 from backend.keys.models import SigningKey
-from backend.keys.ring import ensure_signing_key, jwks, keyring, rotate, scenario_key, seal_key
+from backend.keys.ring import ensure_signing_key, jwks, keyring, rotate, scenario_key, seal_key, sign_page
 
 __all__ = ["CodeHolder", "SigningKey", "ensure_signing_key", "issue_code", "jwks", "keyring", "rotate",
-           "scenario_key", "seal_key"]
+           "scenario_key", "seal_key", "sign_page"]

@@ -3,7 +3,6 @@ commitments filed as credit records, printed 一码查信 stickers and posters, 
 bound in the mini-program."""
 
 from backend.merchants.models import (
-    Commitment,
     Inspection,
     InspectionAgency,
     Market,
@@ -14,5 +13,5 @@ from backend.merchants.models import (
 )
 from backend.merchants.owners import owned_merchants
 
-__all__ = ["Commitment", "Inspection", "InspectionAgency", "Market", "Merchant", "MerchantBindingCode",
+__all__ = ["Inspection", "InspectionAgency", "Market", "Merchant", "MerchantBindingCode",
            "MerchantLinkRequest", "MerchantOwner", "owned_merchants"]

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 import qr
-from backend.credit import Subject
+from backend.credit import Subject, latest_cursor
 from backend.keys import keyring, scenario_key
 from backend.platform.clock import from_ts, local_date, now_ts
 from backend.platform.db import db, use_case
@@ -80,6 +80,7 @@ def trust_bundle(device: Device) -> dict:
     handles (what format-1 codes need), while scanners move over.
     """
     ts = now_ts()
+    cursor = latest_cursor()  # read first: everything up to it is in what follows
     ring = keyring()
     max_age = current_app.config["TRUST_BUNDLE_MAX_AGE"]
     keys = ring.published(ts)
@@ -99,10 +100,12 @@ def trust_bundle(device: Device) -> dict:
                         "valid_to": r.valid_to.isoformat() if r.valid_to else None}
                        for r in scenario_rules(device.scenario)],
         **_format_1_lists(ts),
+        # The change feed cursor this bundle reflects: a device syncs GET /changes?after=<cursor> from here.
+        "changes_cursor": cursor,
     }
     token = qr.sign_document(ring.signer, qr.BUNDLE_TYP, claims)
     return {"bundle": token, "issued_at": from_ts(ts), "max_age": max_age, "scenario": device.scenario,
-            "bundle_id": row.id}
+            "bundle_id": row.id, "changes_cursor": cursor}
 
 
 def _format_1_lists(ts: int) -> dict:

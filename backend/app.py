@@ -163,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.merchants.public import api_blp as public_api
     from backend.merchants.public import pages as public_pages
     from backend.operators import views as operators
+    from backend.repair import views as repair
     from backend.scanning import admin_views as partners
     from backend.scanning import api as scanning
     from backend.scanning.console import console as scan_console
@@ -170,7 +171,7 @@ def register_blueprints(app: Flask) -> None:
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, scanning.blp, miniprogram, public_api):
+                accounts.blp, repair.blp, scanning.blp, miniprogram, public_api):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)

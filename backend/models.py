@@ -36,6 +36,7 @@ from backend.platform.calendar import CalendarDay, CalendarYear
 from backend.platform.db import Base
 from backend.platform.jobs import Job
 from backend.platform.uploads import Upload
+from backend.repair.models import RepairApplication
 from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "Partner",
     "PublicationClass",
     "Redemption",
+    "RepairApplication",
     "Scan",
     "ScannerDevice",
     "Scenario",

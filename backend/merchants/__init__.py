@@ -11,7 +11,8 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
-from backend.merchants.owners import owned_merchants
+from backend.merchants.owners import owned_merchant, owned_merchants
+from backend.merchants.pages import forget_pages
 
 __all__ = ["Inspection", "InspectionAgency", "Market", "Merchant", "MerchantBindingCode",
-           "MerchantLinkRequest", "MerchantOwner", "owned_merchants"]
+           "MerchantLinkRequest", "MerchantOwner", "forget_pages", "owned_merchant", "owned_merchants"]

@@ -12,7 +12,8 @@ from backend.keys import keyring
 from backend.models import Change, CreditCommitment, CreditRecord, ListEntry, Subject
 from backend.platform.clock import now_ts
 from tests.credit.helpers import SAMR, admin, days_ago, dept, grade_of, merchant_ref, penalty, person_ref, record
-from tests.factories import resident_id, uscc_code
+from tests.factories import bearer, resident_id, uscc_code
+from tests.miniprogram_api.helpers import scanning_setup
 
 URL = "/api/dept/v1/records"
 DAY = 86400
@@ -165,3 +166,24 @@ def test_list_entry_basis_must_be_the_subjects_record(client, db):
     resp = client.post("/api/dept/v1/list-entries", headers=h, json=body)
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "basis_record_mismatch"
     assert db.session.scalar(select(CreditCommitment.id)) is None
+
+
+def test_device_feed_and_trust_bundle_cursor(client, app):
+    scanning_setup()
+    h = dept()
+    client.post(URL, headers=h, json=penalty({"resident_id": resident_id(50)}))
+    client.post(URL, headers=h, json=penalty({"uscc": uscc_code(50)}))
+    device = bearer("dev_transit")
+    bundle = client.get("/api/scan/v1/trust-bundle", headers=device).get_json()
+    assert bundle["changes_cursor"] == 2
+    claims = qr.verify_document(bundle["bundle"], keyring().verification_keys(now_ts()), qr.BUNDLE_TYP)
+    assert claims["changes_cursor"] == 2
+    page = client.get("/api/scan/v1/changes", headers=device).get_json()
+    person, org = page["items"]
+    assert person["subject_kind"] == "person" and person["subject"] is None and person["data"] == {}
+    assert org["subject"] is not None and org["data"]["document_no"]
+    signed = qr.verify_document(page["page"], keyring().verification_keys(now_ts()), qr.CHANGES_TYP)
+    assert signed["aud"].startswith("device:") and signed["items"] == page["items"]
+    assert client.get("/api/scan/v1/changes").status_code == 401
+    app.config["CODE_FORMAT"] = 1  # format-1 scanners already hold persons' handles (the bundle's lists)
+    assert client.get("/api/scan/v1/changes", headers=device).get_json()["items"][0]["subject"] is not None

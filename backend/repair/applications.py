@@ -111,10 +111,8 @@ def submit_as_owner(account_id: int, handle: str, form: dict, files, *, actor: s
 
 @use_case
 def submit_at_window(subject: Subject, operator_id: int, form: dict, files, *, actor: str) -> RepairApplication:
-    """A service-window operator files an organisation's application (offline 信用修复 window)."""
-    if subject.kind == "person":
-        raise InvalidInput("uscc：服务窗口代为申请的是单位的信用修复；个人请本人在小程序中申请。",
-                           code="window_organisations_only", details={"field": "uscc"})
+    """A service-window operator files an organisation's application (offline 信用修复 window; persons, who have no
+    USCC, apply themselves in the mini-program)."""
     return submit(subject, form, files, channel=Channel.WINDOW, actor=actor, operator_id=operator_id)
 
 
@@ -129,6 +127,15 @@ def mine(account_id: int, subject_id: int | None, ref: str) -> RepairApplication
         RepairApplication.ref == ref, applicant_filter(account_id, subject_id))).scalar_one_or_none()
     if app is None:
         raise NotFound(f"没有编号为 {ref} 的信用修复申请。", code="repair_not_found")
+    return app
+
+
+def at_window(ref: str) -> RepairApplication:
+    """An application filed at a service window (any window may complete it); raises NotFound."""
+    app = db.session.execute(select(RepairApplication).where(
+        RepairApplication.ref == ref, RepairApplication.channel == Channel.WINDOW)).scalar_one_or_none()
+    if app is None:
+        raise NotFound(f"没有在服务窗口提交、编号为 {ref} 的信用修复申请。", code="repair_not_found")
     return app
 
 

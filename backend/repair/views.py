@@ -16,6 +16,7 @@ from backend.repair.applications import OWNER_KIND
 from backend.repair.presenting import describe
 from backend.repair.schemas import (
     ApproveSchema,
+    CompletionFormSchema,
     ReasonSchema,
     RepairArgsSchema,
     RepairListSchema,
@@ -43,6 +44,18 @@ def submit_at_window(form):
     op = current_operator()
     subject = find_subject({"uscc": form["uscc"]})
     return describe(applications.submit_at_window(subject, op.id, form, files, actor=operator_actor()))
+
+
+@blp.route("/repairs/<ref>/completion", methods=["POST"])
+@require_operator("window", "admin")
+@blp.arguments(CompletionFormSchema, location="form")
+@blp.response(200, RepairSchema)
+@accepts("multipart/form-data")
+def complete_at_window(form, ref):
+    """Supply at the window what a return listed for an application filed there; it is submitted again."""
+    files = files_in_request()
+    return describe(applications.complete(applications.at_window(ref), form.get("note"), files,
+                                          actor=operator_actor()))
 
 
 @blp.route("/repairs", methods=["GET"])

@@ -237,7 +237,7 @@ def downgrade():
     sa.Column('signed_on', sa.DATE(), nullable=False),
     sa.Column('status', sa.VARCHAR(length=16), server_default=sa.text("'active'"), nullable=False),
     sa.Column('status_changed_on', sa.DATE(), nullable=True),
-    sa.Column('created_at', sa.DATETIME(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
     sa.CheckConstraint("status IN ('active','broken','withdrawn')", name=op.f('ck_commitments_status')),
     sa.ForeignKeyConstraint(['subject_id'], ['subjects.id'], name=op.f('fk_commitments_subject_id_subjects'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_commitments'))

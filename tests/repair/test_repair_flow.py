@@ -203,3 +203,23 @@ def test_broken_repair_commitment_restores_publication_to_its_maximum(client, db
         rec["max_publish_until"])
     assert db.session.execute(select(ListEntry.list_type)).scalar_one() == "watch"
     assert db.session.get(Subject, record.subject_id).grade == "C"  # the watch list caps it
+
+
+def test_deadlines_across_the_2026_national_day_follow_the_official_calendar(client, db, clock):
+    # 国办发明电〔2025〕7号: 10月1日至7日放假; 10月10日（周六）上班. Submitted and accepted on Wednesday 30 September.
+    clock.now = dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.UTC).timestamp()
+    org = {"uscc": uscc_code(8)}
+    rec = file_penalty(client, org, 150)
+    window = bearer(operator_token("window", department="城区政务服务中心"))
+    app = client.post("/api/dept/v1/repairs", headers=window, content_type="multipart/form-data", data={
+        "uscc": org["uscc"], "record_id": str(rec["id"]), "statement": "已履行", "sign_commitment": "true"}).get_json()
+    assert app["accept_due"] == "2026-10-08"  # the next working day after the holiday
+    accepted = act(client, app["ref"], "accept").get_json()
+    assert accepted["decide_due"] == "2026-10-10"  # 8th, 9th and the adjusted Saturday the 10th
+    extended = act(client, app["ref"], "extend", {"reason": "需要核查"}).get_json()
+    assert extended["decide_due"] == "2026-10-14"  # skips Sunday the 11th
+    clock.now = dt.datetime(2026, 10, 9, 2, 0, tzinfo=dt.UTC).timestamp()
+    assert client.get("/api/dept/v1/repairs/overdue", headers=dept()).get_json()["items"] == []
+    clock.now = dt.datetime(2026, 10, 15, 2, 0, tzinfo=dt.UTC).timestamp()
+    assert [a["ref"] for a in client.get("/api/dept/v1/repairs/overdue", headers=dept()).get_json()["items"]] == [
+        app["ref"]]

@@ -47,17 +47,19 @@ def latest_cursor(*, public_only: bool = False) -> int:
 
 
 def _item(c: Change, *, with_persons: bool) -> dict:
-    shown = c.public or with_persons
+    """A person's item never carries data or record ids (personal data stays out of every feed); its subject
+    handle only where the reader already learns handles (with_persons)."""
     return {"id": c.id, "kind": c.kind, "at": c.at.isoformat(), "subject_kind": c.subject_kind,
-            "subject": c.subject_handle if shown else None, "record_id": c.record_id if shown else None,
-            "list_entry_id": c.list_entry_id if shown else None, "data": c.data if shown else {}}
+            "subject": c.subject_handle if c.public or with_persons else None,
+            "record_id": c.record_id if c.public else None, "list_entry_id": c.list_entry_id if c.public else None,
+            "data": c.data if c.public else {}}
 
 
 def changes_after(after: int, limit: int, *, public_only: bool, with_persons: bool = False) -> dict:
     """Items with id > after, oldest first, at most `limit`; `next` is the cursor to ask with next time.
 
-    public_only: organisations only (the public feed). Otherwise persons' changes are listed too, with the
-    subject and its data only when `with_persons` (format-1 scanners already hold persons' handles)."""
+    public_only: organisations only (the public feed). Otherwise persons' changes are listed too, without data,
+    naming the subject only when `with_persons` (format-1 scanners already hold persons' handles)."""
     limit = max(1, min(limit, MAX_PAGE))
     query = select(Change).where(Change.id > after)
     if public_only:

@@ -42,7 +42,7 @@ def expire_batch(day: dt.date, limit: int) -> int:
     r, s = CreditRecord, Subject
     rows = db.session.execute(
         select(r.id, r.subject_id, r.department, r.document_no, r.max_publish_until, s.handle, s.kind)
-        .join(s, s.id == r.subject_id).where(*_due(day)).order_by(r.id).limit(limit)
+        .join(s, s.id == r.subject_id).where(*_due(day)).limit(limit)  # no ORDER BY: the due index serves it
         .with_for_update(of=r, skip_locked=True)).all()
     if not rows:
         return 0
@@ -52,7 +52,7 @@ def expire_batch(day: dt.date, limit: int) -> int:
         .values(publication_state=PublicationState.EXPIRED, publication_ended_at=now)
         .returning(r.__table__.c.id)).scalars().all()
     ended = set(ended)
-    rows = [row for row in rows if row.id in ended]
+    rows = sorted((row for row in rows if row.id in ended), key=lambda row: row.id)
     recompute_many({row.subject_id for row in rows}, reason="公示期满，停止公示")
     if db.session.get_bind().dialect.name == "postgresql":  # feed ids in commit order (credit.changes)
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK})

@@ -186,4 +186,5 @@ def test_device_feed_and_trust_bundle_cursor(client, app):
     assert signed["aud"].startswith("device:") and signed["items"] == page["items"]
     assert client.get("/api/scan/v1/changes").status_code == 401
     app.config["CODE_FORMAT"] = 1  # format-1 scanners already hold persons' handles (the bundle's lists)
-    assert client.get("/api/scan/v1/changes", headers=device).get_json()["items"][0]["subject"] is not None
+    item = client.get("/api/scan/v1/changes", headers=device).get_json()["items"][0]
+    assert item["subject"] is not None and item["data"] == {} and item["record_id"] is None

@@ -156,6 +156,9 @@ def _department(op: Operator, requested: str | None) -> str:
 def put_class(op: Operator, penalty_type: str, data: dict, *, actor: str) -> PublicationClass:
     """Create or change a row of the operator's department's table (admins: any department's)."""
     department = _department(op, data.get("department"))
+    if not 1 <= len(penalty_type) <= 50 or not penalty_type.isprintable():
+        raise InvalidInput("penalty_type：处罚种类应为 1 到 50 个字符，不含控制字符。",
+                           details={"field": "penalty_type"})
     if data.get("min_months") is not None and data.get("max_months") is not None \
             and data["min_months"] > data["max_months"]:
         raise InvalidInput("min_months：最短公示期限不能长于最长公示期限。", code="invalid_window",

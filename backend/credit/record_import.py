@@ -98,6 +98,8 @@ def _rows(reader) -> list[tuple[int, dict]]:
             for field, aliases in VALUE_ALIASES.items():  # 行政处罚, 一般, 不合格 … as well as the codes
                 if field in row:
                     row[field] = aliases.get(row[field], row[field])
+            if row.get("publish_months", "").isdigit():  # a JSON integer in the API; text in a CSV cell
+                row["publish_months"] = int(row["publish_months"])
             rows.append((reader.line_num, row))
     return rows
 

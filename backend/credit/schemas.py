@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.credit.vocab import CommitmentType, Disclosure, Fulfilment, ListType, MeasureKind, RecordCategory, Severity
-from backend.platform.web.schemas import PageArgsSchema, PlainText, page_schema
+from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, body_id, page_schema
 
 V = ma.validate
 RECORD_CATEGORIES = tuple(RecordCategory)
@@ -57,8 +57,9 @@ class RecordInSchema(SubjectRefSchema):
         "description": "处罚种类 as the department's classification table names it (罚款, 警告, 吊销许可证…)"})
     severity_class = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(tuple(Severity)), metadata={
         "description": "Publication class 轻微/一般/严重 (minor/general/serious); default from the department's table"})
-    publish_months = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=600), metadata={
-        "description": "A law's own publication period for this record, in months (needs window_basis)"})
+    publish_months = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600),
+                                       metadata={"description": "A law's own publication period for this record, "
+                                                                "in months (needs window_basis)"})
     window_basis = PlainText(allow_none=True, validate=ma.validate.Length(min=2, max=300))
 
 
@@ -171,7 +172,7 @@ class ListEntryInSchema(SubjectRefSchema):
     department = PlainText(validate=ma.validate.Length(min=1, max=100))
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(allow_none=True)
-    record_id = ma.fields.Integer(allow_none=True, metadata={
+    record_id = body_id(allow_none=True, metadata={
         "description": "The credit record the listing is founded on: repairing that record ends the entry"})
 
 
@@ -325,10 +326,10 @@ class PublicationClassInSchema(ma.Schema):
     severity_class = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(Severity)))
     reference = PlainText(required=True, validate=ma.validate.Length(min=2, max=300),
                           metadata={"description": "The rule's reference (分类标准条款)"})
-    published = ma.fields.Boolean(load_default=True, metadata={"description": "轻微: false = 不予公示"})
-    min_months = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=600))
-    max_months = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=600))
-    repairable = ma.fields.Boolean(load_default=True)
+    published = JsonBoolean(load_default=True, metadata={"description": "轻微: false = 不予公示"})
+    min_months = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=0, max=600))
+    max_months = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600))
+    repairable = JsonBoolean(load_default=True)
 
 
 class PublicationClassSchema(ma.Schema):

@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from backend.platform.db import DB_INT_MAX
 from backend.platform.web.schemas import PageArgsSchema, PlainText, page_schema
 from backend.repair.vocab import RepairState
 
@@ -12,7 +13,8 @@ TRUTHY = ma.fields.Boolean.truthy | {"是", "同意"}
 class RepairFormSchema(ma.Schema):
     """Sent as multipart/form-data with the proof files in `files` (PDF, PNG or JPEG)."""
 
-    record_id = ma.fields.Integer(required=True, metadata={"description": "The record to repair (one per application)"})
+    record_id = ma.fields.Integer(required=True, validate=V.Range(min=1, max=DB_INT_MAX),
+                                  metadata={"description": "The record to repair (one per application)"})
     statement = PlainText(multiline=True, required=True, validate=V.Length(min=2, max=4000),
                           metadata={"description": "How the obligations were fulfilled (纠正失信行为、履行义务情况)"})
     sign_commitment = ma.fields.Boolean(required=True, truthy=TRUTHY, metadata={

@@ -130,7 +130,7 @@ class OptionalIdempotencyHeaderSchema(ma.Schema):
 
 
 class FeedArgsSchema(ma.Schema):
-    after = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0),
+    after = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=DB_INT_MAX),
                               metadata={"description": "The last cursor (item id) you have; 0 from the start"})
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
 

@@ -103,6 +103,8 @@ def approve(op: Operator, ref: str, reason: str | None, *, actor: str) -> Repair
     _expect(app, *REVIEW_STATES)
     record = db.session.execute(select(CreditRecord).where(CreditRecord.id == app.record_id)
                                 .with_for_update()).scalar_one()
+    if record.publication_state == PublicationState.WITHDRAWN:
+        raise Conflict("该记录已被撤销，无需再作信用修复决定；请作出不予修复决定并说明原因。", code="not_published")
     now = utcnow()
     app.state, app.decided_at, app.decision_reason = RepairState.APPROVED, now, reason
     step(app, RepairState.APPROVED, actor, reason)

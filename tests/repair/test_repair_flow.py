@@ -223,3 +223,17 @@ def test_deadlines_across_the_2026_national_day_follow_the_official_calendar(cli
     clock.now = dt.datetime(2026, 10, 15, 2, 0, tzinfo=dt.UTC).timestamp()
     assert [a["ref"] for a in client.get("/api/dept/v1/repairs/overdue", headers=dept()).get_json()["items"]] == [
         app["ref"]]
+
+
+def test_a_withdrawn_record_is_not_repaired_but_may_be_denied(client, db):
+    org = {"uscc": uscc_code(9)}
+    rec = file_penalty(client, org, 150)
+    window = bearer(operator_token("window", department="城区政务服务中心"))
+    app = client.post("/api/dept/v1/repairs", headers=window, content_type="multipart/form-data", data={
+        "uscc": org["uscc"], "record_id": str(rec["id"]), "statement": "已履行", "sign_commitment": "true"}).get_json()
+    act(client, app["ref"], "accept")
+    client.post(f"/api/dept/v1/records/{rec['id']}/remove", headers=dept(), json={"reason": "处罚决定已撤销"})
+    refused = act(client, app["ref"], "approve")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "not_published"
+    assert act(client, app["ref"], "deny", {"reason": "记录已撤销"}).get_json()["state"] == "denied"
+    assert db.session.get(CreditRecord, rec["id"]).publication_state == "withdrawn"

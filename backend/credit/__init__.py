@@ -30,6 +30,7 @@ from backend.credit.models import (
 from backend.credit.publication import min_period_passed, notice
 from backend.credit.records import change_data, put_record
 from backend.credit.subjects import (
+    find_subject,
     get_or_create_organisation,
     get_or_create_person,
     person_by_handle,
@@ -65,6 +66,7 @@ __all__ = [
     "current_model",
     "describe_commitment",
     "end_entries_of_record",
+    "find_subject",
     "get_or_create_organisation",
     "get_or_create_person",
     "grade_history",

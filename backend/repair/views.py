@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response
 from flask_smorest import Blueprint
 
-from backend.credit.subjects import find_subject
+from backend.credit import find_subject
 from backend.platform import uploads
 from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.web.http import accepts

@@ -171,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.merchants.public import pages as public_pages
     from backend.objections import views as objections
     from backend.operators import views as operators
+    from backend.repair import views as repair
     from backend.scanning import admin_views as partners
     from backend.scanning import api as scanning
     from backend.scanning.console import console as scan_console
@@ -179,8 +180,8 @@ def register_blueprints(app: Flask) -> None:
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, cards.blp, scanning.blp, objections.blp, bank_admin.blp, bank.blp, miniprogram,
-                public_api, supervision.blp, supervision.public_blp):
+                accounts.blp, cards.blp, repair.blp, scanning.blp, objections.blp, bank_admin.blp, bank.blp,
+                miniprogram, public_api, supervision.blp, supervision.public_blp):
         api.register_blueprint(blp)
     for blp in (scan_console, public_pages, operator_console, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)

@@ -114,6 +114,17 @@ class Config:
     CSV_ASYNC_BYTES = int(os.environ.get("CSV_ASYNC_BYTES", str(2 * 1024 * 1024)))
     # Who looked at a subject's file (backend/credit/accesses.py) is kept this many days, and never under 5 years.
     FILE_ACCESS_RETENTION_DAYS = int(os.environ.get("FILE_ACCESS_RETENTION_DAYS", str(5 * 366)))
+    # Publication windows (docs/repair.md): class of a negative record no table classifies; whether 轻微 records
+    # are published (≤ 3 months) where the department's table does not say; 6-digit area code of commitment codes.
+    CREDIT_DEFAULT_CLASS = os.environ.get("CREDIT_DEFAULT_CLASS", "general")
+    CREDIT_MINOR_PUBLISHED = os.environ.get("CREDIT_MINOR_PUBLISHED", "1") == "1"
+    CREDIT_AREA_CODE = os.environ.get("CREDIT_AREA_CODE", "441500")
+    # Repair deadlines in working days (backend/platform/calendar.py): acceptance, decision, extension.
+    REPAIR_ACCEPT_DAYS = int(os.environ.get("REPAIR_ACCEPT_DAYS", "1"))
+    REPAIR_DECIDE_DAYS = int(os.environ.get("REPAIR_DECIDE_DAYS", "3"))
+    REPAIR_EXTEND_DAYS = int(os.environ.get("REPAIR_EXTEND_DAYS", "3"))
+    # Records the expiry job ends per transaction.
+    EXPIRY_BATCH = int(os.environ.get("EXPIRY_BATCH", "5000"))
     # Evidence uploads (backend/platform/uploads.py): PDF, PNG or JPEG; bytes per file, files per request.
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
     UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))

@@ -4,11 +4,28 @@ Only backend.app, migrations/ and tests import this module; features import each
 from the feature package (e.g. `from backend.credit import Subject`).
 """
 
-from backend.accounts.models import CounterCode, FaceVerification, MpAccount, MpSession
-from backend.banks.models import Bank, BankAuthorisation, BankFetch, LoanApplication
-from backend.cards.models import ResidentCard
-from backend.console.models import ConsoleLogin, ConsoleSession
+from backend.accounts.models import (
+    CounterCode,
+    FaceVerification,
+    MpAccount,
+    MpSession,
+)
+from backend.banks.models import (
+    Bank,
+    BankAuthorisation,
+    BankFetch,
+    LoanApplication,
+)
+from backend.cards.models import (
+    ResidentCard,
+)
+from backend.console.models import (
+    ConsoleLogin,
+    ConsoleSession,
+)
 from backend.credit.models import (
+    Change,
+    CreditCommitment,
     CreditMark,
     CreditRecord,
     FileAccess,
@@ -18,12 +35,17 @@ from backend.credit.models import (
     JointMeasure,
     JointQuery,
     ListEntry,
+    PublicationClass,
     Subject,
 )
-from backend.credit.vocab import GRADE_ZH, SubjectKind
-from backend.keys.models import SigningKey
+from backend.credit.vocab import (
+    GRADE_ZH,
+    SubjectKind,
+)
+from backend.keys.models import (
+    SigningKey,
+)
 from backend.merchants.models import (
-    Commitment,
     Inspection,
     InspectionAgency,
     Market,
@@ -32,7 +54,10 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
-from backend.notifications.models import PushMessage, PushSubscription
+from backend.notifications.models import (
+    PushMessage,
+    PushSubscription,
+)
 from backend.objections.models import (
     Declaration,
     DeclarationCommitment,
@@ -40,14 +65,41 @@ from backend.objections.models import (
     ObjectionCorrection,
     ObjectionStep,
 )
-from backend.platform.access import Operator
-from backend.platform.audit import AuditEntry, AuditHead
-from backend.platform.audit_checkpoints import AuditCheckpoint
-from backend.platform.calendar import CalendarDay, CalendarYear
-from backend.platform.db import Base
-from backend.platform.jobs import Job
-from backend.platform.uploads import Upload
-from backend.scanning.models import Incentive, Partner, Redemption, Scan, ScannerDevice, Scenario, TrustBundle
+from backend.platform.access import (
+    Operator,
+)
+from backend.platform.audit import (
+    AuditEntry,
+    AuditHead,
+)
+from backend.platform.audit_checkpoints import (
+    AuditCheckpoint,
+)
+from backend.platform.calendar import (
+    CalendarDay,
+    CalendarYear,
+)
+from backend.platform.db import (
+    Base,
+)
+from backend.platform.jobs import (
+    Job,
+)
+from backend.platform.uploads import (
+    Upload,
+)
+from backend.repair.models import (
+    RepairApplication,
+)
+from backend.scanning.models import (
+    Incentive,
+    Partner,
+    Redemption,
+    Scan,
+    ScannerDevice,
+    Scenario,
+    TrustBundle,
+)
 from backend.supervision.models import (
     DrawnObject,
     Inspector,
@@ -70,10 +122,11 @@ __all__ = [
     "Base",
     "CalendarDay",
     "CalendarYear",
-    "Commitment",
+    "Change",
     "ConsoleLogin",
     "ConsoleSession",
     "CounterCode",
+    "CreditCommitment",
     "CreditMark",
     "CreditRecord",
     "Declaration",
@@ -107,9 +160,11 @@ __all__ = [
     "Operator",
     "Partner",
     "PreventionEntry",
+    "PublicationClass",
     "PushMessage",
     "PushSubscription",
     "Redemption",
+    "RepairApplication",
     "ResidentCard",
     "RiskWarning",
     "SamplingTask",

@@ -7,10 +7,12 @@ blp = Blueprint("mp", __name__, url_prefix="/api/mp/v1", description="WeChat min
 from miniprogram_api import (  # noqa: E402,F401  (routes register on import)
     banks,
     codes,
+    commitments,
     credit,
     identity,
     merchants,
     notifications,
     objections,
+    repairs,
     session,
 )

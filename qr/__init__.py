@@ -4,7 +4,14 @@ Pure library: no Flask, no database, no clock. Keys and ``now`` (int epoch secon
 are arguments, so a scanner device can verify codes with this package alone.
 """
 
-from qr.cards import CARD_TYP, MAX_CARD_DAYS, CardClaims, is_card, sign_card, verify_card
+from qr.cards import (
+    CARD_TYP,
+    MAX_CARD_DAYS,
+    CardClaims,
+    is_card,
+    sign_card,
+    verify_card,
+)
 from qr.codes import (
     CODE_TTL,
     LEEWAY,
@@ -26,7 +33,10 @@ from qr.errors import (
     UnknownKey,
     WrongTokenType,
 )
-from qr.keyring import KeyRing, RingKey
+from qr.keyring import (
+    KeyRing,
+    RingKey,
+)
 from qr.keys import (
     SigningKey,
     generate_signing_key,
@@ -35,14 +45,40 @@ from qr.keys import (
     public_jwk,
     thumbprint,
 )
-from qr.offline import OUTCOMES, OfflineResult, TrustBundle, load_bundle, scan_outcome, verify_offline
-from qr.pseudonym import open_handle, pack_eligibility, read_eligibility, scenario_key, seal_handle, seal_key
-from qr.render import qr_matrix, qr_version, render_png, render_svg
-from qr.signed import BUNDLE_TYP, RECEIPT_TYP, sign_document, verify_document
+from qr.offline import (
+    OUTCOMES,
+    OfflineResult,
+    TrustBundle,
+    load_bundle,
+    scan_outcome,
+    verify_offline,
+)
+from qr.pseudonym import (
+    open_handle,
+    pack_eligibility,
+    read_eligibility,
+    scenario_key,
+    seal_handle,
+    seal_key,
+)
+from qr.render import (
+    qr_matrix,
+    qr_version,
+    render_png,
+    render_svg,
+)
+from qr.signed import (
+    BUNDLE_TYP,
+    CHANGES_TYP,
+    RECEIPT_TYP,
+    sign_document,
+    verify_document,
+)
 
 __all__ = [
     "BUNDLE_TYP",
     "CARD_TYP",
+    "CHANGES_TYP",
     "CODE_TTL",
     "LEEWAY",
     "MAX_CARD_DAYS",

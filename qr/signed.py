@@ -20,6 +20,7 @@ from qr.keys import SigningKey
 
 RECEIPT_TYP = "sw-receipt+jwt"
 BUNDLE_TYP = "sw-trust-bundle+jwt"
+CHANGES_TYP = "sw-changes+jwt"  # a page of the change feed (backend.credit.changes)
 MAX_DOCUMENT_CHARS = 2_000_000
 
 

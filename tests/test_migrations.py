@@ -132,3 +132,49 @@ def test_unrated_migration_clears_the_invented_grade_of_subjects_with_nothing_to
             rows = dict(conn.execute(text("SELECT handle, grade FROM subjects")).all())
         assert rows == {"EmptyOne": None, "HasFile1": "B"}
         db.engine.dispose()
+
+
+def migrate_publication_windows(url: str) -> None:
+    app = create_app(type("MigConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0021")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO subjects (id, handle, kind, display_name, uscc, code_generation, created_at) "
+                              "VALUES (1, 'Merch001', 'merchant', 'x', '91441500000000001X', 0, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO markets (id, slug, name, department, created_at) VALUES "
+                              "(1, 'magong', '马宫', '汕尾市市场监督管理局', CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO merchants (id, subject_id, market_id, stall_no, stall_name, code_serial, "
+                              "created_at) VALUES (1, 1, 1, 'A1', '档', 1, CURRENT_TIMESTAMP)"))
+            for n, (cat, sev, result, decided, status) in enumerate((
+                    ("admin_penalty", "serious", None, "2024-02-29", "active"),
+                    ("product_inspection", None, "fail", "2025-11-30", "active"),
+                    ("honour", None, None, "2026-01-01", "active"),
+                    ("admin_penalty", "minor", None, "2026-01-01", "removed"))):
+                conn.execute(text(
+                    "INSERT INTO credit_records (subject_id, category, severity, result, title, department, document_no, "
+                    "legal_basis, decided_on, status, created_at) VALUES (1, :c, :s, :r, 't', 'd', :n, 'b', :d, :st, "
+                    "CURRENT_TIMESTAMP)"), {"c": cat, "s": sev, "r": result, "n": f"N{n}", "d": decided, "st": status})
+            for title, status in (("明码标价", "active"), ("足斤足两", "broken")):
+                conn.execute(text("INSERT INTO commitments (subject_id, title, content, signed_on, status, "
+                                  "status_changed_on, created_at) VALUES (1, :t, '承诺', '2026-05-01', :s, NULL, "
+                                  "CURRENT_TIMESTAMP)"), {"t": title, "s": status})
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT document_no, severity_class, min_publish_until, max_publish_until, "
+                                     "publication_state, class_defaulted FROM credit_records ORDER BY id")).all()
+            got = [(r[0], r[1], str(r[2]) if r[2] else None, str(r[3]) if r[3] else None, r[4], bool(r[5]))
+                   for r in rows]
+            assert got == [("N0", "serious", "2025-02-28", "2027-02-28", "published", True),
+                           ("N1", "general", "2026-02-28", "2026-11-30", "published", True),
+                           ("N2", None, None, None, "published", False),
+                           ("N3", "minor", "2026-01-01", "2026-04-01", "withdrawn", True)]
+            moved = conn.execute(text("SELECT code, commitment_type, matter, accepting_unit, status, fulfilment "
+                                      "FROM credit_commitments ORDER BY code")).all()
+            assert [tuple(r) for r in moved] == [
+                ("44150020260501000001", "self_discipline", "明码标价", "汕尾市市场监督管理局", "active", None),
+                ("44150020260501000002", "self_discipline", "足斤足两", "汕尾市市场监督管理局", "broken", "none")]
+        db.engine.dispose()
+
+
+def test_publication_windows_migration_gives_existing_records_classes_and_windows_and_moves_commitments(tmp_path):
+    migrate_publication_windows(f"sqlite:///{tmp_path / 'mig17.sqlite3'}")

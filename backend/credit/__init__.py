@@ -1,12 +1,26 @@
 """Credit files: subjects, records (one, batch, CSV), grades by the versioned evaluation model, red/black/watch
 lists and 一键查询. Other features import what they need from here (or from credit.vocab)."""
 
+from backend.credit import expiry  # noqa: F401  (registers the hourly expiry job)
 from backend.credit.accesses import (
     Viewer,
     accesses_of,
     operator_viewer,
     record_access,
 )
+from backend.credit.changes import (
+    changes_after,
+    latest_cursor,
+    record_change,
+)
+from backend.credit.commitments import (
+    assess,
+    commitments_of,
+    put_commitment,
+    restore_publication,
+    withdraw,
+)
+from backend.credit.commitments import describe as describe_commitment
 from backend.credit.corrections import (
     apply_corrections,
     check_fields,
@@ -27,6 +41,8 @@ from backend.credit.grades import (
 )
 from backend.credit.lists import add_entry as add_list_entry
 from backend.credit.lists import (
+    end_entries_of_record,
+    put_entry,
     put_on_watch_list,
 )
 from backend.credit.marks import (
@@ -41,6 +57,8 @@ from backend.credit.marks import (
     suspend_grade,
 )
 from backend.credit.models import (
+    Change,
+    CreditCommitment,
     CreditMark,
     CreditRecord,
     FileAccess,
@@ -50,6 +68,7 @@ from backend.credit.models import (
     JointMeasure,
     JointQuery,
     ListEntry,
+    PublicationClass,
     Subject,
 )
 from backend.credit.preferences import (
@@ -57,7 +76,12 @@ from backend.credit.preferences import (
     preferences,
     set_hides_positive,
 )
+from backend.credit.publication import (
+    min_period_passed,
+    notice,
+)
 from backend.credit.records import (
+    change_data,
     put_record,
 )
 from backend.credit.subjects import (
@@ -70,10 +94,12 @@ from backend.credit.subjects import (
 )
 from backend.credit.vocab import (
     GRADE_ZH,
+    ChangeKind,
     Grade,
     ListType,
     MarkedItem,
     MarkKind,
+    PublicationState,
     RecordCategory,
     SubjectKind,
 )
@@ -81,6 +107,9 @@ from backend.credit.vocab import (
 __all__ = [
     "GRADE_ZH",
     "POSITIVE_RECORD_CATEGORIES",
+    "Change",
+    "ChangeKind",
+    "CreditCommitment",
     "CreditMark",
     "CreditRecord",
     "FileAccess",
@@ -94,6 +123,8 @@ __all__ = [
     "ListType",
     "MarkKind",
     "MarkedItem",
+    "PublicationClass",
+    "PublicationState",
     "RecordCategory",
     "Subject",
     "SubjectKind",
@@ -102,19 +133,28 @@ __all__ = [
     "add_list_entry",
     "any_mark",
     "apply_corrections",
+    "assess",
+    "change_data",
+    "changes_after",
     "check_fields",
     "clear_mark",
+    "commitments_of",
     "correctable",
     "current_breakdown",
     "current_model",
+    "describe_commitment",
+    "end_entries_of_record",
     "find_subject",
     "get_or_create_organisation",
     "get_or_create_person",
     "grade_history",
     "grade_view",
     "item_of",
+    "latest_cursor",
     "marks_of",
+    "min_period_passed",
     "notes_for",
+    "notice",
     "on_shown_change",
     "open_mark",
     "operator_viewer",
@@ -122,10 +162,14 @@ __all__ = [
     "person_by_handle",
     "person_by_resident_id",
     "preferences",
+    "put_commitment",
+    "put_entry",
     "put_on_watch_list",
     "put_record",
     "recompute_subject",
     "record_access",
+    "record_change",
+    "restore_publication",
     "set_hides_positive",
     "set_mark",
     "stop_publication",
@@ -133,4 +177,5 @@ __all__ = [
     "suspend_grade",
     "take_off_list",
     "value_of",
+    "withdraw",
 ]

@@ -8,7 +8,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from backend.credit import joint, record_import, regrade
+from backend.credit import expiry, joint, record_import, regrade
+from backend.platform.clock import china_today
 from backend.platform.errors import DomainError
 from backend.platform.jobs import PHASE_ZH
 
@@ -86,4 +87,23 @@ def sync_measures() -> None:
     click.echo(f"measures catalogue synced: {changed} changed, {len(joint.catalogue())} active")
 
 
-commands = [import_records, recompute_grades, sync_measures]
+@click.command("expire-publications")
+@click.option("--batch-size", type=int, help="records per transaction (default EXPIRY_BATCH)")
+@click.option("--max-batches", type=int, help="stop after this many batches (run again to resume)")
+@with_appcontext
+def expire_publications(batch_size: int | None, max_batches: int | None) -> None:
+    """End publication of every record whose window (max_publish_until) has closed and re-grade its subject, in
+    batches; idempotent (run it again: nothing is ended twice) and resumable. Also runs hourly as a job."""
+    with click.progressbar(length=max(expiry.due_count(china_today()), 1), label="停止公示", file=sys.stderr,
+                           show_pos=True) as bar:
+        seen = [0]
+
+        def progress(_phase, done, _total):
+            bar.update(done - seen[0])
+            seen[0] = done
+        ended = expiry.expire_publications(batch=batch_size, progress=progress, max_batches=max_batches)
+    left = expiry.due_count(china_today())
+    click.echo(f"{ended} records ended publication; {left} still due" + (" (run again to resume)" if left else ""))
+
+
+commands = [import_records, recompute_grades, sync_measures, expire_publications]

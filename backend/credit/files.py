@@ -18,7 +18,8 @@ from backend.platform.errors import InvalidInput
 
 HISTORY_LIMIT = 20
 OWN_RECORD_FIELDS = ("id", "category", "severity", "result", "title", "content", "department", "document_no",
-                     "legal_basis", "decided_on", "expires_on", "status")
+                     "legal_basis", "decided_on", "expires_on", "status", "severity_class", "publication_state",
+                     "min_publish_until", "max_publish_until", "repairable")
 
 
 @use_case

@@ -11,7 +11,6 @@ from sqlalchemy import bindparam, insert, select, update
 from backend.credit.events import GRADE_CHANGED, emit
 from backend.credit.grading import Evaluation, GradingModel, ListFact, RecordFact, evaluate, load_model
 from backend.credit.models import CreditMark, CreditRecord, GradeChange, ListEntry, Subject
-from backend.credit.vocab import RecordStatus
 from backend.platform.clock import china_today, utcnow
 from backend.platform.db import db
 from backend.platform.observability.metrics import count_regrades
@@ -34,15 +33,15 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
 
 
 def _facts(subject_ids: list[int]) -> tuple[dict[int, list[RecordFact]], dict[int, list[ListFact]]]:
-    """Active records and unremoved list entries of these subjects, with Core (no ORM objects)."""
+    """Records published today and unremoved list entries of these subjects, with Core (no ORM objects)."""
     records, lists = defaultdict(list), defaultdict(list)
-    r = CreditRecord
+    r, today = CreditRecord, china_today()
     for chunk in _chunks(subject_ids):
         suspended_records, suspended_entries = suspended_items(chunk)
         rows = db.session.execute(select(
             r.subject_id, r.id, r.category, r.severity, r.result, r.decided_on, r.tolerant_first_offence,
             r.emergency, r.title, r.department, r.document_no,
-        ).where(r.subject_id.in_(chunk), r.status == RecordStatus.ACTIVE))
+        ).where(r.subject_id.in_(chunk), r.published_on(today)))  # expired/repaired records no longer count
         for row in rows:
             records[row[0]].append(RecordFact(*row[1:], suspended=row[1] in suspended_records))
         entries = db.session.execute(select(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from backend.credit.changes import record_change
 from backend.credit.events import LIST_ENTRY_ADDED, emit
 from backend.credit.grades import recompute_subject
-from backend.credit.models import ListEntry, Subject
+from backend.credit.models import CreditRecord, ListEntry, Subject
 from backend.credit.records import acting_department
 from backend.credit.subjects import subject_for_filing
-from backend.credit.vocab import LIST_ZH, ListType
+from backend.credit.vocab import LIST_ZH, ChangeKind, ListType
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
@@ -36,16 +37,49 @@ def add_entry(data: dict, *, operator: Operator | None, actor: str) -> ListEntry
         ListEntry.decision_document == data["decision_document"], ListEntry.removed_at.is_(None))).first()
     if duplicate:
         raise Conflict("该决定文书已将该主体列入此名单。", code="already_listed")
-    entry = ListEntry(subject_id=subject.id, list_type=data["list_type"], reason=data["reason"],
-                      legal_basis=data["legal_basis"], decision_document=data["decision_document"],
-                      department=department, starts_on=data["starts_on"], ends_on=data.get("ends_on"))
-    db.session.add(entry)
-    db.session.flush()
-    recompute_subject(subject, reason=f"列入{LIST_ZH[entry.list_type]}（{entry.decision_document}）")
-    emit(LIST_ENTRY_ADDED, entry=entry)
+    if data.get("record_id") is not None:
+        basis = db.session.get(CreditRecord, data["record_id"])
+        if basis is None or basis.subject_id != subject.id:
+            raise InvalidInput("record_id：所依据的信用记录不存在或不属于该主体。", code="basis_record_mismatch",
+                               details={"field": "record_id"})
+    entry = put_entry(subject, department, data)
     audit.record(actor, "list.add", "list_entry", entry.id, details={
         "list_type": entry.list_type, "subject": subject.handle, "decision_document": entry.decision_document})
     return entry
+
+
+def put_entry(subject, department: str, data: dict) -> ListEntry:
+    """Add a list entry, re-grade and record the change in the caller's transaction (no commit)."""
+    entry = ListEntry(subject_id=subject.id, list_type=data["list_type"], reason=data["reason"],
+                      legal_basis=data["legal_basis"], decision_document=data["decision_document"],
+                      department=department, starts_on=data["starts_on"], ends_on=data.get("ends_on"),
+                      record_id=data.get("record_id"))
+    db.session.add(entry)
+    db.session.flush()
+    change = recompute_subject(subject, reason=f"列入{LIST_ZH[entry.list_type]}（{entry.decision_document}）")
+    record_change(ChangeKind.LIST_ENTRY_ADDED, subject, entry=entry, data=_entry_data(entry, change))
+    emit(LIST_ENTRY_ADDED, entry=entry)
+    return entry
+
+
+def _entry_data(entry: ListEntry, grade_change=None) -> dict:
+    data = {"list_type": entry.list_type, "department": entry.department,
+            "decision_document": entry.decision_document, "starts_on": entry.starts_on.isoformat(),
+            "ends_on": entry.ends_on.isoformat() if entry.ends_on else None}
+    if grade_change is not None:
+        data["grade"] = grade_change.grade
+    return data
+
+
+def end_entries_of_record(record: CreditRecord, reason: str) -> list[ListEntry]:
+    """End every list entry founded on `record` (a repair), with changes; the caller re-grades (no commit)."""
+    entries = list(db.session.execute(select(ListEntry).where(
+        ListEntry.record_id == record.id, ListEntry.removed_at.is_(None))).scalars())
+    for entry in entries:
+        entry.removed_at, entry.removed_reason = utcnow(), reason[:500]
+        record_change(ChangeKind.LIST_ENTRY_ENDED, record.subject, entry=entry, record=record,
+                      data={**_entry_data(entry), "reason": reason[:200]})
+    return entries
 
 
 @use_case
@@ -59,7 +93,9 @@ def remove_entry(entry_id: int, reason: str, *, operator: Operator, actor: str) 
     if entry.removed_at is not None:
         raise Conflict("该名单记录已移出。", code="already_removed")
     entry.removed_at, entry.removed_reason = utcnow(), reason
-    recompute_subject(entry.subject, reason=f"移出{LIST_ZH[entry.list_type]}：{reason}")
+    change = recompute_subject(entry.subject, reason=f"移出{LIST_ZH[entry.list_type]}：{reason}")
+    record_change(ChangeKind.LIST_ENTRY_ENDED, entry.subject, entry=entry,
+                  data={**_entry_data(entry, change), "reason": reason[:200]})
     audit.record(actor, "list.remove", "list_entry", entry.id, details={"reason": reason})
     return entry
 
@@ -73,11 +109,9 @@ def put_on_watch_list(subject: Subject, *, department: str, reason: str, legal_b
         ListEntry.decision_document == decision_document, ListEntry.removed_at.is_(None)))
     if found is not None:
         return found
-    entry = ListEntry(subject_id=subject.id, list_type=ListType.WATCH, reason=reason[:500], legal_basis=legal_basis,
-                      decision_document=decision_document, department=department, starts_on=china_today())
-    db.session.add(entry)
-    db.session.flush()
-    recompute_subject(subject, reason=f"列入{LIST_ZH[ListType.WATCH]}（{decision_document}）")
+    entry = put_entry(subject, department, {"list_type": ListType.WATCH, "reason": reason[:500],
+                                            "legal_basis": legal_basis, "decision_document": decision_document,
+                                            "starts_on": china_today()})
     audit.record(actor, "list.add", "list_entry", entry.id, details={
         "list_type": ListType.WATCH, "subject": subject.handle, "decision_document": decision_document})
     return entry

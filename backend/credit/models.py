@@ -9,7 +9,22 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.credit.vocab import AccessKind, Grade, ListType, MarkKind, MeasureKind, Severity, SubjectKind
+from backend.credit.vocab import (
+    SHOWN_STATES,
+    AccessKind,
+    ChangeKind,
+    CommitmentStatus,
+    CommitmentType,
+    Disclosure,
+    Fulfilment,
+    Grade,
+    ListType,
+    MarkKind,
+    MeasureKind,
+    PublicationState,
+    Severity,
+    SubjectKind,
+)
 from backend.platform.db import Base, CreatedAt, one_of
 
 ENCRYPTED = {"encrypted": True}  # column info: `flask rotate-encryption-key` re-encrypts these
@@ -58,7 +73,11 @@ class CreditRecord(CreatedAt, Base):
     __table_args__ = (
         UniqueConstraint("department", "document_no"),
         one_of("severity", Severity, nullable=True),
+        one_of("severity_class", Severity, nullable=True),
+        one_of("publication_state", PublicationState),
         Index("ix_credit_records_subject_decided", "subject_id", "decided_on"),
+        # The expiry job's scan: records still shown whose window has closed.
+        Index("ix_credit_records_publication_due", "publication_state", "max_publish_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,8 +99,109 @@ class CreditRecord(CreatedAt, Base):
     result: Mapped[str | None] = mapped_column(String(16))
     removed_at: Mapped[dt.datetime | None]
     removed_reason: Mapped[str | None] = mapped_column(String(500))
+    # Publication (36号令): negative records get a class and a window; others are published while active.
+    penalty_type: Mapped[str | None] = mapped_column(String(50))  # what the classification table maps: 罚款, 警告…
+    severity_class: Mapped[str | None] = mapped_column(String(16))
+    class_basis: Mapped[str | None] = mapped_column(String(300))  # the department's rule, or why defaulted
+    class_defaulted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    publish_from: Mapped[dt.date | None]
+    min_publish_until: Mapped[dt.date | None]  # repair may be applied for after this day
+    max_publish_until: Mapped[dt.date | None]  # publication ends after this day
+    window_basis: Mapped[str | None] = mapped_column(String(300))
+    window_overridden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    publication_state: Mapped[str] = mapped_column(String(16), default="published", server_default="published")
+    publication_ended_at: Mapped[dt.datetime | None]
+    repairable: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     subject: Mapped[Subject] = relationship()
+
+    @hybrid_method
+    def published_on(self, day: dt.date) -> bool:
+        """Counts and is shown on `day` (grade, 一键查询, public pages, trust bundle). Also a SQL expression."""
+        return (self.status == "active" and self.publication_state in SHOWN_STATES
+                and (self.publish_from is None or self.publish_from <= day)
+                and (self.max_publish_until is None or day <= self.max_publish_until))
+
+    @published_on.inplace.expression
+    @classmethod
+    def _published_on_expression(cls, day):
+        return and_(cls.status == "active", cls.publication_state.in_([s.value for s in SHOWN_STATES]),
+                    or_(cls.publish_from.is_(None), cls.publish_from <= day),
+                    or_(cls.max_publish_until.is_(None), cls.max_publish_until >= day))
+
+
+class PublicationClass(CreatedAt, Base):
+    """A department's classification table row: a penalty type and the class it gets, with the rule's reference.
+
+    penalty_type "*" is the department's default for records filed without a mapped type. min/max months
+    override the class's windows where a law gives its own period (e.g. 45号令: 3 months / 3 years).
+    """
+
+    __tablename__ = "publication_classes"
+    __table_args__ = (UniqueConstraint("department", "penalty_type"), one_of("severity_class", Severity))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department: Mapped[str] = mapped_column(String(100))
+    penalty_type: Mapped[str] = mapped_column(String(50))
+    severity_class: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(300))
+    published: Mapped[bool] = mapped_column(default=True, server_default=true())  # 轻微: False = 不予公示
+    min_months: Mapped[int | None]
+    max_months: Mapped[int | None]
+    repairable: Mapped[bool] = mapped_column(default=True, server_default=true())
+    updated_at: Mapped[dt.datetime | None]
+
+
+class Change(Base):
+    """The change feed: append-only; `id` is the cursor (monotonic, never reused)."""
+
+    __tablename__ = "credit_changes"
+    __table_args__ = (one_of("kind", ChangeKind), Index("ix_credit_changes_public_id", "public", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime]
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="RESTRICT"))
+    subject_handle: Mapped[str] = mapped_column(String(16))
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_records.id", ondelete="SET NULL"))
+    list_entry_id: Mapped[int | None] = mapped_column(ForeignKey("list_entries.id", ondelete="SET NULL"))
+    # False for persons: the public feed carries organisations only.
+    public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    data: Mapped[dict] = mapped_column(default=dict)
+
+
+class CreditCommitment(CreatedAt, Base):
+    """A credit commitment (信用承诺) with the national data items; code = area + yyyymmdd + serial."""
+
+    __tablename__ = "credit_commitments"
+    __table_args__ = (
+        one_of("commitment_type", CommitmentType), one_of("disclosure", Disclosure),
+        one_of("fulfilment", Fulfilment, nullable=True), one_of("status", CommitmentStatus),
+        Index("ix_credit_commitments_subject_date", "subject_id", "committed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="RESTRICT"))
+    commitment_type: Mapped[str] = mapped_column(String(24))
+    matter: Mapped[str] = mapped_column(String(200))  # 承诺事项
+    content: Mapped[str] = mapped_column(Text)
+    liability: Mapped[str] = mapped_column(Text)  # 违诺责任
+    committed_on: Mapped[dt.date]
+    valid_until: Mapped[dt.date | None]
+    accepting_unit: Mapped[str] = mapped_column(String(100))  # 承诺受理单位
+    disclosure: Mapped[str] = mapped_column(String(16), default="public")
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    fulfilment: Mapped[str | None] = mapped_column(String(16))
+    unfulfilled: Mapped[str | None] = mapped_column(Text)  # what was not fulfilled
+    liability_pursued: Mapped[str | None] = mapped_column(Text)
+    assessed_on: Mapped[dt.date | None]
+    signed_online: Mapped[bool] = mapped_column(default=False, server_default=false())
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_records.id", ondelete="SET NULL"))  # 信用修复型
+    breach_record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_records.id", ondelete="SET NULL"))
+    watch_entry_id: Mapped[int | None] = mapped_column(ForeignKey("list_entries.id", ondelete="SET NULL"))
+    recorded_by: Mapped[str] = mapped_column(String(64))
 
 
 class GradeChange(Base):
@@ -120,6 +240,8 @@ class ListEntry(CreatedAt, Base):
     ends_on: Mapped[dt.date | None]
     removed_at: Mapped[dt.datetime | None]
     removed_reason: Mapped[str | None] = mapped_column(String(500))
+    # The record this entry is founded on (a repair of that record ends the entry).
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_records.id", ondelete="SET NULL"))
 
     subject: Mapped[Subject] = relationship()
 

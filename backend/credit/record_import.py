@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, insert, select, update
 from backend.credit.events import RECORD_FILED, emit, listening
 from backend.credit.grades import recompute_many
 from backend.credit.models import CreditRecord, Subject
+from backend.credit.publication import table_of, window_values
 from backend.credit.records import RECORD_FIELDS, acting_department, record_problems
 from backend.credit.schemas import RecordInSchema
 from backend.credit.subjects import NAME_MISMATCH, kind_for_uscc, unique_handles
@@ -31,19 +32,22 @@ TEMPLATE_COLUMNS = {  # field → the Chinese column name the template uses (any
     "uscc": "统一社会信用代码", "resident_id": "居民身份证号", "subject_name": "主体名称", "category": "类别",
     "severity": "严重程度", "result": "结果", "title": "标题", "content": "内容", "department": "决定部门",
     "document_no": "决定文书号", "legal_basis": "法律依据", "decided_on": "决定日期", "expires_on": "有效期至",
-    "tolerant_first_offence": "包容审慎", "emergency": "应急",
+    "tolerant_first_offence": "包容审慎", "emergency": "应急", "penalty_type": "处罚种类",
+    "severity_class": "失信信息分类", "publish_months": "公示期限（月）", "window_basis": "公示期限依据",
 }
 TEMPLATE_EXAMPLE = {
     "uscc": "92441502MA4T000011", "subject_name": "汕尾市城区示例海鲜档", "category": "行政处罚", "severity": "一般",
     "title": "销售不合格食用农产品", "content": "抽检不合格，责令改正并处罚款", "document_no": "汕市监罚〔2026〕1号",
     "legal_basis": "《中华人民共和国食品安全法》第一百二十四条", "decided_on": "2026-01-15",
-    "tolerant_first_offence": "否", "emergency": "否",
+    "tolerant_first_offence": "否", "emergency": "否", "penalty_type": "罚款",
 }
 HEADER_ALIASES = {
     "统一社会信用代码": "uscc", "身份证号": "resident_id", "居民身份证号": "resident_id", "主体名称": "subject_name",
     "类别": "category", "严重程度": "severity", "结果": "result", "标题": "title", "内容": "content",
     "决定部门": "department", "文书号": "document_no", "决定文书号": "document_no", "法律依据": "legal_basis",
     "决定日期": "decided_on", "有效期至": "expires_on", "包容审慎": "tolerant_first_offence", "应急": "emergency",
+    "处罚种类": "penalty_type", "失信信息分类": "severity_class", "公示分类": "severity_class",
+    "公示期限（月）": "publish_months", "公示期限": "publish_months", "公示期限依据": "window_basis",
 }
 
 
@@ -95,6 +99,8 @@ def _rows(reader) -> list[tuple[int, dict]]:
             for field, aliases in VALUE_ALIASES.items():  # 行政处罚, 一般, 不合格 … as well as the codes
                 if field in row:
                     row[field] = aliases.get(row[field], row[field])
+            if row.get("publish_months", "").isdigit():  # a JSON integer in the API; text in a CSV cell
+                row["publish_months"] = int(row["publish_months"])
             rows.append((reader.line_num, row))
     return rows
 
@@ -256,6 +262,7 @@ def _upsert(rows: list[dict], ids: dict[str, int]) -> tuple[int, int, set[int], 
     inserts, updates, affected, now = [], [], set(), utcnow()
     t = CreditRecord.__table__
     for department, group in by_dept.items():
+        table = table_of(department)
         docs = [r["document_no"] for r in group]
         existing = {}
         for i in range(0, len(docs), CHUNK):
@@ -264,11 +271,12 @@ def _upsert(rows: list[dict], ids: dict[str, int]) -> tuple[int, int, set[int], 
                     t.c.department == department, t.c.document_no.in_(docs[i:i + CHUNK])))})
         for r in group:
             sid = ids[r.get("uscc") or r["resident_id"]]
-            values = {f: r.get(f) for f in RECORD_FIELDS}
+            values = {f: r.get(f) for f in RECORD_FIELDS} | window_values(r, table)
             affected.add(sid)
             if r["document_no"] in existing:
                 rid, old_sid = existing[r["document_no"]]
                 affected.add(old_sid)
+                values.pop("publication_state")  # re-filing does not re-publish a repaired or expired record
                 updates.append({"rid": rid, "v_subject_id": sid, "v_updated_at": now,
                                 **{f"v_{k}": v for k, v in values.items()}})
             else:

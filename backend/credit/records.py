@@ -6,11 +6,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from backend.credit.changes import record_change
 from backend.credit.events import RECORD_FILED, emit
 from backend.credit.grades import current_model, recompute_subject
 from backend.credit.models import CreditRecord, Subject
+from backend.credit.publication import classify, window_problems
 from backend.credit.subjects import subject_for_filing
-from backend.credit.vocab import RecordStatus
+from backend.credit.vocab import ChangeKind, PublicationState, RecordStatus
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
@@ -18,7 +20,7 @@ from backend.platform.db import db, use_case
 from backend.platform.errors import Forbidden, InvalidInput, NotFound
 
 RECORD_FIELDS = ("category", "severity", "result", "title", "content", "legal_basis", "decided_on", "expires_on",
-                 "tolerant_first_offence", "emergency")
+                 "tolerant_first_offence", "emergency", "penalty_type")
 
 
 def record_problems(data: dict, as_of: dt.date) -> list[tuple[str, str]]:
@@ -43,7 +45,7 @@ def record_problems(data: dict, as_of: dt.date) -> list[tuple[str, str]]:
         problems.append(("decided_on", "决定日期不能晚于今天"))
     if data.get("expires_on") and data["expires_on"] < data["decided_on"]:
         problems.append(("expires_on", "有效期截止日不能早于决定日期"))
-    return problems
+    return problems + window_problems(data)
 
 
 def acting_department(op: Operator | None, requested: str | None) -> str:
@@ -84,12 +86,25 @@ def put_record(subject: Subject, department: str, data: dict, *, reason: str | N
         record.subject_id, record.updated_at = subject.id, utcnow()
     for field in RECORD_FIELDS:
         setattr(record, field, data.get(field))
+    classify(record, data)
     db.session.flush()
-    recompute_subject(subject, reason=reason or f"{department} {'报送' if created else '更正'} {data['document_no']}")
+    why = reason or f"{department} {'报送' if created else '更正'} {data['document_no']}"
+    change = recompute_subject(subject, reason=why)
     if previous_subject is not None and previous_subject.id != subject.id:
         recompute_subject(previous_subject, reason=f"{department} 更正 {data['document_no']}（主体变更）")
     emit(RECORD_FILED, record=record, created=created)
+    record_change(ChangeKind.RECORD_FILED, subject, record=record, data=change_data(record, change))
     return record, created
+
+
+def change_data(record: CreditRecord, grade_change=None) -> dict:
+    """What the feed says about a record: never its content, only its identity, class and window."""
+    data = {"department": record.department, "document_no": record.document_no, "category": record.category,
+            "publication_state": record.publication_state, "severity_class": record.severity_class,
+            "max_publish_until": record.max_publish_until.isoformat() if record.max_publish_until else None}
+    if grade_change is not None:
+        data["grade"] = grade_change.grade
+    return data
 
 
 @use_case
@@ -116,6 +131,8 @@ def remove_record(record_id: int, reason: str, *, operator: Operator, actor: str
     if record.status == RecordStatus.REMOVED:
         return record
     record.status, record.removed_at, record.removed_reason = RecordStatus.REMOVED, utcnow(), reason
-    recompute_subject(record.subject, reason=f"{record.department} 撤销 {record.document_no}")
+    record.publication_state, record.publication_ended_at = PublicationState.WITHDRAWN, record.removed_at
+    change = recompute_subject(record.subject, reason=f"{record.department} 撤销 {record.document_no}")
+    record_change(ChangeKind.RECORD_WITHDRAWN, record.subject, record=record, data=change_data(record, change))
     audit.record(actor, "record.remove", "credit_record", record.id, details={"reason": reason})
     return record

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.credit.vocab import ListType, MeasureKind, RecordCategory, Severity
+from backend.credit.vocab import CommitmentType, Disclosure, Fulfilment, ListType, MeasureKind, RecordCategory, Severity
 from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, body_id, page_schema
 
 V = ma.validate
@@ -53,6 +53,14 @@ class RecordInSchema(SubjectRefSchema):
                                                metadata={"description": "首次轻微违法且无危害后果 (包容审慎)"})
     emergency = ma.fields.Boolean(load_default=False, truthy=TRUTHY, falsy=FALSY,
                                   metadata={"description": "Caused by a declared emergency: shown, not scored"})
+    penalty_type = PlainText(allow_none=True, validate=ma.validate.Length(min=1, max=50), metadata={
+        "description": "处罚种类 as the department's classification table names it (罚款, 警告, 吊销许可证…)"})
+    severity_class = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(tuple(Severity)), metadata={
+        "description": "Publication class 轻微/一般/严重 (minor/general/serious); default from the department's table"})
+    publish_months = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600),
+                                       metadata={"description": "A law's own publication period for this record, "
+                                                                "in months (needs window_basis)"})
+    window_basis = PlainText(allow_none=True, validate=ma.validate.Length(min=2, max=300))
 
 
 class RecordBatchSchema(ma.Schema):
@@ -77,10 +85,25 @@ class RecordSchema(ma.Schema):
     emergency = ma.fields.Boolean(required=True)
     status = ma.fields.String(required=True)
     removed_reason = ma.fields.String(allow_none=True)
+    penalty_type = ma.fields.String(allow_none=True)
+    severity_class = ma.fields.String(allow_none=True,
+                                      metadata={"description": "minor 轻微 / general 一般 / serious 严重"})
+    class_basis = ma.fields.String(allow_none=True)
+    class_defaulted = ma.fields.Boolean(required=True, metadata={"description": "class from a default, not a rule"})
+    publish_from = ma.fields.Date(allow_none=True)
+    min_publish_until = ma.fields.Date(allow_none=True)
+    max_publish_until = ma.fields.Date(allow_none=True)
+    window_basis = ma.fields.String(allow_none=True)
+    window_overridden = ma.fields.Boolean(required=True)
+    publication_state = ma.fields.String(required=True, metadata={
+        "description": "unpublished / published / repair_pending / repaired / expired / withdrawn"})
+    repairable = ma.fields.Boolean(required=True)
 
 
 class RecordFiledSchema(ma.Schema):
     record = ma.fields.Nested(RecordSchema, required=True)
+    repair_notice = ma.fields.String(allow_none=True, metadata={
+        "description": "信用修复告知书 to serve with the decision (两书同达); null for non-negative records"})
     created = ma.fields.Boolean(required=True, metadata={"description": "false: an earlier submission was updated"})
     grade = ma.fields.String(required=True, allow_none=True, metadata=GRADE_DOC)
 
@@ -149,6 +172,8 @@ class ListEntryInSchema(SubjectRefSchema):
     department = PlainText(validate=ma.validate.Length(min=1, max=100))
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(allow_none=True)
+    record_id = body_id(allow_none=True, metadata={
+        "description": "The credit record the listing is founded on: repairing that record ends the entry"})
 
 
 class ListEntrySchema(ma.Schema):
@@ -163,6 +188,7 @@ class ListEntrySchema(ma.Schema):
     ends_on = ma.fields.Date(allow_none=True)
     removed_at = ma.fields.DateTime(allow_none=True)
     removed_reason = ma.fields.String(allow_none=True)
+    record_id = ma.fields.Integer(allow_none=True)
 
 
 class ListArgsSchema(PageArgsSchema):
@@ -278,6 +304,12 @@ class OwnRecordSchema(ma.Schema):
     decided_on = ma.fields.Date(required=True)
     expires_on = ma.fields.Date(allow_none=True)
     status = ma.fields.String(required=True)
+    severity_class = ma.fields.String(allow_none=True)
+    publication_state = ma.fields.String(required=True)
+    min_publish_until = ma.fields.Date(allow_none=True, metadata={"description": "Repair possible after this day"})
+    max_publish_until = ma.fields.Date(allow_none=True)
+    repairable = ma.fields.Boolean(required=True)
+
 
 class ListEntryViewSchema(ma.Schema):
     id = ma.fields.Integer(required=True, metadata={"description": "What an objection names (list_entry_id)"})
@@ -345,3 +377,85 @@ class PreferencesSchema(ma.Schema):
     hides_positive = JsonBoolean(required=True, metadata={
         "description": "true: do not show my awards, volunteering and donations (表彰奖励、志愿服务、慈善捐赠)"})
     hides_positive_zh = ma.fields.String(dump_only=True)
+
+
+class PublicationClassInSchema(ma.Schema):
+    department = PlainText(validate=ma.validate.Length(min=1, max=100),
+                           metadata={"description": "admins only: whose table; departments edit their own"})
+    severity_class = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(Severity)))
+    reference = PlainText(required=True, validate=ma.validate.Length(min=2, max=300),
+                          metadata={"description": "The rule's reference (分类标准条款)"})
+    published = JsonBoolean(load_default=True, metadata={"description": "轻微: false = 不予公示"})
+    min_months = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=0, max=600))
+    max_months = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600))
+    repairable = JsonBoolean(load_default=True)
+
+
+class PublicationClassSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    department = ma.fields.String(required=True)
+    penalty_type = ma.fields.String(required=True, metadata={"description": "\"*\": the department's default"})
+    severity_class = ma.fields.String(required=True)
+    reference = ma.fields.String(required=True)
+    published = ma.fields.Boolean(required=True)
+    min_months = ma.fields.Integer(allow_none=True)
+    max_months = ma.fields.Integer(allow_none=True)
+    repairable = ma.fields.Boolean(required=True)
+
+
+class PublicationClassListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PublicationClassSchema), required=True)
+
+
+class DepartmentArgsSchema(ma.Schema):
+    department = PlainText(validate=ma.validate.Length(min=1, max=100))
+
+
+class CommitmentFieldsSchema(ma.Schema):
+    matter = PlainText(required=True, validate=V.Length(min=2, max=200), metadata={"description": "承诺事项"})
+    content = PlainText(multiline=True, required=True, validate=V.Length(min=2, max=4000))
+    liability = PlainText(multiline=True, validate=V.Length(min=2, max=2000),
+                          metadata={"description": "违诺责任; a standard text by default"})
+    valid_until = ma.fields.Date(allow_none=True)
+    disclosure = ma.fields.String(load_default="public", validate=V.OneOf(tuple(Disclosure)), metadata={
+        "description": "public 可向社会公开 / restricted 特定范围内公开 / private 不可公开"})
+
+
+class CommitmentInSchema(SubjectRefSchema, CommitmentFieldsSchema):
+    handle = ma.fields.String(validate=V.Regexp(r"^[A-Za-z0-9]{4,16}$", error="应为 4 到 16 位字母或数字。"))
+    commitment_type = ma.fields.String(required=True, validate=V.OneOf(tuple(CommitmentType)), metadata={
+        "description": "approval_replacing 审批替代型, tolerant_acceptance 容缺受理型, certification 证明事项型, "
+                       "repair 信用修复型, self_discipline 行业自律型, other 其他 (voluntary 主动型: mini-program)"})
+    committed_on = ma.fields.Date(required=True)
+    accepting_unit = PlainText(validate=V.Length(min=2, max=100), metadata={"description": "default: your department"})
+
+
+class FulfilmentInSchema(ma.Schema):
+    fulfilment = ma.fields.String(required=True, validate=V.OneOf(tuple(Fulfilment)),
+                                  metadata={"description": "full 全部履行 / partial 部分履行 / none 全部未履行"})
+    unfulfilled = PlainText(multiline=True, validate=V.Length(min=2, max=2000))
+    liability_pursued = PlainText(multiline=True, validate=V.Length(min=2, max=2000))
+    assessed_on = ma.fields.Date()
+
+
+class CommitmentOutSchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "20 characters: area + yyyymmdd + serial"})
+    commitment_type = ma.fields.String(required=True)
+    type_zh = ma.fields.String(required=True)
+    matter = ma.fields.String(required=True)
+    content = ma.fields.String(required=True)
+    liability = ma.fields.String(required=True)
+    committed_on = ma.fields.Date(required=True)
+    valid_until = ma.fields.Date(allow_none=True)
+    accepting_unit = ma.fields.String(required=True)
+    disclosure = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, metadata={"description": "active / kept / broken / withdrawn"})
+    fulfilment = ma.fields.String(allow_none=True)
+    unfulfilled = ma.fields.String(allow_none=True)
+    liability_pursued = ma.fields.String(allow_none=True)
+    assessed_on = ma.fields.Date(allow_none=True)
+    record_id = ma.fields.Integer(allow_none=True)
+
+
+class CommitmentListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CommitmentOutSchema), required=True)

@@ -6,11 +6,27 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from backend.credit import files, import_jobs, joint, lists, marks, query_record, record_import, records
+from backend.credit import (
+    commitments,
+    files,
+    import_jobs,
+    joint,
+    lists,
+    marks,
+    publication,
+    query_record,
+    record_import,
+    records,
+)
 from backend.credit.schemas import (
+    CommitmentInSchema,
+    CommitmentListSchema,
+    CommitmentOutSchema,
     CreditFilePageSchema,
+    DepartmentArgsSchema,
     FileArgsSchema,
     FileQuerySchema,
+    FulfilmentInSchema,
     GradeReportSchema,
     ImportReportSchema,
     JointQueryArgsSchema,
@@ -23,6 +39,9 @@ from backend.credit.schemas import (
     MarkInSchema,
     MarkOutSchema,
     MeasureListSchema,
+    PublicationClassInSchema,
+    PublicationClassListSchema,
+    PublicationClassSchema,
     RecordBatchSchema,
     RecordFiledSchema,
     RecordInSchema,
@@ -30,6 +49,7 @@ from backend.credit.schemas import (
     RemovalSchema,
     SuspensionSchema,
 )
+from backend.credit.subjects import find_subject
 from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.jobs import describe as describe_job
 from backend.platform.web.http import accepts
@@ -48,7 +68,8 @@ CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "strin
 def file_record(body):
     """File one record; the same department and document number again updates it (re-grades at once)."""
     record, created = records.file_record(body, operator=current_operator(), actor=operator_actor())
-    return {"record": record, "created": created, "grade": record.subject.grade}
+    return {"record": record, "created": created, "grade": record.subject.grade,
+            "repair_notice": publication.notice(record)}
 
 
 @blp.route("/records/batch", methods=["POST"])
@@ -219,3 +240,66 @@ def suspend_mark(body, mark_id):
     """Suspend (true) or resume (false) counting the marked item in the grade while it is decided; re-grades."""
     return marks.mark_row(marks.department_suspend(mark_id, body["suspended"], operator=current_operator(),
                                                    actor=operator_actor()))
+@blp.route("/publication-classes", methods=["GET"])
+@require_operator("department", "admin")
+@blp.arguments(DepartmentArgsSchema, location="query")
+@blp.response(200, PublicationClassListSchema)
+def publication_classes(args):
+    """Your department's classification table: penalty types → class 轻微/一般/严重, with the rule's reference."""
+    op = current_operator()
+    department = args.get("department") if op.role == "admin" else op.department
+    return {"items": publication.classes_of(department or "")}
+
+
+@blp.route("/publication-classes/<penalty_type>", methods=["PUT"])
+@require_operator("department", "admin")
+@blp.arguments(PublicationClassInSchema)
+@blp.response(200, PublicationClassSchema)
+def put_publication_class(body, penalty_type):
+    """Set the class of a penalty type in your department's table ("*": the default for unmapped records)."""
+    return publication.put_class(current_operator(), penalty_type, body, actor=operator_actor())
+
+
+@blp.route("/publication-classes/<penalty_type>", methods=["DELETE"])
+@require_operator("department", "admin")
+@blp.arguments(DepartmentArgsSchema, location="query")
+@blp.response(204)
+def delete_publication_class(args, penalty_type):
+    """Remove a penalty type from your department's table."""
+    publication.delete_class(current_operator(), penalty_type, args.get("department"), actor=operator_actor())
+
+
+@blp.route("/commitments", methods=["POST"])
+@require_operator("department", "admin")
+@blp.arguments(CommitmentInSchema)
+@blp.response(201, CommitmentOutSchema)
+def record_commitment(body):
+    """Record a credit commitment your department accepted (信用承诺, national data items; 主动型 ones are signed
+    by the subject in the mini-program). Public ones show on the subject's public page."""
+    op = current_operator()
+    subject = find_subject(body)
+    row = commitments.record_commitment(subject, body, department=op.department or "信用汕尾", actor=operator_actor())
+    return commitments.describe(row)
+
+
+@blp.route("/commitments/<code>/fulfilment", methods=["POST"])
+@require_operator("department", "admin")
+@blp.arguments(FulfilmentInSchema)
+@blp.response(200, CommitmentOutSchema)
+def assess_commitment(body, code):
+    """Record whether a commitment your department accepted was kept. 部分履行/全部未履行 is a breach: the subject
+    goes on the watch list (重点关注) with the commitment as basis; a broken 信用修复型 commitment puts the
+    repaired record back in publication up to its maximum window."""
+    op = current_operator()
+    row = commitments.assess_commitment(code, body, department=op.department or "信用汕尾", actor=operator_actor(),
+                                        is_admin=op.role == "admin")
+    return commitments.describe(row)
+
+
+@blp.route("/commitments", methods=["GET"])
+@require_operator("department", "admin")
+@blp.arguments(FileQuerySchema, location="query")
+@blp.response(200, CommitmentListSchema)
+def list_commitments(args):
+    """A subject's credit commitments, newest first (audited with purpose)."""
+    return commitments.read_commitments(args, actor=operator_actor())

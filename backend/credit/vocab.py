@@ -131,3 +131,87 @@ MARK_SUSPENDED_NOTE = "核实期间，部门决定暂停计入信用评价"
 class MarkedItem(enum.StrEnum):
     RECORD = "record"
     LIST_ENTRY = "list_entry"
+# Publication of negative records (国家发展改革委令2025年第36号, 国办发〔2025〕22号 §二).
+class PublicationState(enum.StrEnum):
+    UNPUBLISHED = "unpublished"  # 轻微 and its class says 不予公示: kept in the file, shown to nobody else
+    PUBLISHED = "published"
+    REPAIR_PENDING = "repair_pending"  # a repair application is under way: still published, marked
+    REPAIRED = "repaired"  # publication ended by an approved repair
+    EXPIRED = "expired"  # publication ended at max_publish_until
+    WITHDRAWN = "withdrawn"  # the record itself was withdrawn (decision revoked, corrected)
+
+
+PUBLICATION_ZH = {PublicationState.UNPUBLISHED: "不予公示", PublicationState.PUBLISHED: "公示中",
+                  PublicationState.REPAIR_PENDING: "公示中（信用修复申请办理中）",
+                  PublicationState.REPAIRED: "已信用修复，停止公示", PublicationState.EXPIRED: "公示期满，停止公示",
+                  PublicationState.WITHDRAWN: "已撤销"}
+# The states in which a record counts (grade, 一键查询, public pages, trust bundle) while inside its window.
+SHOWN_STATES = (PublicationState.PUBLISHED, PublicationState.REPAIR_PENDING)
+
+# Default windows per class in months from the decision date: (minimum, maximum). 轻微: repair as soon as the
+# obligations are met (minimum 0) and, if published at all, at most 3 months.
+WINDOW_MONTHS = {Severity.MINOR: (0, 3), Severity.GENERAL: (3, 12), Severity.SERIOUS: (12, 36)}
+WINDOW_RULE = "《信用修复管理办法》（国家发展改革委令2025年第36号）、国办发〔2025〕22号"
+
+
+def is_negative(category: str, result: str | None) -> bool:
+    """Negative (失信) information: gets a class and a publication window."""
+    return category in {RecordCategory.ADMIN_PENALTY, RecordCategory.COURT_DISHONESTY,
+                        RecordCategory.COMMITMENT_BROKEN} or (category, result) in {
+        (RecordCategory.PRODUCT_INSPECTION, "fail"), (RecordCategory.CONTRACT_PERFORMANCE, "broken")}
+
+
+# The change feed.
+class ChangeKind(enum.StrEnum):
+    RECORD_FILED = "record_filed"
+    RECORD_WITHDRAWN = "record_withdrawn"
+    PUBLICATION_ENDED = "publication_ended"  # expired at max_publish_until
+    PUBLICATION_RESTORED = "publication_restored"  # a broken 信用修复型 commitment
+    REPAIR_APPROVED = "repair_approved"
+    LIST_ENTRY_ADDED = "list_entry_added"
+    LIST_ENTRY_ENDED = "list_entry_ended"
+    GRADE_CHANGED = "grade_changed"
+    COMMITMENT_CHANGED = "commitment_changed"
+
+
+# Credit commitments (信用承诺), national data items.
+class CommitmentType(enum.StrEnum):
+    APPROVAL_REPLACING = "approval_replacing"
+    TOLERANT_ACCEPTANCE = "tolerant_acceptance"
+    CERTIFICATION = "certification"
+    REPAIR = "repair"
+    SELF_DISCIPLINE = "self_discipline"
+    VOLUNTARY = "voluntary"
+    OTHER = "other"
+
+
+COMMITMENT_TYPE_ZH = {CommitmentType.APPROVAL_REPLACING: "审批替代型", CommitmentType.TOLERANT_ACCEPTANCE: "容缺受理型",
+                      CommitmentType.CERTIFICATION: "证明事项型", CommitmentType.REPAIR: "信用修复型",
+                      CommitmentType.SELF_DISCIPLINE: "行业自律型", CommitmentType.VOLUNTARY: "主动型",
+                      CommitmentType.OTHER: "其他"}
+
+
+class Disclosure(enum.StrEnum):
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+    PRIVATE = "private"
+
+
+DISCLOSURE_ZH = {Disclosure.PUBLIC: "可向社会公开", Disclosure.RESTRICTED: "特定范围内公开",
+                 Disclosure.PRIVATE: "不可公开"}
+
+
+class Fulfilment(enum.StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+FULFILMENT_ZH = {Fulfilment.FULL: "全部履行", Fulfilment.PARTIAL: "部分履行", Fulfilment.NONE: "全部未履行"}
+
+
+class CommitmentStatus(enum.StrEnum):
+    ACTIVE = "active"  # in force, fulfilment not yet assessed
+    KEPT = "kept"
+    BROKEN = "broken"  # 部分履行 or 全部未履行: a breach
+    WITHDRAWN = "withdrawn"

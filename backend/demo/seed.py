@@ -16,6 +16,7 @@ from backend.banks.models import Bank
 from backend.credit.grades import recompute_subject
 from backend.credit.joint import sync_catalogue
 from backend.credit.models import CreditRecord, ListEntry
+from backend.credit.publication import classify
 from backend.credit.subjects import get_or_create_organisation, get_or_create_person
 from backend.demo import data as D
 from backend.keys.ring import ensure_signing_key
@@ -61,9 +62,11 @@ def _seed_records(subject, recipe: list[tuple], tag: str) -> None:
         exists = db.session.execute(select(CreditRecord.id).where(
             CreditRecord.department == department, CreditRecord.document_no == doc)).first()
         if not exists:
-            db.session.add(CreditRecord(subject_id=subject.id, category=category, severity=severity, result=result,
-                                        title=title, department=department, document_no=doc,
-                                        legal_basis="《广东省社会信用条例》", decided_on=decided))
+            record = CreditRecord(subject_id=subject.id, category=category, severity=severity, result=result,
+                                  title=title, department=department, document_no=doc,
+                                  legal_basis="《广东省社会信用条例》", decided_on=decided)
+            classify(record, {})  # class and publication window, as a department's filing gets them
+            db.session.add(record)
     db.session.flush()
     recompute_subject(subject, reason="演示数据")
 

@@ -153,3 +153,8 @@ def jwks() -> tuple[dict, str]:
     """The JWK Set of every key that may have signed a live code, with a strong ETag."""
     body = {"keys": keyring().published(now_ts())}
     return body, etag_of(body)
+
+
+def sign_page(typ: str, claims: dict) -> str:
+    """A signed document (compact JWS, EdDSA) of the current key, e.g. a page of the change feed."""
+    return qr.sign_document(keyring().signer, typ, claims)

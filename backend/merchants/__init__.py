@@ -3,7 +3,6 @@ commitments filed as credit records, printed 一码查信 stickers and posters, 
 bound in the mini-program."""
 
 from backend.merchants.models import (
-    Commitment,
     Inspection,
     InspectionAgency,
     Market,
@@ -21,7 +20,6 @@ from backend.merchants.pages import (
 )
 
 __all__ = [
-    "Commitment",
     "Inspection",
     "InspectionAgency",
     "Market",

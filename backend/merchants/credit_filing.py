@@ -14,8 +14,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from backend.credit import CreditRecord, RecordCategory, Subject, put_record
-from backend.merchants.models import Commitment, Inspection, Market, Merchant
+from backend.credit import CreditCommitment, CreditRecord, RecordCategory, Subject, put_record
+from backend.merchants.models import Inspection, Market, Merchant
 from backend.merchants.vocab import InspectionResult
 from backend.platform.db import db
 from backend.platform.errors import Conflict
@@ -61,18 +61,18 @@ def file_inspection(merchant: Merchant, inspection: Inspection) -> CreditRecord:
     return record
 
 
-def commitment_document_no(commitment: Commitment) -> str:
-    return f"信用承诺-{commitment.id}"
+def commitment_document_no(commitment: CreditCommitment) -> str:
+    return f"信用承诺-{commitment.code}"
 
 
-def file_broken_commitment(merchant: Merchant, commitment: Commitment, on: dt.date, reason: str) -> CreditRecord:
+def file_broken_commitment(merchant: Merchant, commitment: CreditCommitment, on: dt.date, reason: str) -> CreditRecord:
     """File the commitment_broken record under the market's department and re-grade; raises Conflict."""
     subject = db.session.get(Subject, merchant.subject_id)
     department = market_department(merchant)
     document_no = commitment_document_no(commitment)
     _unclaimed(department, document_no, "commitment")
     data = {**DEFAULTS, "category": RecordCategory.COMMITMENT_BROKEN,
-            "title": f"违背信用承诺：{commitment.title}"[:300], "content": reason, "document_no": document_no,
+            "title": f"违背信用承诺：{commitment.matter}"[:300], "content": reason, "document_no": document_no,
             "legal_basis": COMMITMENT_BASIS, "decided_on": on}
     record, _ = put_record(subject, department, data, reason=f"{department} 记录违背信用承诺 {document_no}")
     return record

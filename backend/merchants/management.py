@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.credit import Subject
+from backend.credit import CreditCommitment, Subject, assess, put_commitment, withdraw
 from backend.merchants.agencies import listed_agency
-from backend.merchants.credit_filing import file_broken_commitment, file_inspection
-from backend.merchants.models import Commitment, Inspection, Market, Merchant
+from backend.merchants.credit_filing import file_broken_commitment, file_inspection, market_department
+from backend.merchants.models import Inspection, Market, Merchant
 from backend.merchants.pages import forget_pages, search_merchants
 from backend.merchants.stickers import sticker_url
-from backend.merchants.vocab import CommitmentStatus, InspectionResult
+from backend.merchants.vocab import InspectionResult
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
@@ -19,7 +19,7 @@ from backend.platform.db import DB_INT_MAX, Page, db, on_commit, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 EDITABLE = ("stall_no", "stall_name", "business_scope", "contact_phone", "photo_url")
-COMMITMENT_STATUS_ZH = {CommitmentStatus.BROKEN: "标记为未履行", CommitmentStatus.WITHDRAWN: "撤回"}
+COMMITMENT_STATUS_ZH = {"broken": "标记为未履行", "kept": "记录为已履行", "withdrawn": "撤回"}
 
 
 def operator_market(op: Operator) -> Market:
@@ -175,32 +175,40 @@ def record_inspection(op: Operator, merchant_id: int, *, actor: str, **fields) -
 
 
 @use_case
-def add_commitment(op: Operator, merchant_id: int, *, actor: str, **fields) -> Commitment:
-    """Record a commitment the merchant signed; raises NotFound."""
+def add_commitment(op: Operator, merchant_id: int, *, actor: str, title: str, content: str,
+                   signed_on) -> CreditCommitment:
+    """Record a commitment the merchant signed (a 行业自律型 credit commitment accepted by the market's
+    department, public); raises NotFound."""
     merchant = merchant_in_scope(op, merchant_id)
-    commitment = Commitment(subject_id=merchant.subject_id, **fields)
-    db.session.add(commitment)
-    db.session.flush()
-    audit.record(actor, "commitment.create", "commitment", commitment.id, details={"merchant_id": merchant.id})
+    subject = db.session.get(Subject, merchant.subject_id)
+    commitment = put_commitment(subject, {
+        "commitment_type": "self_discipline", "matter": title, "content": content, "committed_on": signed_on,
+        "accepting_unit": market_department(merchant), "disclosure": "public"}, recorded_by=actor)
+    audit.record(actor, "commitment.create", "credit_commitment", commitment.code,
+                 details={"merchant_id": merchant.id})
     _changed(merchant)
     return commitment
 
 
 @use_case
 def set_commitment_status(op: Operator, merchant_id: int, commitment_id: int, *, actor: str, status: str,
-                          on, reason: str) -> Commitment:
-    """Mark a commitment broken (filed as a credit record, re-graded) or withdrawn; raises NotFound or Conflict."""
+                          on, reason: str) -> CreditCommitment:
+    """Mark a commitment broken (全部未履行: filed as a credit record, the merchant put on the watch list,
+    re-graded) or withdrawn; raises NotFound or Conflict."""
     merchant = merchant_in_scope(op, merchant_id)
     _not_future(on, "on")
-    commitment = db.session.get(Commitment, commitment_id)
+    commitment = db.session.get(CreditCommitment, commitment_id)
     if commitment is None or commitment.subject_id != merchant.subject_id:
         raise NotFound(f"该商户没有编号为 {commitment_id} 的信用承诺。", code="commitment_not_found")
-    if commitment.status != CommitmentStatus.ACTIVE:
+    if commitment.status != "active":
         raise Conflict(f"该承诺已{COMMITMENT_STATUS_ZH[commitment.status]}，不能再更改。", code="commitment_closed")
     details = {"merchant_id": merchant.id, "reason": reason}
-    if status == CommitmentStatus.BROKEN:  # first: it may refuse, and nothing should have changed then
+    if status == "broken":  # first: it may refuse, and nothing should have changed then
         details["credit_record"] = file_broken_commitment(merchant, commitment, on, reason).id
-    commitment.status, commitment.status_changed_on = status, on
-    audit.record(actor, f"commitment.{status}", "commitment", commitment.id, details=details)
+        assess(commitment, fulfilment="none", on=on, department=market_department(merchant), unfulfilled=reason)
+    else:
+        withdraw(commitment)
+        commitment.assessed_on = on
+    audit.record(actor, f"commitment.{status}", "credit_commitment", commitment.code, details=details)
     _changed(merchant)
     return commitment

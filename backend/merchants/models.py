@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.merchants.vocab import CommitmentStatus, InspectionResult, LinkStatus
+from backend.merchants.vocab import InspectionResult, LinkStatus
 from backend.platform.clock import utcnow
 from backend.platform.db import Base, CreatedAt, one_of
 
@@ -107,24 +107,6 @@ class Inspection(CreatedAt, Base):
     result: Mapped[str] = mapped_column(String(8))
     failed_items: Mapped[str | None] = mapped_column(Text)
     report_no: Mapped[str] = mapped_column(String(64))
-
-
-class Commitment(CreatedAt, Base):
-    """A signed commitment; a broken one stays listed (with the date) rather than disappearing."""
-
-    __tablename__ = "commitments"
-    __table_args__ = (
-        one_of("status", CommitmentStatus),
-        Index("ix_commitments_subject_signed", "subject_id", "signed_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[str] = mapped_column(Text)
-    signed_on: Mapped[dt.date]
-    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
-    status_changed_on: Mapped[dt.date | None]
 
 
 class MerchantBindingCode(CreatedAt, Base):

@@ -16,11 +16,19 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from backend.credit import CreditRecord, ListEntry, MarkedItem, Subject, current_model, marks_of, notes_for
-from backend.credit.vocab import ListType, RecordCategory, RecordStatus, grade_label
-from backend.merchants.models import Commitment, Inspection, Market, Merchant
+from backend.credit import (
+    CreditRecord,
+    ListEntry,
+    MarkedItem,
+    Subject,
+    commitments_of,
+    current_model,
+    marks_of,
+    notes_for,
+)
+from backend.credit.vocab import COMMITMENT_TYPE_ZH, ListType, RecordCategory, RecordStatus, grade_label
+from backend.merchants.models import Inspection, Market, Merchant
 from backend.merchants.stickers import absolute_url, page_path, parse_ref
-from backend.merchants.vocab import CommitmentStatus
 from backend.platform import caching
 from backend.platform.clock import china_today
 from backend.platform.db import Page, db, paginate
@@ -165,16 +173,17 @@ def page_data(ref: str) -> dict:
                Inspection.failed_items, Inspection.report_no)
         .where(Inspection.merchant_id == h.id)
         .order_by(Inspection.sampled_on.desc(), Inspection.id.desc()).limit(RECENT_INSPECTIONS)).all()
+    # A failed inspection whose credit record is no longer published (expired, repaired) is not shown.
+    ended = set(db.session.execute(select(CreditRecord.document_no).where(
+        CreditRecord.subject_id == h.subject_id, CreditRecord.category == "product_inspection",
+        ~CreditRecord.published_on(today))).scalars())
+    inspections = [i for i in inspections if i.result != "fail" or i.report_no not in ended]
     lists = db.session.execute(
         select(ListEntry.id, ListEntry.list_type, ListEntry.reason, ListEntry.department, ListEntry.decision_document,
                ListEntry.starts_on, ListEntry.ends_on)
         .where(ListEntry.subject_id == h.subject_id, ListEntry.active_on(today))
         .order_by(ListEntry.starts_on.desc())).all()
-    commitments = db.session.execute(
-        select(Commitment.title, Commitment.content, Commitment.signed_on, Commitment.status,
-               Commitment.status_changed_on)
-        .where(Commitment.subject_id == h.subject_id, Commitment.status != CommitmentStatus.WITHDRAWN)
-        .order_by(Commitment.signed_on.desc(), Commitment.id.desc())).all()
+    commitments = commitments_of(h.subject_id, public_only=True)
     marks = marks_of(h.subject_id)  # 异议/复议/诉讼 notes, shown next to every item they concern
     declarations, by_document, marked_items = _declarations_and_marks(h, marks, {r.id for r in lists})
     return {
@@ -189,8 +198,9 @@ def page_data(ref: str) -> dict:
                    "department": r.department, "decision_document": r.decision_document,
                    "starts_on": _iso(r.starts_on), "ends_on": _iso(r.ends_on),
                    "marks": notes_for(marks, MarkedItem.LIST_ENTRY, r.id)} for r in lists],
-        "commitments": [{"title": r.title, "content": r.content, "signed_on": _iso(r.signed_on),
-                         "status": r.status, "status_changed_on": _iso(r.status_changed_on)}
+        "commitments": [{"title": r.matter, "content": r.content, "signed_on": _iso(r.committed_on),
+                         "status": r.status, "status_changed_on": _iso(r.assessed_on), "code": r.code,
+                         "type_zh": COMMITMENT_TYPE_ZH[r.commitment_type]}
                         for r in commitments],
         "inspections": [{**item, "marks": by_document.get(item["report_no"], [])} for item in _retests(inspections)],
         "declarations": declarations, "marked_items": marked_items,

@@ -89,10 +89,14 @@ class CommitmentStatusSchema(ma.Schema):
     reason = PlainText(required=True, validate=V.Length(min=1, max=500))
 
 
-class CommitmentSchema(NewCommitmentSchema):
+class CommitmentSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    status = ma.fields.String(required=True)
-    status_changed_on = ma.fields.Date(allow_none=True)
+    code = ma.fields.String(required=True, metadata={"description": "信用承诺编码 (20 characters)"})
+    title = ma.fields.String(required=True, attribute="matter")
+    content = ma.fields.String(required=True)
+    signed_on = ma.fields.Date(required=True, attribute="committed_on")
+    status = ma.fields.String(required=True, metadata={"description": "active / broken / withdrawn"})
+    status_changed_on = ma.fields.Date(allow_none=True, attribute="assessed_on")
 
 
 class PublicMarketRefSchema(ma.Schema):
@@ -121,6 +125,8 @@ class PublicCommitmentSchema(ma.Schema):
     signed_on = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
     status_changed_on = ma.fields.String(allow_none=True)
+    code = ma.fields.String(required=True)
+    type_zh = ma.fields.String(required=True)
 
 
 class RetestSchema(ma.Schema):

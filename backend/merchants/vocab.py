@@ -10,12 +10,6 @@ class InspectionResult(enum.StrEnum):
     FAIL = "fail"  # 不合格
 
 
-class CommitmentStatus(enum.StrEnum):
-    ACTIVE = "active"
-    BROKEN = "broken"  # shown as 未履行, with the date
-    WITHDRAWN = "withdrawn"  # hidden from the public page
-
-
 class LinkStatus(enum.StrEnum):
     """A market's request to register an existing credit subject as its merchant."""
 

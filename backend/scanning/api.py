@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from backend.platform.web.auth import DEVICE_TOKEN, principal, principal_required
-from backend.scanning import desk, id_checks, offline, redemptions, verification
+from backend.platform.web.schemas import FeedArgsSchema, FeedPageSchema
+from backend.scanning import desk, feed, id_checks, offline, redemptions, verification
 from backend.scanning.devices import Device, authenticate_device
 from backend.scanning.schemas import (
     IdCheckRequestSchema,
@@ -87,6 +88,16 @@ def todays_grants():
 def trust_bundle():
     """A signed bundle for offline verification (qr.offline); refetch before max_age runs out."""
     return verification.trust_bundle(current_device())
+
+
+@blp.route("/changes", methods=["GET"])
+@require_device
+@blp.arguments(FeedArgsSchema, location="query")
+@blp.response(200, FeedPageSchema)
+def changes(args):
+    """The change feed from `after`, oldest first, signed: records no longer published, list entries ended,
+    repairs approved. Persons' items name no subject unless this scenario's codes carry handles (format 1)."""
+    return feed.device_changes(current_device(), args["after"], args["limit"])
 
 
 @blp.route("/offline-scans", methods=["POST"])

@@ -221,6 +221,8 @@ class TrustBundleSchema(ma.Schema):
     max_age = ma.fields.Integer(required=True, metadata={"description": "Seconds; older ⇒ cannot_verify"})
     scenario = ma.fields.String(required=True)
     bundle_id = ma.fields.Integer(required=True, metadata={"description": "Name it on offline uploads (bundle)"})
+    changes_cursor = ma.fields.Integer(required=True, metadata={
+        "description": "The change feed cursor the bundle reflects: GET /changes?after=<it> for what followed"})
 
 
 class OfflineItemSchema(ma.Schema):

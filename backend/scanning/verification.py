@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 import qr
 from backend.cards import revoked_serials
-from backend.credit import Subject
+from backend.credit import Subject, latest_cursor
 from backend.keys import card_jwks, keyring, scenario_key
 from backend.platform.clock import from_ts, local_date, now_ts
 from backend.platform.db import db, use_case
@@ -90,6 +90,7 @@ def trust_bundle(device: Device) -> dict:
     handles (what format-1 codes need), while scanners move over.
     """
     ts = now_ts()
+    cursor = latest_cursor()  # read first: everything up to it is in what follows
     ring = keyring()
     max_age = current_app.config["TRUST_BUNDLE_MAX_AGE"]
     keys = ring.published(ts)
@@ -111,10 +112,12 @@ def trust_bundle(device: Device) -> dict:
         **_format_1_lists(ts),
         # Printed resident cards live up to a year: the keys that may have signed one, the serials revoked.
         "card_keys": card_jwks(), "revoked_cards": revoked_serials(),
+        # The change feed cursor this bundle reflects: a device syncs GET /changes?after=<cursor> from here.
+        "changes_cursor": cursor,
     }
     token = qr.sign_document(ring.signer, qr.BUNDLE_TYP, claims)
     return {"bundle": token, "issued_at": from_ts(ts), "max_age": max_age, "scenario": device.scenario,
-            "bundle_id": row.id}
+            "bundle_id": row.id, "changes_cursor": cursor}
 
 
 def _format_1_lists(ts: int) -> dict:

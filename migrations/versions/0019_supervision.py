@@ -3,7 +3,7 @@ seed and drawn objects (results filed as credit records), risk warnings, talks (
 and WeChat subscribe-message pushes with the choices users reported.
 
 Revision ID: 0019
-Revises: 0022
+Revises: 0018
 Create Date: 2026-12-01 12:16:39.126367
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0022'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from backend.credit.grades import install_model
 from backend.credit.grading import ListFact, ModelError, RecordFact, evaluate, load_model
 from backend.credit.grading.model import MODELS_DIR
 from backend.models import GradeChange, GradingRun, Subject
-from tests.credit.helpers import dept, grade_of, merchant_ref, penalty, record
+from tests.credit.helpers import days_ago, dept, grade_of, merchant_ref, penalty, record
 
 URL = "/api/dept/v1/records"
 V1 = load_model("v1")
@@ -29,13 +29,13 @@ def breakdown_total(b: dict) -> float:
 
 def test_tolerant_first_minor_offence_does_not_lower_the_grade(client):
     h, ref = dept(), merchant_ref()
-    client.post(URL, json=penalty(ref, severity="minor", tolerant_first_offence=True, decided_on="2026-06-01"),
+    client.post(URL, json=penalty(ref, severity="minor", tolerant_first_offence=True, decided_on=days_ago(40)),
                 headers=h)
     first = grade_of(client, h, ref)
     assert first["subject"]["score"] == 75 and first["subject"]["grade"] == "B"
     assert "包容审慎" in first["breakdown"]["records"][0]["rule"]
     # a second minor offence is not a first offence, even when flagged
-    client.post(URL, json=penalty(ref, severity="minor", tolerant_first_offence=True, decided_on="2026-07-01"),
+    client.post(URL, json=penalty(ref, severity="minor", tolerant_first_offence=True, decided_on=days_ago(20)),
                 headers=h)
     second = grade_of(client, h, ref)
     assert second["subject"]["score"] == 70 and second["subject"]["grade"] == "C"

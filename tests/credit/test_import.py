@@ -21,7 +21,7 @@ def good_rows() -> list[str]:
     return [
         f"{uscc_code(11)},,马宫蚝仔档,admin_penalty,general,,销售不合格水产品,汕市监罚〔2026〕11号,《食品安全法》第一百二十四条,2026-06-01,否",
         f"{uscc_code(12)},,林记渔行,product_inspection,,pass,鲜活对虾抽检合格,SWJ-2026-12,《食品安全抽样检验管理办法》,2026-07-01,",
-        f",{resident_id(13)},陈海生,admin_penalty,minor,,占道经营,汕市监罚〔2026〕13号,《广东省市容和环境卫生管理条例》,2026-05-01,是",
+        f",{resident_id(13)},陈海生,admin_penalty,minor,,占道经营,汕市监罚〔2026〕13号,《广东省市容和环境卫生管理条例》,{days_ago(20)},是",
     ]
 
 

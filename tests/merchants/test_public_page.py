@@ -8,7 +8,7 @@ import re
 import pytest
 
 from backend.merchants.pages import GRADE_MEANING
-from backend.models import Commitment
+from backend.models import CreditCommitment
 from backend.platform.clock import utcnow
 from tests.factories import bearer, uscc_code
 from tests.merchants.helpers import handle_of, inspection, listing, market_operator, merchant, row_subject
@@ -88,10 +88,12 @@ def test_ended_or_removed_listings_are_not_shown(client, clock):
 
 def test_commitments_shown_broken_marked_withdrawn_hidden(client, db):
     row = merchant()
-    for title, status in (("明码标价承诺", "active"), ("不缺斤少两承诺", "broken"), ("旧承诺", "withdrawn")):
-        db.session.add(Commitment(subject_id=row.subject_id, title=title, content="本商户郑重承诺……",
-                                  signed_on=dt.date(2026, 5, 1), status=status,
-                                  status_changed_on=None if status == "active" else dt.date(2026, 8, 1)))
+    for i, (title, status) in enumerate((("明码标价承诺", "active"), ("不缺斤少两承诺", "broken"), ("旧承诺", "withdrawn"))):
+        db.session.add(CreditCommitment(
+            code=f"44150020260501{i:06d}", subject_id=row.subject_id, commitment_type="self_discipline", matter=title,
+            content="本商户郑重承诺……", liability="违诺列入重点关注", accepting_unit="汕尾市市场监督管理局",
+            committed_on=dt.date(2026, 5, 1), status=status, recorded_by="test",
+            assessed_on=None if status == "active" else dt.date(2026, 8, 1)))
     db.session.commit()
     html = page(client, f"/m/{handle_of(row)}")
     assert "明码标价承诺" in html and "不缺斤少两承诺" in html and "旧承诺" not in html

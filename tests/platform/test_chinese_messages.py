@@ -573,6 +573,81 @@ def _status(status: int):
     return trigger
 
 
+def _window(w) -> dict:
+    return bearer(operator_token("window", department="城区政务服务中心"))
+
+
+def _uscc(w) -> str:
+    from backend.models import Subject
+    return db.session.get(Subject, w.merchant.subject_id).uscc
+
+
+def _org_record(w, days: int = 150, category: str | None = None) -> dict:
+    body = (record({"uscc": _uscc(w)}, category) if category else
+            penalty({"uscc": _uscc(w)}, severity_class="general", decided_on=days_ago(days)))
+    resp = w.post("/api/dept/v1/records", w.dept, json=body)
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()["record"]
+
+
+def _window_repair(w, record_id: int, **extra):
+    data = {"uscc": _uscc(w), "record_id": str(record_id), "statement": "已履行", "sign_commitment": "true", **extra}
+    return w.client.post("/api/dept/v1/repairs", headers=_window(w), data=data, content_type="multipart/form-data")
+
+
+def _repair(w) -> str:
+    resp = _window_repair(w, _org_record(w)["id"])
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()["ref"]
+
+
+def _complete_at_window(w, ref: str, **data):
+    return w.client.post(f"/api/dept/v1/repairs/{ref}/completion", headers=_window(w), data=data,
+                         content_type="multipart/form-data")
+
+
+def _returned(w) -> str:
+    ref = _repair(w)
+    assert w.post(f"/api/dept/v1/repairs/{ref}/return", w.dept, json={"items": ["缴款凭证"]}).status_code == 200
+    return ref
+
+
+def _already_returned(w):
+    ref = _returned(w)
+    assert _complete_at_window(w, ref, note="已补充").status_code == 200
+    return w.post(f"/api/dept/v1/repairs/{ref}/return", w.dept, json={"items": ["整改报告"]})
+
+
+def _not_published(w):
+    rec = _org_record(w)
+    w.post(f"/api/dept/v1/records/{rec['id']}/remove", w.dept, json={"reason": "决定已撤销"})
+    return _window_repair(w, rec["id"])
+
+
+def _repair_pending(w):
+    rec = _org_record(w)
+    _window_repair(w, rec["id"])
+    return _window_repair(w, rec["id"])
+
+
+def _credit_commitment(w, **over):
+    body = {"uscc": _uscc(w), "commitment_type": "approval_replacing", "matter": "告知承诺",
+            "content": "承诺补齐材料", "committed_on": days_ago(10), **over}
+    return w.post("/api/dept/v1/commitments", w.dept, json=body)
+
+
+def _unfulfilled_required(w):
+    code = _credit_commitment(w).get_json()["code"]
+    return w.post(f"/api/dept/v1/commitments/{code}/fulfilment", w.dept, json={"fulfilment": "none"})
+
+
+def _basis_mismatch(w):
+    rec = _org_record(w)
+    return w.post("/api/dept/v1/list-entries", w.dept, json={
+        "uscc": uscc_code(321), "subject_name": "别家", "list_type": "black", "reason": "严重失信",
+        "legal_basis": "《某条例》", "decision_document": "黑〔2026〕9号", "starts_on": days_ago(1), "record_id": rec["id"]})
+
+
 TRIGGERS: dict[str, Callable] = {
     "csrf_failed": lambda w: _console(w).post("/console/signing-keys", csrf=False, headers=JSON),
     "login_failed": _console_login_failed,
@@ -748,6 +823,23 @@ TRIGGERS: dict[str, Callable] = {
                                           json={"decision": "verified"}),
     "commitment_required": lambda w: w.mp(bound=True).post("/me/declarations", json={
         **DECLARATION, "commitment_accepted": False}),
+    "already_returned": _already_returned,
+    "basis_record_mismatch": _basis_mismatch,
+    "class_not_found": lambda w: w.client.delete("/api/dept/v1/publication-classes/无此种类", headers=w.dept),
+    "invalid_window": lambda w: w.client.put("/api/dept/v1/publication-classes/罚款", headers=w.dept, json={
+        "severity_class": "general", "reference": "分类标准", "min_months": 12, "max_months": 3}),
+    "completion_empty": lambda w: _complete_at_window(w, _returned(w)),
+    "repair_not_returned": lambda w: _complete_at_window(w, _repair(w), note="补充"),
+    "not_published": _not_published,
+    "not_repairable": lambda w: _window_repair(w, _org_record(w, category="honour")["id"]),
+    "record_not_found": lambda w: _window_repair(w, 99999),
+    "repair_not_found": lambda w: w.get("/api/dept/v1/repairs/XF0", w.dept),
+    "repair_pending": _repair_pending,
+    "repair_too_early": lambda w: _window_repair(w, _org_record(w, days=40)["id"]),
+    "repair_wrong_state": lambda w: w.post(f"/api/dept/v1/repairs/{_repair(w)}/approve", w.dept, json={}),
+    "invalid_commitment": lambda w: _credit_commitment(w, valid_until=days_ago(20)),
+    "unfulfilled_required": _unfulfilled_required,
+    "voluntary_online_only": lambda w: _credit_commitment(w, commitment_type="voluntary"),
 }
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from backend.console.views import console
 from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, listing, render
+from backend.credit import CreditCommitment
 from backend.credit.vocab import grade_label
-from backend.merchants import Commitment, Inspection, management, owners, registration, stickers
+from backend.merchants import Inspection, management, owners, registration, stickers
 from backend.merchants.schemas import (
     CommitmentStatusSchema,
     MerchantUpdateSchema,
@@ -183,8 +184,8 @@ def merchant_inspections(merchant_id: int) -> list:
 
 
 def merchant_commitments(subject_id: int) -> list:
-    return list(db.session.execute(select(Commitment).where(Commitment.subject_id == subject_id)
-                                   .order_by(Commitment.id.desc())).scalars())
+    return list(db.session.execute(select(CreditCommitment).where(CreditCommitment.subject_id == subject_id)
+                                   .order_by(CreditCommitment.id.desc())).scalars())
 
 
 @console.get("/merchants/<ref>")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask import current_app
 
+import qr
+from backend.credit import changes_after
+from backend.keys import sign_page
 from backend.merchants import pages
 from backend.merchants.public import api_blp
 from backend.merchants.schemas import PublicMarketSchema, PublicMerchantSchema, SearchArgsSchema
+from backend.platform.clock import now_ts
 from backend.platform.web.http import conditional_get, etag_of
+from backend.platform.web.schemas import FeedArgsSchema, FeedPageSchema
 
 CACHE_HEADERS = {"ETag": {"schema": {"type": "string"}}, "Cache-Control": {"schema": {"type": "string"}}}
 CORS = [("Access-Control-Allow-Origin", "*")]
@@ -44,3 +49,14 @@ def list_market_merchants(args, slug):
     q = (args.get("q") or "").strip() or None
     data = pages.market_listing(slug, q, args["page"], args["per_page"])
     return _conditional(etag_of(data, "json"), data)
+
+
+@api_blp.route("/changes")
+@api_blp.arguments(FeedArgsSchema, location="query")
+@api_blp.response(200, FeedPageSchema)
+def changes(args):
+    """The public change feed from `after`, oldest first, signed (typ sw-changes+jwt): organisations' and
+    merchants' records no longer published, list entries ended, repairs approved. No person appears in it."""
+    page = changes_after(args["after"], args["limit"], public_only=True)
+    claims = {"iss": "信用汕尾", "aud": "public", "iat": now_ts(), **page}
+    return {**page, "page": sign_page(qr.CHANGES_TYP, claims)}, 200, CORS

@@ -127,3 +127,32 @@ class OptionalIdempotencyHeaderSchema(ma.Schema):
     idempotency_key = ma.fields.String(data_key="Idempotency-Key", validate=ma.validate.Regexp(r"^[!-~]{8,64}$"),
                                        metadata={"description": "8–64 visible ASCII chars: a retried upload gives "
                                                                 "the same job"})
+
+
+class FeedArgsSchema(ma.Schema):
+    after = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=DB_INT_MAX),
+                              metadata={"description": "The last cursor (item id) you have; 0 from the start"})
+    limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
+
+
+class FeedItemSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"description": "Stable id and cursor, increasing"})
+    kind = ma.fields.String(required=True, metadata={
+        "description": "record_filed, record_withdrawn, publication_ended, publication_restored, repair_approved, "
+                       "list_entry_added, list_entry_ended, commitment_changed"})
+    at = ma.fields.String(required=True)
+    subject_kind = ma.fields.String(required=True)
+    subject = ma.fields.String(allow_none=True, metadata={"description": "Subject handle; null where not disclosed"})
+    record_id = ma.fields.Integer(allow_none=True)
+    list_entry_id = ma.fields.Integer(allow_none=True)
+    data = ma.fields.Dict(required=True)
+
+
+class FeedPageSchema(ma.Schema):
+    page = ma.fields.String(required=True, metadata={
+        "description": "The same page as a JWS (typ sw-changes+jwt, EdDSA, keys at /.well-known/jwks.json)"})
+    after = ma.fields.Integer(required=True)
+    next = ma.fields.Integer(required=True, metadata={"description": "Ask with after=next for the following page"})
+    more = ma.fields.Boolean(required=True)
+    latest = ma.fields.Integer(required=True, metadata={"description": "The newest cursor of this feed now"})
+    items = ma.fields.List(ma.fields.Nested(FeedItemSchema), required=True)

@@ -2,8 +2,8 @@
 commitments, the marks every view shows on an item under objection, reconsideration or litigation
 (credit_marks), and a subject's refusal to show positive information (subjects.hides_positive).
 
-Revision ID: 0023
-Revises: 0021
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-01 12:22:17.817761
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023'
-down_revision = '0021'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

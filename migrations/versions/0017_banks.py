@@ -1,7 +1,7 @@
 """信易贷 (backend/banks): banks and their operators (role bank, operators.bank_id), subjects' authorisations
 with the consent evidence, every financing-profile fetch, loan applications and their outcomes.
 
-Revision ID: 0020
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-01 12:06:18.436881
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
+revision = '0017'
 down_revision = '0016'
 branch_labels = None
 depends_on = None

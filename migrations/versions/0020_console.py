@@ -2,7 +2,7 @@
 idle timeout, sign-out everywhere) and operators' username/password sign-in with a TOTP secret (scrypt hash,
 Fernet-encrypted secret, the last TOTP step used so a code works once).
 
-Revision ID: 0021
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-01 12:05:53.137331
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021'
+revision = '0020'
 down_revision = '0019'
 branch_labels = None
 depends_on = None

@@ -2,8 +2,8 @@
 whether cards get its perks (card_perks) and whether its scanners may look residents up by ID number
 (id_checks).
 
-Revision ID: 0022
-Revises: 0020
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 12:03:29.198237
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022'
-down_revision = '0020'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -158,6 +158,9 @@ def register_blueprints(app: Flask) -> None:
     """Every feature's blueprints: JSON APIs on flask-smorest (in /openapi.json), pages on plain Flask."""
     from backend.accounts import views as accounts
     from backend.credit import views as credit
+    from backend.disclosure import views as disclosure
+    from backend.disclosure.public import api_blp as portal_api
+    from backend.disclosure.public import pages as portal_pages
     from backend.merchants import admin_views as merchants
     from backend.merchants import views as merchant_oversight
     from backend.merchants.public import api_blp as public_api
@@ -170,9 +173,9 @@ def register_blueprints(app: Flask) -> None:
     from miniprogram_api import blp as miniprogram
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
-                accounts.blp, scanning.blp, miniprogram, public_api):
+                accounts.blp, scanning.blp, miniprogram, public_api, disclosure.blp, portal_api):
         api.register_blueprint(blp)
-    for blp in (scan_console, public_pages, system.metrics_blp, system.docs_blp):
+    for blp in (scan_console, public_pages, portal_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
 
 

@@ -17,6 +17,7 @@ from backend.credit.models import (
     Subject,
 )
 from backend.credit.vocab import GRADE_ZH, SubjectKind
+from backend.disclosure.models import CreditReport, Disclosure, DisclosureEvent, ReportVerification
 from backend.keys.models import SigningKey
 from backend.merchants.models import (
     Commitment,
@@ -47,7 +48,10 @@ __all__ = [
     "CalendarYear",
     "Commitment",
     "CounterCode",
+    "CreditReport",
     "CreditRecord",
+    "Disclosure",
+    "DisclosureEvent",
     "FaceVerification",
     "FileAccess",
     "GradeChange",
@@ -70,6 +74,7 @@ __all__ = [
     "Operator",
     "Partner",
     "Redemption",
+    "ReportVerification",
     "Scan",
     "ScannerDevice",
     "Scenario",

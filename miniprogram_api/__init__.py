@@ -4,4 +4,4 @@ from flask_smorest import Blueprint
 
 blp = Blueprint("mp", __name__, url_prefix="/api/mp/v1", description="WeChat mini-program (residents, merchant owners)")
 
-from miniprogram_api import codes, credit, identity, merchants, session  # noqa: E402,F401  (routes register on import)
+from miniprogram_api import codes, credit, identity, merchants, reports, session  # noqa: E402,F401  (routes register on import)

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ("backend", "miniprogram_api", "qr")
-FEATURES = {"credit", "keys", "scanning", "merchants", "accounts", "operators", "system"}
+FEATURES = {"credit", "keys", "scanning", "merchants", "accounts", "operators", "system", "disclosure"}
 
 
 def sources(*tops: str) -> list[Path]:

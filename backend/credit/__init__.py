@@ -15,7 +15,8 @@ from backend.credit.models import (
     ListEntry,
     Subject,
 )
-from backend.credit.records import put_record
+from backend.credit.record_import import decode_csv
+from backend.credit.records import put_record, remove_record
 from backend.credit.subjects import (
                                      get_or_create_organisation,
                                      get_or_create_person,
@@ -44,6 +45,7 @@ __all__ = [
     "accesses_of",
     "current_breakdown",
     "current_model",
+    "decode_csv",
     "get_or_create_organisation",
     "get_or_create_person",
     "grade_history",
@@ -53,6 +55,7 @@ __all__ = [
     "person_by_resident_id",
     "put_record",
     "recompute_subject",
+    "remove_record",
     "record_access",
     "subject_by_handle",
 ]

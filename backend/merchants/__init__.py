@@ -12,7 +12,9 @@ from backend.merchants.models import (
     MerchantLinkRequest,
     MerchantOwner,
 )
-from backend.merchants.owners import owned_merchants
+from backend.merchants.owners import owned_merchant, owned_merchants
+from backend.merchants.pages import grade_meaning, grade_scale
 
 __all__ = ["Commitment", "Inspection", "InspectionAgency", "Market", "Merchant", "MerchantBindingCode",
-           "MerchantLinkRequest", "MerchantOwner", "owned_merchants"]
+           "MerchantLinkRequest", "MerchantOwner", "grade_meaning", "grade_scale", "owned_merchant",
+           "owned_merchants"]

@@ -1,0 +1,75 @@
+"""JSON twins of the portal pages, the 双公示 feed (JSON Feed 1.1) and report verification."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from backend.disclosure import feed, portal, verification
+from backend.disclosure.public import api_blp
+from backend.disclosure.schemas import FeedArgsSchema, ListArgsSchema, SearchArgsSchema
+from backend.platform.web.http import accepts, conditional_get, etag_of
+
+CORS = [("Access-Control-Allow-Origin", "*")]
+OBJECT = {"type": "object"}
+
+
+def _conditional(data: dict, mimetype: str | None = None):
+    def render():
+        if mimetype is None:
+            return data
+        response = current_app.json.response(data)
+        response.mimetype = mimetype
+        return response
+
+    return conditional_get(etag_of(data, "json"), current_app.config["MERCHANT_PAGE_MAX_AGE"], render, headers=CORS)
+
+
+@api_blp.route("/subjects", methods=["GET"])
+@api_blp.arguments(SearchArgsSchema, location="query")
+@api_blp.response(200, OBJECT)
+def search_subjects(args):
+    """Organisations and merchants by part of the name or by USCC (persons are never found)."""
+    return _conditional(portal.search(args["q"], args["page"], args["per_page"]))
+
+
+@api_blp.route("/subjects/<handle>", methods=["GET"])
+@api_blp.response(200, OBJECT)
+@api_blp.alt_response(404, description="Unknown subject, or a person")
+def get_subject(handle):
+    """Every section of a subject's public page: 基础信息, 信用等级, 行政许可, 行政处罚, lists, 信用承诺, 自主申报."""
+    return _conditional(portal.subject_page(handle))
+
+
+@api_blp.route("/lists/<any(red, black):list_type>", methods=["GET"])
+@api_blp.arguments(ListArgsSchema, location="query")
+@api_blp.response(200, OBJECT)
+def get_list(args, list_type):
+    """Organisations and merchants on the red or black list, with basis and dates."""
+    return _conditional(portal.list_page(list_type, args["page"], args["per_page"]))
+
+
+@api_blp.route("/feed.json", methods=["GET"])
+@api_blp.arguments(FeedArgsSchema, location="query")
+@api_blp.response(200, OBJECT, content_type="application/feed+json")
+def get_feed(args):
+    """JSON Feed 1.1 of publications, corrections, withdrawals and repairs, newest first; stable `id`s;
+    `next_url` pages on (?before=<event id>)."""
+    return _conditional(feed.feed(args.get("before")), "application/feed+json")
+
+
+@api_blp.route("/reports/<report_no>", methods=["GET"])
+@api_blp.response(200, OBJECT)
+def verify_report(report_no):
+    """Verify a report by number and check code (?k=): outcome, the signed summary, the JWK, the current status."""
+    return verification.check_number(report_no[:40], request.args.get("k"))
+
+
+@api_blp.route("/reports/<report_no>/verify", methods=["POST"])
+@api_blp.doc(requestBody={"required": True, "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                       "format": "binary"}}}})
+@api_blp.response(200, OBJECT)
+@accepts("application/pdf")
+def verify_report_file(report_no):
+    """Compare a PDF (the request body) with the report of that number: genuine, or altered (digest mismatch)."""
+    request.max_content_length = current_app.config["REPORT_UPLOAD_MAX_BYTES"]
+    return verification.check_file(report_no[:40], request.get_data())

@@ -80,6 +80,10 @@ def _subject(items: dict) -> Subject:
 
 
 def _record_data(kind: str, items: dict) -> dict:
+    return {"tolerant_first_offence": False, "emergency": False, "result": None, **_record_fields(kind, items)}
+
+
+def _record_fields(kind: str, items: dict) -> dict:
     if kind == DecisionKind.PENALTY:
         return {"category": "admin_penalty", "title": items["WFXW"][:300], "content": items["NR"],
                 "severity": items["_severity"] or default_severity(penalty_categories(items["CFLB"])),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import DDL, ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.disclosure.vocab import (
@@ -18,7 +18,16 @@ from backend.disclosure.vocab import (
     VerificationOutcome,
     WithdrawalCause,
 )
+from backend.credit import Subject
 from backend.platform.db import Base, CreatedAt, one_of
+
+
+# Portal search by name substring: a trigram GIN index on PostgreSQL (pg_trgm hashes CJK trigrams), a plain index
+# on SQLite (where LIKE '%…%' scans). The index belongs to the portal's query, so it is declared here.
+SUBJECT_NAME_TRGM = Index("ix_subjects_display_name_trgm", Subject.display_name, postgresql_using="gin",
+                          postgresql_ops={"display_name": "gin_trgm_ops"})
+event.listen(Subject.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class Disclosure(CreatedAt, Base):

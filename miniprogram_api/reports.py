@@ -7,7 +7,7 @@ from flask import Response
 from backend.accounts import require_bound
 from backend.credit import Subject, Viewer
 from backend.disclosure import described, my_file, my_report, my_reports, request_report
-from backend.disclosure.schemas import MpReportInSchema, ReportPageSchema, ReportSchema
+from backend.disclosure.schemas import MpReportInSchema, MyFileSchema, ReportPageSchema, ReportSchema
 from backend.disclosure.vocab import Requester
 from backend.merchants import owned_merchant
 from backend.platform.extensions import db
@@ -20,7 +20,7 @@ SELF = Viewer("subject", None, "本人（信用汕尾小程序）", "本人")
 
 @blp.route("/me/file", methods=["GET"])
 @require_bound_person
-@blp.response(200, {"type": "object"})
+@blp.response(200, MyFileSchema)
 def get_my_file():
     """The 行政许可 and 行政处罚 decisions filed about me, with their publication state."""
     return my_file(current_mp().subject_id)

@@ -183,3 +183,21 @@ class ReportPageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(ReportSchema))
     meta = ma.fields.Dict()
     quota = ma.fields.Nested(QuotaSchema, allow_none=True)
+
+
+def _loose(name: str, description: str, *keys: str) -> type[ma.Schema]:
+    """A response schema naming its top-level keys (their shape is described in docs/portal.md)."""
+    return type(name, (ma.Schema,), {"__doc__": description, **{k: ma.fields.Raw() for k in keys}})
+
+
+SearchPageSchema = _loose("PortalSearchPage", "Organisations and merchants found", "q", "items", "meta")
+SubjectPageSchema = _loose("PortalSubject", "Every section of a subject's public page", "handle", "path", "basic",
+                           "grade", "licences", "penalties", "red_list", "watch_list", "black_list",
+                           "court_dishonesty", "commitments", "declarations", "how_to", "as_of")
+ListPageSchema = _loose("PortalList", "The red or black list", "list_type", "list_zh", "basis", "as_of", "items", "meta")
+FeedSchema = _loose("DisclosureFeed", "JSON Feed 1.1", "version", "title", "language", "home_page_url", "feed_url",
+                    "description", "items", "next_url")
+VerificationSchema = _loose("ReportVerification", "What a verification found", "outcome", "outcome_zh", "genuine",
+                            "report_no", "summary", "domains_zh", "token", "typ", "kid", "jwk", "current", "digest",
+                            "needs_code")
+MyFileSchema = _loose("MyDisclosures", "My 双公示 items", "items")

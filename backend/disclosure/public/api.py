@@ -6,11 +6,19 @@ from flask import current_app, request
 
 from backend.disclosure import feed, portal, verification
 from backend.disclosure.public import api_blp
-from backend.disclosure.schemas import FeedArgsSchema, ListArgsSchema, SearchArgsSchema
+from backend.disclosure.schemas import (
+    FeedArgsSchema,
+    FeedSchema,
+    ListArgsSchema,
+    ListPageSchema,
+    SearchArgsSchema,
+    SearchPageSchema,
+    SubjectPageSchema,
+    VerificationSchema,
+)
 from backend.platform.web.http import accepts, conditional_get, etag_of
 
 CORS = [("Access-Control-Allow-Origin", "*")]
-OBJECT = {"type": "object"}
 
 
 def _conditional(data: dict, mimetype: str | None = None):
@@ -26,14 +34,14 @@ def _conditional(data: dict, mimetype: str | None = None):
 
 @api_blp.route("/subjects", methods=["GET"])
 @api_blp.arguments(SearchArgsSchema, location="query")
-@api_blp.response(200, OBJECT)
+@api_blp.response(200, SearchPageSchema)
 def search_subjects(args):
     """Organisations and merchants by part of the name or by USCC (persons are never found)."""
     return _conditional(portal.search(args["q"], args["page"], args["per_page"]))
 
 
 @api_blp.route("/subjects/<handle>", methods=["GET"])
-@api_blp.response(200, OBJECT)
+@api_blp.response(200, SubjectPageSchema)
 @api_blp.alt_response(404, description="Unknown subject, or a person")
 def get_subject(handle):
     """Every section of a subject's public page: 基础信息, 信用等级, 行政许可, 行政处罚, lists, 信用承诺, 自主申报."""
@@ -42,7 +50,7 @@ def get_subject(handle):
 
 @api_blp.route("/lists/<any(red, black):list_type>", methods=["GET"])
 @api_blp.arguments(ListArgsSchema, location="query")
-@api_blp.response(200, OBJECT)
+@api_blp.response(200, ListPageSchema)
 def get_list(args, list_type):
     """Organisations and merchants on the red or black list, with basis and dates."""
     return _conditional(portal.list_page(list_type, args["page"], args["per_page"]))
@@ -50,7 +58,7 @@ def get_list(args, list_type):
 
 @api_blp.route("/feed.json", methods=["GET"])
 @api_blp.arguments(FeedArgsSchema, location="query")
-@api_blp.response(200, OBJECT, content_type="application/feed+json")
+@api_blp.response(200, FeedSchema, content_type="application/feed+json")
 def get_feed(args):
     """JSON Feed 1.1 of publications, corrections, withdrawals and repairs, newest first; stable `id`s;
     `next_url` pages on (?before=<event id>)."""
@@ -58,7 +66,7 @@ def get_feed(args):
 
 
 @api_blp.route("/reports/<report_no>", methods=["GET"])
-@api_blp.response(200, OBJECT)
+@api_blp.response(200, VerificationSchema)
 def verify_report(report_no):
     """Verify a report by number and check code (?k=): outcome, the signed summary, the JWK, the current status."""
     return verification.check_number(report_no[:40], request.args.get("k"))
@@ -67,7 +75,7 @@ def verify_report(report_no):
 @api_blp.route("/reports/<report_no>/verify", methods=["POST"])
 @api_blp.doc(requestBody={"required": True, "content": {"application/pdf": {"schema": {"type": "string",
                                                                                        "format": "binary"}}}})
-@api_blp.response(200, OBJECT)
+@api_blp.response(200, VerificationSchema)
 @accepts("application/pdf")
 def verify_report_file(report_no):
     """Compare a PDF (the request body) with the report of that number: genuine, or altered (digest mismatch)."""

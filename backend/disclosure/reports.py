@@ -135,7 +135,11 @@ def _subject_shown(subject: Subject) -> tuple[str, str, str]:
 
 
 def _fmt(moment: dt.datetime) -> str:
-    return local_time(moment.replace(tzinfo=dt.UTC).timestamp()).strftime("%Y-%m-%d %H:%M:%S")
+    return local_time(moment.timestamp()).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def build(report: CreditReport, subject: Subject) -> None:
@@ -144,7 +148,7 @@ def build(report: CreditReport, subject: Subject) -> None:
     sections = [_section(subject.id, d, body) for d in report.domains]
     pdf_name, signed_name, subject_id = _subject_shown(subject)
     ts = now_ts()
-    generated = dt.datetime.fromtimestamp(ts, dt.UTC).replace(tzinfo=None)
+    generated = dt.datetime.fromtimestamp(ts, dt.UTC)
     validity = current_app.config["REPORT_VALIDITY_DAYS"]
     valid_until = local_time(ts + validity * 86400).date()
     content = {"report_no": report.report_no, "check_code": report.check_code, "subject_name": pdf_name,
@@ -153,7 +157,7 @@ def build(report: CreditReport, subject: Subject) -> None:
                "requester_zh": REQUESTER_ZH[Requester(report.requester)] + (f"（{report.organisation}）"
                                                                           if report.organisation else ""),
                "generated_at": _fmt(generated) + "（北京时间）", "data_as_of": _fmt(generated) + "（北京时间）",
-               "generated_at_dt": generated.replace(tzinfo=dt.UTC), "valid_until": str(valid_until),
+               "generated_at_dt": generated, "valid_until": str(valid_until),
                "verify_url": verify_url(report.report_no, report.check_code),
                "summary_text": summary_text(pdf_name, body, sections), "sections": sections}
     pdf = report_pdf.render(content)
@@ -162,7 +166,7 @@ def build(report: CreditReport, subject: Subject) -> None:
               "period": [str(report.period_from), str(report.period_to)], "domains": list(report.domains),
               "purpose": report.purpose, "result": "found" if any(s["items"] for s in sections) else "clear",
               "findings": sum(len(s["items"]) for s in sections), "digest": digest,
-              "gen": generated.isoformat() + "Z", "asof": generated.isoformat() + "Z", "iat": ts,
+              "gen": _iso(generated), "asof": _iso(generated), "iat": ts,
               "exp": ts + validity * 86400}
     report.summary, report.digest, report.pdf = claims, digest, pdf
     report.token = qr.sign_document(keyring().signer, REPORT_TYP, claims)

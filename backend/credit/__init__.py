@@ -55,7 +55,7 @@ __all__ = [
     "person_by_resident_id",
     "put_record",
     "recompute_subject",
-    "remove_record",
     "record_access",
+    "remove_record",
     "subject_by_handle",
 ]

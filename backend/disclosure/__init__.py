@@ -19,5 +19,6 @@ from backend.disclosure.visibility import (
 )
 
 __all__ = ["REPORT_TYP", "CreditReport", "Disclosure", "DisclosureEvent", "ReportVerification", "described",
-           "list_entry_shown_clause", "my_file", "my_report", "my_reports", "objection_mark", "public_commitments", "quota",
+           "list_entry_shown_clause", "my_file", "my_report", "my_reports", "objection_mark", "public_commitments",
+           "quota",
            "record_repair_event", "record_shown_clause", "repair_status", "request_report", "verified_declarations"]

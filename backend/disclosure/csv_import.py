@@ -48,4 +48,5 @@ def parse(kind: str, text: str) -> list[tuple[int, dict]]:
                 rows.append((reader.line_num, row))
         return rows
     except csv.Error:
-        raise InvalidInput(f"第 {reader.line_num} 行不是有效的 CSV（引号不成对或单元格过长）。", code="bad_csv") from None
+        raise InvalidInput(f"第 {reader.line_num} 行不是有效的 CSV（引号不成对或单元格过长）。",
+                           code="bad_csv") from None

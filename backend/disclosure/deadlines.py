@@ -16,7 +16,8 @@ from backend.platform.calendar import working_days_between
 from backend.platform.clock import china_today
 from backend.platform.db import db
 
-CSV_COLUMNS = ("部门", "问题", "类别", "决定书文号", "决定日期", "应公示（撤回）截止", "实际公示（撤回）日期", "超期工作日")
+CSV_COLUMNS = ("部门", "问题", "类别", "决定书文号", "决定日期", "应公示（撤回）截止", "实际公示（撤回）日期",
+               "超期工作日")
 PROBLEM_ZH = {"published_late": "逾期公示", "overdue": "已超期未公示", "withdrawn_late": "逾期撤回"}
 
 

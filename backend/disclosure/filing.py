@@ -112,7 +112,8 @@ def event_summary(d: Disclosure, subject: Subject) -> dict:
     shown = public_items(d.party_category, d.items)
     return {"kind": d.kind, "kind_zh": KIND_ZH[DecisionKind(d.kind)], "department": d.department,
             "document_no": d.document_no, "decided_on": d.decided_on.isoformat(),
-            "subject_name": public_name(subject), "subject_handle": None if subject.kind == "person" else subject.handle,
+            "subject_name": public_name(subject),
+            "subject_handle": None if subject.kind == "person" else subject.handle,
             "party_category": d.party_category, "items": shown}
 
 

@@ -108,8 +108,9 @@ def _typed(kind: str, prefix: str, names: dict, items: dict, problems: Problems,
             amount = Decimal(items[code].replace(",", ""))
         except InvalidOperation:
             amount = None
-        if amount is None or not amount.is_finite() or amount < 0 or amount >= MAX_WAN or amount.as_tuple().exponent < -6:
-            problems.append((prefix + code, f"{names[code]}应为不小于 0 的数，单位万元，最多 6 位小数（如 0.5 表示五千元）"))
+        if amount is None or not amount.is_finite() or not 0 <= amount < MAX_WAN or amount.as_tuple().exponent < -6:
+            problems.append((prefix + code,
+                             f"{names[code]}应为不小于 0 的数，单位万元，最多 6 位小数（如 0.5 表示五千元）"))
             items.pop(code)
         else:
             items[code] = amount
@@ -167,7 +168,8 @@ def _penalty(items: dict, problems: Problems) -> None:
         categories = penalty_categories(items["CFLB"])
         unknown = [c for c in categories if c not in PENALTY_CATEGORIES]
         if unknown or not categories:
-            problems.append(("CF_CFLB", f"处罚类别应为《行政处罚法》第九条的种类之一（{'、'.join(PENALTY_CATEGORIES)}），"
+            problems.append(("CF_CFLB", "处罚类别应为《行政处罚法》第九条的种类之一"
+                                        f"（{'、'.join(PENALTY_CATEGORIES)}），"
                                         f"多个用“、”分隔；不认识：{'、'.join(unknown) or '空'}"))
         else:
             items["CFLB"] = "、".join(categories)

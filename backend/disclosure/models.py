@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import DDL, ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.credit import Subject
 from backend.disclosure.vocab import (
     DecisionKind,
     EventKind,
@@ -18,9 +19,7 @@ from backend.disclosure.vocab import (
     VerificationOutcome,
     WithdrawalCause,
 )
-from backend.credit import Subject
 from backend.platform.db import Base, CreatedAt, one_of
-
 
 # Portal search by name substring: a trigram GIN index on PostgreSQL (pg_trgm hashes CJK trigrams), a plain index
 # on SQLite (where LIKE '%…%' scans). The index belongs to the portal's query, so it is declared here.

@@ -83,6 +83,10 @@ def _decision(record, disclosure) -> dict:
     return item
 
 
+def _decisions(subject_id: int, category: str, today) -> list[dict]:
+    return [_decision(r, d) for r, d in visibility.shown_records(subject_id, (category,), today)]
+
+
 def _entries(subject_id: int, list_type: str, today) -> list[dict]:
     rows = db.session.execute(select(ListEntry).where(ListEntry.subject_id == subject_id,
                                                       ListEntry.list_type == list_type,
@@ -118,8 +122,8 @@ def subject_page(handle: str) -> dict:
         "grade": {"grade": s.grade, "grade_zh": grade_label(s.grade), "meaning": grade_meaning(s.grade, bool(black)),
                   "updated_at": s.grade_updated_at.isoformat() if s.grade_updated_at else None,
                   "model": s.grade_model, "scale": grade_scale()},
-        "licences": [_decision(r, d) for r, d in visibility.shown_records(s.id, (RecordCategory.ADMIN_LICENCE,), today)],
-        "penalties": [_decision(r, d) for r, d in visibility.shown_records(s.id, (RecordCategory.ADMIN_PENALTY,), today)],
+        "licences": _decisions(s.id, RecordCategory.ADMIN_LICENCE, today),
+        "penalties": _decisions(s.id, RecordCategory.ADMIN_PENALTY, today),
         "red_list": _entries(s.id, ListType.RED, today),
         "watch_list": _entries(s.id, ListType.WATCH, today),
         "black_list": black, "court_dishonesty": judicial,
@@ -130,7 +134,8 @@ def subject_page(handle: str) -> dict:
 
 
 LIST_BASIS = {
-    ListType.RED: "《广东省社会信用条例》；《汕尾市社会信用体系建设工作方案》守信联合激励：由认定部门依据法律、法规、规章"
+    ListType.RED: "《广东省社会信用条例》；《汕尾市社会信用体系建设工作方案》守信联合激励："
+                  "由认定部门依据法律、法规、规章"
                   "和省市有关规定认定，并在认定文书中载明依据。",
     ListType.BLACK: "《广东省社会信用条例》；国务院办公厅《关于进一步完善失信约束制度构建诚信建设长效机制的指导意见》"
                     "（国办发〔2020〕49号）：严重失信主体名单的认定须以法律、法规或者党中央、国务院政策文件为依据。",

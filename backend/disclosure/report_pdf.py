@@ -13,6 +13,8 @@ from backend.platform.fonts import cjk_font
 NOTE = ("本报告由信用汕尾平台根据报告生成时归集的公共信用信息自动生成，用于替代有无违法违规记录证明"
         "（发改财金〔2025〕565号）。报告生成后信息可能已变化，请扫描二维码或访问核验地址查看核验结果和当前状态。")
 
+OBJECTION = " 对报告内容有异议的，可向作出决定的部门或信用汕尾平台提出异议（谁产生、谁负责）。"
+
 
 def _row(pdf: FPDF, label: str, value: str) -> None:
     pdf.set_font("cjk", size=10)
@@ -72,6 +74,6 @@ def render(report: dict) -> bytes:
     pdf.cell(w=0, h=10, text="三、说明", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=9)
     pdf.set_text_color(80)
-    pdf.multi_cell(w=0, h=5, text=NOTE + " 对报告内容有异议的，可向作出决定的部门或信用汕尾平台提出异议（谁产生、谁负责）。",
+    pdf.multi_cell(w=0, h=5, text=NOTE + OBJECTION,
                    new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

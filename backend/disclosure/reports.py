@@ -27,7 +27,7 @@ from backend.disclosure.vocab import (
 )
 from backend.keys import keyring
 from backend.platform import audit
-from backend.platform.clock import china_today, local_time, now_ts, utcnow
+from backend.platform.clock import china_today, local_time, now_ts
 from backend.platform.crypto import decrypt
 from backend.platform.db import db, paginate, use_case
 from backend.platform.errors import Conflict, InvalidInput, NotFound
@@ -113,7 +113,8 @@ def summary_text(name: str, body: dict, sections: list[dict]) -> str:
     found = [s for s in collected if s["items"]]
     uncollected = [s["domain_zh"] for s in sections if not s["collected"]]
     if not found:
-        text = (f"经查询，{span}在所选领域未发现违法违规记录（所选领域：{'、'.join(s['domain_zh'] for s in collected)}）。"
+        chosen = "、".join(s["domain_zh"] for s in collected)
+        text = (f"经查询，{span}在所选领域未发现违法违规记录（所选领域：{chosen}）。"
                 if collected else f"经查询，{span}所选领域均未归集数据，不作结论。")
     else:
         listed = "；".join(f"{s['domain_zh']} {len(s['items'])} 条" for s in found)
@@ -230,8 +231,8 @@ def my_report(account_id: int, report_no: str) -> CreditReport:
 
 def operator_report(operator_id: int, report_no: str) -> CreditReport:
     """A report this operator issued; raises NotFound."""
-    report = db.session.execute(select(CreditReport).where(CreditReport.report_no == report_no,
-                                                           CreditReport.operator_id == operator_id)).scalar_one_or_none()
+    report = db.session.execute(select(CreditReport).where(
+        CreditReport.report_no == report_no, CreditReport.operator_id == operator_id)).scalar_one_or_none()
     if report is None:
         raise NotFound(f"没有编号为 {report_no} 的信用报告（或不是您出具的）。", code="report_not_found")
     return report

@@ -28,9 +28,10 @@ def _decision_schema(name: str, prefix: str, names: dict) -> type[ma.Schema]:
             fields[key] = PlainText(multiline=code in MULTILINE, allow_none=True, validate=V.Length(max=4000),
                                     metadata=meta)
     fields["department"] = PlainText(validate=V.Length(min=1, max=100),
-                                     metadata={"description": "Filing department (admins only; operators file as theirs)"})
-    fields["publish"] = JsonBoolean(load_default=True, metadata={"description": "false: registered, held back "
-                                                                                "(not public yet); its 7-day clock runs"})
+                                     metadata={"description": "Filing department (admins only; operators file "
+                                                              "as theirs)"})
+    fields["publish"] = JsonBoolean(load_default=True, metadata={
+        "description": "false: registered, held back (not public yet); its 7-day clock runs"})
     if prefix == "CF_":
         fields["severity"] = ma.fields.String(allow_none=True, validate=V.OneOf(("minor", "general", "serious")),
                                               metadata={"description": "失信信息分类 override (default from CF_CFLB)"})
@@ -194,7 +195,8 @@ SearchPageSchema = _loose("PortalSearchPage", "Organisations and merchants found
 SubjectPageSchema = _loose("PortalSubject", "Every section of a subject's public page", "handle", "path", "basic",
                            "grade", "licences", "penalties", "red_list", "watch_list", "black_list",
                            "court_dishonesty", "commitments", "declarations", "how_to", "as_of")
-ListPageSchema = _loose("PortalList", "The red or black list", "list_type", "list_zh", "basis", "as_of", "items", "meta")
+ListPageSchema = _loose("PortalList", "The red or black list", "list_type", "list_zh", "basis", "as_of", "items",
+                        "meta")
 FeedSchema = _loose("DisclosureFeed", "JSON Feed 1.1", "version", "title", "language", "home_page_url", "feed_url",
                     "description", "items", "next_url")
 VerificationSchema = _loose("ReportVerification", "What a verification found", "outcome", "outcome_zh", "genuine",

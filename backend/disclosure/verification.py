@@ -59,7 +59,8 @@ def _shown(report: CreditReport, outcome: VerificationOutcome) -> dict:
     return {"outcome": outcome, "outcome_zh": OUTCOME_ZH[outcome], "genuine": outcome in (
         VerificationOutcome.GENUINE, VerificationOutcome.EXPIRED), "report_no": report.report_no,
         "summary": claims, "domains_zh": [DOMAIN_ZH[d] for d in claims["domains"]], "token": report.token,
-        "typ": REPORT_TYP, "kid": header.get("kid"), "jwk": _jwk(header.get("kid")), "current": _current(report.subject_id)}
+        "typ": REPORT_TYP, "kid": header.get("kid"), "jwk": _jwk(header.get("kid")),
+        "current": _current(report.subject_id)}
 
 
 def _find(report_no: str) -> CreditReport | None:

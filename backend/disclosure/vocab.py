@@ -30,7 +30,8 @@ PARTY_ALIASES = {**{zh: code.value for code, zh in PARTY_ZH.items()}, "法人": 
 
 # 行政处罚法 art. 9 (CF_CFLB); several may be given, separated by 、 or ;.
 PENALTY_CATEGORIES = ("警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级",
-                      "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他")
+                      "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留",
+                      "其他")
 # The default 失信信息分类 (36号令) by the heaviest category; a department states `severity` to override it.
 MINOR_CATEGORIES = {"警告", "通报批评"}
 SERIOUS_CATEGORIES = {"吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留"}
@@ -52,9 +53,11 @@ PENALTY_FIELDS = {  # code (without prefix) → Chinese name, in the national or
     "XDR_ZZJG": "组织机构代码", "XDR_SWDJ": "税务登记号", "XDR_SYDW": "事业单位证书号", "XDR_SHZZ": "社会组织登记证号",
     "FRDB": "法定代表人", "FR_ZJLX": "法定代表人证件类型", "FR_ZJHM": "法定代表人证件号码", "XDR_ZJLX": "证件类型",
     "XDR_ZJHM": "证件号码", "WSH": "行政处罚决定书文号", "WFXW": "违法行为类型", "SY": "违法事实", "YJ": "处罚依据",
-    "CFLB": "处罚类别", "NR": "处罚内容", "NR_FK": "罚款金额（万元）", "NR_WFFF": "没收违法所得、没收非法财物的金额（万元）",
+    "CFLB": "处罚类别", "NR": "处罚内容", "NR_FK": "罚款金额（万元）",
+    "NR_WFFF": "没收违法所得、没收非法财物的金额（万元）",
     "NR_ZKDX": "暂扣或吊销证照名称及编号", "JDRQ": "处罚决定日期", "YXQ": "处罚有效期", "GSJZQ": "公示截止期",
-    "CFJG": "处罚机关", "CFJGDM": "处罚机关统一社会信用代码", "SJLY": "数据来源单位", "SJLYDM": "数据来源单位统一社会信用代码",
+    "CFJG": "处罚机关", "CFJGDM": "处罚机关统一社会信用代码", "SJLY": "数据来源单位",
+    "SJLYDM": "数据来源单位统一社会信用代码",
     "BZ": "备注",
 }
 PENALTY_REQUIRED = ("XDR_MC", "XDR_LB", "WSH", "WFXW", "SY", "YJ", "CFLB", "NR", "JDRQ", "YXQ", "CFJG", "CFJGDM",

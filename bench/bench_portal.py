@@ -88,7 +88,7 @@ def run() -> list[tuple[str, str, str]]:
     app_secrets = bench_secrets()
     queries = seed(url, app_secrets, n)
     plan = queries.pop("_plan")
-    rows = [(f"subjects seeded (PostgreSQL, pg_trgm GIN)", f"{n:,}", ""),
+    rows = [("subjects seeded (PostgreSQL, pg_trgm GIN)", f"{n:,}", ""),
             ("plan of LIKE '%鑫华水%'", "index" if "ix_subjects_display_name_trgm" in plan else "scan", plan[:160])]
     env = {**app_secrets, "DATABASE_URL": url}
     with Gunicorn(knob("BENCH_PORTAL_PORT", 8095), env) as server:

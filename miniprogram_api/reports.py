@@ -11,7 +11,7 @@ from backend.disclosure.schemas import MpReportInSchema, MyFileSchema, ReportPag
 from backend.disclosure.vocab import Requester
 from backend.merchants import owned_merchant
 from backend.platform.extensions import db
-from backend.platform.web.schemas import PageArgsSchema
+from backend.platform.web.schemas import OptionalIdempotencyHeaderSchema, PageArgsSchema
 from miniprogram_api import blp
 from miniprogram_api.auth import current_mp, require_bound_person, require_mp_session
 
@@ -29,9 +29,10 @@ def get_my_file():
 @blp.route("/me/reports", methods=["POST"])
 @require_mp_session
 @blp.arguments(MpReportInSchema)
+@blp.arguments(OptionalIdempotencyHeaderSchema, location="headers")
 @blp.response(201, ReportSchema)
 @blp.alt_response(409, description="This year's free reports are used up (report_quota_exhausted)")
-def post_report(body):
+def post_report(body, headers):
     """A 专项信用报告 about me (two free a year) or, with `merchant`, about a merchant I own."""
     mp = current_mp()
     if body.get("merchant"):
@@ -41,7 +42,8 @@ def post_report(body):
         require_bound(mp)
         subject = db.session.get(Subject, mp.subject_id)
         requester = Requester.RESIDENT
-    report = request_report(subject, body, requester=requester, viewer=SELF, actor=mp.actor,
+    report = request_report(subject, {**body, "idempotency_key": headers.get("idempotency_key")},
+                            requester=requester, viewer=SELF, actor=mp.actor,
                             account_id=mp.account_id)
     return described(report)
 

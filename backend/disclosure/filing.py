@@ -142,12 +142,15 @@ def put_decision(kind: str, department: str, items: dict, *, publish: bool) -> t
     else:
         d.updated_at = utcnow()
         d.publish_due = add_working_days(items["JDRQ"], current_app.config["DISCLOSURE_PUBLISH_DAYS"])
+    unchanged = not created and d.items == plain and d.subject_id == subject.id and (
+        (private_items(d) if d.private_enc else {}) == (json.loads(decrypt(private)) if private else {}))
     d.subject_id, d.party_category, d.items, d.private_enc = subject.id, items["XDR_LB"], plain, private
     d.fine_wan, d.decided_on, d.credit_record_id = items.get("NR_FK"), items["JDRQ"], record.id
     d.publish_until = items.get("GSJZQ") if kind == DecisionKind.PENALTY else items.get("YXQZI")
     db.session.flush()
     if d.state == PublicationState.PUBLISHED:
-        add_event(EventKind.CORRECTION, d, subject)
+        if not unchanged:  # a retried filing is no correction
+            add_event(EventKind.CORRECTION, d, subject)
     elif publish:
         _publish(d, subject)
     return d, created

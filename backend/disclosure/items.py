@@ -35,6 +35,7 @@ MAX_LENGTH = {"SY": 4000, "NR": 4000, "BZ": 512, "YJ": 1000, "XDR_MC": 200, "WSH
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日")
 MAX_WAN = Decimal("1000000000000")  # decimal(18,6)
 SPLIT = re.compile(r"[、;；,，]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def field_names(kind: str) -> dict[str, str]:
@@ -84,6 +85,9 @@ def clean_items(kind: str, raw: dict, today: dt.date) -> tuple[dict, Problems]:
             problems.append((key, f"{names[code]}应为文字"))
             continue
         value = value.strip()
+        if CONTROL.search(value):  # CSV cells skip the schema's PlainText check
+            problems.append((key, f"{names[code]}不能包含控制字符"))
+            continue
         if len(value) > MAX_LENGTH.get(code, 300):
             problems.append((key, f"{names[code]}不能超过 {MAX_LENGTH.get(code, 300)} 个字"))
             continue

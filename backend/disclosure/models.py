@@ -90,7 +90,9 @@ class CreditReport(CreatedAt, Base):
 
     __tablename__ = "credit_reports"
     __table_args__ = (one_of("requester", Requester), one_of("state", ReportState),
-                      Index("ix_credit_reports_subject_at", "subject_id", "generated_at"))
+                      Index("ix_credit_reports_subject_at", "subject_id", "generated_at"),
+                      UniqueConstraint("account_id", "idempotency_key"),
+                      UniqueConstraint("operator_id", "idempotency_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_no: Mapped[str | None] = mapped_column(String(24), unique=True)  # SW + yyyymmdd + 8-digit serial
@@ -100,6 +102,7 @@ class CreditReport(CreatedAt, Base):
     requested_by: Mapped[str] = mapped_column(String(100))  # actor string (audit), not shown publicly
     account_id: Mapped[int | None]  # the mini-program account, for "my reports"
     operator_id: Mapped[int | None]
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))  # a retried request gets the same report
     organisation: Mapped[str | None] = mapped_column(String(100))  # the window or department, as shown
     period_from: Mapped[dt.date]
     period_to: Mapped[dt.date]

@@ -181,12 +181,20 @@ def request_report(subject: Subject, body: dict, *, requester: Requester, viewer
     """Issue a report now (logged as a look at the file and in the audit log); raises InvalidInput, Conflict
     (a resident's free reports for the year used up)."""
     _check(body)
+    key = body.get("idempotency_key")
+    if key:
+        who = CreditReport.account_id == account_id if account_id is not None else \
+            CreditReport.operator_id == operator_id
+        earlier = db.session.execute(select(CreditReport).where(who, CreditReport.idempotency_key == key)
+                                     ).scalar_one_or_none()
+        if earlier is not None:
+            return earlier
     free = requester == Requester.RESIDENT
     if free and quota(subject.id)["free_left"] <= 0:
         raise Conflict(f"本年度 {current_app.config['REPORT_FREE_PER_YEAR']} 份免费信用报告已用完，"
                        "如需更多请到政务服务窗口办理。", code="report_quota_exhausted", details=quota(subject.id))
     report = CreditReport(subject_id=subject.id, requester=requester, requested_by=actor[:100],
-                          account_id=account_id, operator_id=operator_id,
+                          account_id=account_id, operator_id=operator_id, idempotency_key=key,
                           organisation=viewer.organisation if requester in (Requester.WINDOW, Requester.DEPARTMENT)
                           else None,
                           period_from=body["period_from"], period_to=body["period_to"],

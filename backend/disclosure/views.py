@@ -25,6 +25,7 @@ from backend.disclosure.subjects import organisation_by_uscc
 from backend.disclosure.vocab import Requester
 from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.web.http import accepts
+from backend.platform.web.schemas import OptionalIdempotencyHeaderSchema
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/dept/v1",
                 description="Departments: 双公示 licences and penalties, the publication report, credit reports")
@@ -130,14 +131,16 @@ def publication_report(args):
 @blp.route("/credit-reports", methods=["POST"])
 @require_operator("window", "department", "admin")
 @blp.arguments(OperatorReportInSchema)
+@blp.arguments(OptionalIdempotencyHeaderSchema, location="headers")
 @blp.response(201, ReportSchema)
-def issue_report(body):
+def issue_report(body, headers):
     """A 专项信用报告 about an organisation (USCC): at a service window for the organisation, or by a department
     for a procurement or approval file. Logged as a look at the organisation's file."""
     op = current_operator()
     subject = organisation_by_uscc(body["uscc"])
     requester = Requester.WINDOW if op.role == "window" else Requester.DEPARTMENT
-    report = reports.request_report(subject, body, requester=requester, viewer=operator_viewer(op),
+    report = reports.request_report(subject, {**body, "idempotency_key": headers.get("idempotency_key")},
+                                    requester=requester, viewer=operator_viewer(op),
                                     actor=operator_actor(), operator_id=op.id)
     return reports.described(report) | {"download_path": f"/api/dept/v1/credit-reports/{report.report_no}.pdf"}
 

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('requested_by', sa.String(length=100), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=True),
     sa.Column('operator_id', sa.Integer(), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=True),
     sa.Column('organisation', sa.String(length=100), nullable=True),
     sa.Column('period_from', sa.Date(), nullable=False),
     sa.Column('period_to', sa.Date(), nullable=False),
@@ -47,7 +48,9 @@ def upgrade():
     sa.CheckConstraint("state IN ('pending','ready','failed')", name=op.f('ck_credit_reports_state')),
     sa.ForeignKeyConstraint(['subject_id'], ['subjects.id'], name=op.f('fk_credit_reports_subject_id_subjects'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_reports')),
-    sa.UniqueConstraint('report_no', name=op.f('uq_credit_reports_report_no'))
+    sa.UniqueConstraint('report_no', name=op.f('uq_credit_reports_report_no')),
+    sa.UniqueConstraint('account_id', 'idempotency_key', name=op.f('uq_credit_reports_account_id_idempotency_key')),
+    sa.UniqueConstraint('operator_id', 'idempotency_key', name=op.f('uq_credit_reports_operator_id_idempotency_key'))
     )
     with op.batch_alter_table('credit_reports', schema=None) as batch_op:
         batch_op.create_index('ix_credit_reports_subject_at', ['subject_id', 'generated_at'], unique=False)

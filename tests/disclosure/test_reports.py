@@ -130,6 +130,14 @@ def test_a_window_report_lists_the_penalties_found(client):
     assert client.get(f"/api/dept/v1/credit-reports/{r['report_no']}.pdf", headers=other_window).status_code == 404
 
 
+def test_a_retried_request_gets_the_same_report(client, mp, resident):
+    headers = {"Idempotency-Key": "report-retry-0001"}
+    first = client.post("/api/mp/v1/me/reports", json=BODY, headers={**headers, **bearer(mp.token)}).get_json()
+    again = client.post("/api/mp/v1/me/reports", json=BODY, headers={**headers, **bearer(mp.token)}).get_json()
+    assert first["report_no"] == again["report_no"]
+    assert mp.get("/me/reports").get_json()["quota"]["free_used"] == 1
+
+
 def test_report_period_is_checked(client, mp, resident):
     bad = mp.post("/me/reports", json={**BODY, "period_from": "2026-12-01", "period_to": "2026-11-01"})
     assert bad.status_code == 422

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Text, bindparam, cast, func, literal_column, select
+from sqlalchemy.dialects import postgresql
 
 from backend.credit import ListEntry, Subject, SubjectKind
 from backend.credit.vocab import LIST_ZH, ListType, RecordCategory, grade_label
@@ -20,7 +21,7 @@ from backend.disclosure.vocab import (
 from backend.merchants import Market, Merchant, grade_meaning, grade_scale
 from backend.platform.clock import china_today
 from backend.platform.db import Page, db, paginate
-from backend.platform.errors import NotFound
+from backend.platform.errors import InvalidInput, NotFound
 
 USCC_LIKE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 KIND_ZH = {SubjectKind.MERCHANT: "企业或个体工商户", SubjectKind.ORGANISATION: "机关、事业单位或社会组织"}
@@ -33,6 +34,7 @@ HOW_TO = {
               "并重新评价。申请免费，不收取任何费用，谨防“付费删除”骗局。",
     "hotline": "12345",
 }
+COUNT_CAP = 1000
 SEARCH_FIELDS = (Subject.handle, Subject.kind, Subject.display_name, Subject.uscc, Subject.grade)
 
 
@@ -41,21 +43,39 @@ def _like(q: str) -> str:
 
 
 def search(q: str, page: int, per_page: int) -> dict:
-    """Organisations and merchants whose name contains q, or whose USCC is q; never persons."""
+    """Organisations and merchants whose name contains q (two characters or more), or whose USCC is q; never
+    persons. Shortest name first. Raises InvalidInput (one character)."""
     q = q.strip()
     if not q:
-        return Page([], 0, page, per_page).envelope(q="")
-    query = select(*SEARCH_FIELDS).where(Subject.kind != SubjectKind.PERSON)
+        return Page([], 0, page, per_page).envelope(q="", more=False)
+    cond = [Subject.kind != SubjectKind.PERSON]
     if USCC_LIKE.match(q.upper()):
-        query = query.where(Subject.uscc == q.upper()).order_by(Subject.id)
+        cond.append(Subject.uscc == q.upper())
     else:
-        query = query.where(Subject.display_name.like(_like(q), escape="\\")).order_by(
-            func.length(Subject.display_name), Subject.id)
-    found = paginate(query, page, per_page, rows=True)
+        if len(q) < 2:
+            raise InvalidInput("q：请至少输入名称中的两个字，或完整的统一社会信用代码。", details={"field": "q"})
+        # The pattern is rendered into the statement (escaped by the dialect): with a bound parameter psycopg's
+        # prepared statements get a generic plan after five runs, which cannot see the pattern, and scan
+        # (measured: 55 ms instead of 4 ms at 100 k subjects).
+        pattern = bindparam("name_like", _like(q), literal_execute=True)
+        cond.append(Subject.display_name.like(pattern, escape="\\"))
+        if len(q) == 2 and db.session.get_bind().dialect.name == "postgresql":
+            # trigrams need three characters; the bigram expression index (migration 0024) finds two
+            grams = func.sw_bigrams(Subject.display_name, type_=ARRAY(Text))
+            gram = bindparam("name_gram", q, literal_execute=True)
+            cond.append(grams.op("@>")(cast(postgresql.array([gram]), ARRAY(Text))))
+    # At most COUNT_CAP + 1 matches, unordered, so the planner may stop early on a common word (海鲜: thousands of
+    # names) and use the index on a rare one; they are ordered here, and the page's rows fetched by id.
+    found = db.session.execute(select(Subject.id, func.length(Subject.display_name)).where(*cond)
+                               .limit(literal_column(str(COUNT_CAP + 1)))).all()  # a known LIMIT: see above
+    ordered = [sid for sid, _ in sorted(found, key=lambda r: (r[1], r[0]))][:COUNT_CAP]
+    wanted = ordered[(page - 1) * per_page:page * per_page]
+    rows = {r.id: r for r in db.session.execute(select(Subject.id, *SEARCH_FIELDS).where(Subject.id.in_(wanted)))
+            } if wanted else {}
     items = [{"handle": r.handle, "name": r.display_name, "kind": r.kind, "kind_zh": KIND_ZH[r.kind],
               "uscc": r.uscc, "grade": r.grade, "grade_zh": grade_label(r.grade), "path": f"/credit/s/{r.handle}"}
-             for r in found.items]
-    return Page(items, found.total, page, per_page).envelope(q=q)
+             for r in (rows[sid] for sid in wanted)]
+    return Page(items, len(ordered), page, per_page).envelope(q=q, more=len(found) > COUNT_CAP)
 
 
 def public_subject(handle: str) -> Subject:

@@ -94,7 +94,6 @@ class ReportArgsSchema(ma.Schema):
     department = PlainText(validate=V.Length(min=1, max=100))
     date_from = ma.fields.Date()
     date_to = ma.fields.Date()
-    format = ma.fields.String(load_default="json", validate=V.OneOf(("json", "csv")))
 
 
 class LateLineSchema(ma.Schema):
@@ -191,7 +190,8 @@ def _loose(name: str, description: str, *keys: str) -> type[ma.Schema]:
     return type(name, (ma.Schema,), {"__doc__": description, **{k: ma.fields.Raw() for k in keys}})
 
 
-SearchPageSchema = _loose("PortalSearchPage", "Organisations and merchants found", "q", "items", "meta")
+SearchPageSchema = _loose("PortalSearchPage", "Organisations and merchants found (total counted up to 1,000; "
+                          "more: there are more)", "q", "items", "meta", "more")
 SubjectPageSchema = _loose("PortalSubject", "Every section of a subject's public page", "handle", "path", "basic",
                            "grade", "licences", "penalties", "red_list", "watch_list", "black_list",
                            "court_dishonesty", "commitments", "declarations", "how_to", "as_of")

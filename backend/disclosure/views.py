@@ -30,8 +30,6 @@ from backend.platform.web.schemas import OptionalIdempotencyHeaderSchema
 blp = Blueprint("disclosure", __name__, url_prefix="/api/dept/v1",
                 description="Departments: 双公示 licences and penalties, the publication report, credit reports")
 CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}
-KINDS = {"penalties": ("penalty", PenaltyInSchema, PenaltyBatchSchema),
-         "licences": ("licence", LicenceInSchema, LicenceBatchSchema)}
 
 
 def _file(kind: str, body: dict):
@@ -78,19 +76,32 @@ def file_licences(body):
     return filing.file_decisions("licence", rows, operator=current_operator(), actor=operator_actor())
 
 
-@blp.route("/disclosures/<any(penalties, licences):kinds>/import", methods=["POST"])
+def _import(kind: str):
+    request.max_content_length = current_app.config["CSV_MAX_BYTES"]
+    text, encoding = decode_csv(request.get_data())
+    return filing.file_decisions(kind, csv_import.parse(kind, text), operator=current_operator(),
+                                 actor=operator_actor(), source="csv", encoding=encoding)
+
+
+@blp.route("/disclosures/penalties/import", methods=["POST"])
 @blp.doc(requestBody=CSV_BODY)
 @require_operator("department", "admin")
 @blp.response(201, ImportedSchema)
 @accepts("text/csv")
-def import_decisions(kinds):
-    """A CSV (UTF-8 or GBK) whose header is the national codes (CF_WSH …) or their Chinese names; rows are
-    numbered by file line; any bad row rejects the whole file."""
-    request.max_content_length = current_app.config["CSV_MAX_BYTES"]
-    text, encoding = decode_csv(request.get_data())
-    kind = KINDS[kinds][0]
-    return filing.file_decisions(kind, csv_import.parse(kind, text), operator=current_operator(),
-                                 actor=operator_actor(), source="csv", encoding=encoding)
+def import_penalties():
+    """A CSV (UTF-8 or GBK) of penalties whose header is the national codes (CF_WSH …) or their Chinese names;
+    rows are numbered by file line; any bad row rejects the whole file."""
+    return _import("penalty")
+
+
+@blp.route("/disclosures/licences/import", methods=["POST"])
+@blp.doc(requestBody=CSV_BODY)
+@require_operator("department", "admin")
+@blp.response(201, ImportedSchema)
+@accepts("text/csv")
+def import_licences():
+    """A CSV (UTF-8 or GBK) of licences (XK_ codes or their Chinese names); all rows or none."""
+    return _import("licence")
 
 
 @blp.route("/disclosures/<int:disclosure_id>/publish", methods=["POST"])
@@ -117,15 +128,21 @@ def withdraw(body, disclosure_id):
 @require_operator("department", "admin")
 @blp.arguments(ReportArgsSchema, location="query")
 @blp.response(200, PublicationReportSchema)
-@blp.alt_response(200, description="format=csv: one line per late or overdue decision", content_type="text/csv")
 def publication_report(args):
     """Per department: what was published late, withdrawn late, and what is overdue now (your department's,
     or every department's for admins)."""
+    return deadlines.publication_report(args, operator=current_operator())
+
+
+@blp.route("/publication-report.csv", methods=["GET"])
+@require_operator("department", "admin")
+@blp.arguments(ReportArgsSchema, location="query")
+@blp.response(200, {"type": "string"}, content_type="text/csv", description="One line per late or overdue decision")
+def publication_report_csv(args):
+    """The publication report as CSV (UTF-8 with BOM): department, problem, kind, number, dates, working days late."""
     report = deadlines.publication_report(args, operator=current_operator())
-    if args["format"] == "csv":
-        return Response(deadlines.report_csv(report), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="publication-report.csv"'})
-    return report
+    return Response(deadlines.report_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="publication-report.csv"'})
 
 
 @blp.route("/credit-reports", methods=["POST"])

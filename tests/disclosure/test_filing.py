@@ -104,7 +104,7 @@ def test_seven_working_days_across_national_day_and_the_late_publication_report(
     assert [x["document_no"] for x in row["published_late"]] == [penalty(n=22)["CF_WSH"]]
     assert row["published_late"][0]["working_days_late"] == 1
     assert [x["document_no"] for x in row["overdue"]] == [penalty(n=21)["CF_WSH"]]
-    exported = client.get("/api/dept/v1/publication-report?format=csv", headers=h)
+    exported = client.get("/api/dept/v1/publication-report.csv", headers=h)
     text = exported.get_data().decode("utf-8-sig")
     assert exported.mimetype == "text/csv" and "逾期公示" in text and "已超期未公示" in text
     publish = client.post(f"{URL}/{held.get_json()['decision']['id']}/publish", headers=h).get_json()

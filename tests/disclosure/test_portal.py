@@ -24,7 +24,9 @@ def test_search_by_name_part_and_by_uscc_but_never_persons(client):
     by_code = client.get("/api/public/v1/subjects", query_string={"q": uscc_code(101).lower()}).get_json()
     assert by_code["meta"]["total"] == 1 and by_code["items"][0]["uscc"] == uscc_code(101)
     assert client.get("/api/public/v1/subjects", query_string={"q": "欧阳"}).get_json()["meta"]["total"] == 0
-    assert client.get("/api/public/v1/subjects", query_string={"q": "%"}).get_json()["meta"]["total"] == 0
+    assert client.get("/api/public/v1/subjects", query_string={"q": "%_"}).get_json()["meta"]["total"] == 0
+    assert client.get("/api/public/v1/subjects", query_string={"q": "鲜"}).status_code == 422  # two characters at least
+    assert client.get("/api/public/v1/subjects", query_string={"q": "鲜活"}).get_json()["meta"]["total"] == 1
     page = client.get("/credit/search", query_string={"q": "鲜活"})
     assert page.status_code == 200 and "汕尾市海丰鲜活水产有限公司101" in page.get_data(as_text=True)
     assert "script-src" not in page.headers["Content-Security-Policy"]

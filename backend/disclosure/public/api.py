@@ -16,6 +16,7 @@ from backend.disclosure.schemas import (
     SubjectPageSchema,
     VerificationSchema,
 )
+from backend.platform.errors import InvalidInput
 from backend.platform.web.http import accepts, conditional_get, etag_of
 
 CORS = [("Access-Control-Allow-Origin", "*")]
@@ -48,12 +49,20 @@ def get_subject(handle):
     return _conditional(portal.subject_page(handle))
 
 
-@api_blp.route("/lists/<any(red, black):list_type>", methods=["GET"])
+@api_blp.route("/lists/red", methods=["GET"])
 @api_blp.arguments(ListArgsSchema, location="query")
 @api_blp.response(200, ListPageSchema)
-def get_list(args, list_type):
-    """Organisations and merchants on the red or black list, with basis and dates."""
-    return _conditional(portal.list_page(list_type, args["page"], args["per_page"]))
+def get_red_list(args):
+    """Organisations and merchants on the red list (守信激励), with basis and dates."""
+    return _conditional(portal.list_page("red", args["page"], args["per_page"]))
+
+
+@api_blp.route("/lists/black", methods=["GET"])
+@api_blp.arguments(ListArgsSchema, location="query")
+@api_blp.response(200, ListPageSchema)
+def get_black_list(args):
+    """Organisations and merchants on the joint-punishment (black) list, with basis and dates."""
+    return _conditional(portal.list_page("black", args["page"], args["per_page"]))
 
 
 @api_blp.route("/feed.json", methods=["GET"])
@@ -80,4 +89,7 @@ def verify_report(report_no):
 def verify_report_file(report_no):
     """Compare a PDF (the request body) with the report of that number: genuine, or altered (digest mismatch)."""
     request.max_content_length = current_app.config["REPORT_UPLOAD_MAX_BYTES"]
-    return verification.check_file(report_no[:40], request.get_data())
+    data = request.get_data()
+    if not data:
+        raise InvalidInput("请求体应为报告的 PDF 文件。", details={"field": "body"})
+    return verification.check_file(report_no[:40], data)

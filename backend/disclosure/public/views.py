@@ -72,9 +72,10 @@ def verify_upload_page(report_no: str):
     """Upload the PDF to compare its digest with the signed summary."""
     request.max_content_length = current_app.config["REPORT_UPLOAD_MAX_BYTES"]
     uploaded = request.files.get("file")
-    if uploaded is None:
+    data = uploaded.read() if uploaded is not None else b""
+    if not data:
         raise InvalidInput("请选择报告的 PDF 文件。", details={"field": "file"})
-    result = verification.check_file(report_no[:40], uploaded.read())
+    result = verification.check_file(report_no[:40], data)
     html = render_template("portal/verify.html", css=CSS, v=result)
     response = current_app.response_class(html, status=200, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"

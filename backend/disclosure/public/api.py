@@ -82,10 +82,10 @@ def verify_report(report_no):
 
 
 @api_blp.route("/reports/<report_no>/verify", methods=["POST"])
-@api_blp.doc(requestBody={"required": True, "content": {"application/pdf": {"schema": {"type": "string",
-                                                                                       "format": "binary"}}}})
+@api_blp.doc(requestBody={"required": True, "description": "The PDF file (application/pdf also accepted)",
+                          "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
 @api_blp.response(200, VerificationSchema)
-@accepts("application/pdf")
+@accepts("application/pdf", "application/octet-stream")
 def verify_report_file(report_no):
     """Compare a PDF (the request body) with the report of that number: genuine, or altered (digest mismatch)."""
     request.max_content_length = current_app.config["REPORT_UPLOAD_MAX_BYTES"]

@@ -34,7 +34,7 @@ HOW_TO = {
               "并重新评价。申请免费，不收取任何费用，谨防“付费删除”骗局。",
     "hotline": "12345",
 }
-COUNT_CAP = 1000
+COUNT_CAP = 200  # matches taken; more means "type more of the name" (a common word has thousands)
 SEARCH_FIELDS = (Subject.handle, Subject.kind, Subject.display_name, Subject.uscc, Subject.grade)
 
 

@@ -190,7 +190,7 @@ def _loose(name: str, description: str, *keys: str) -> type[ma.Schema]:
     return type(name, (ma.Schema,), {"__doc__": description, **{k: ma.fields.Raw() for k in keys}})
 
 
-SearchPageSchema = _loose("PortalSearchPage", "Organisations and merchants found (total counted up to 1,000; "
+SearchPageSchema = _loose("PortalSearchPage", "Organisations and merchants found (total counted up to 200; "
                           "more: there are more)", "q", "items", "meta", "more")
 SubjectPageSchema = _loose("PortalSubject", "Every section of a subject's public page", "handle", "path", "basic",
                            "grade", "licences", "penalties", "red_list", "watch_list", "black_list",

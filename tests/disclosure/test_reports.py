@@ -141,3 +141,11 @@ def test_a_retried_request_gets_the_same_report(client, mp, resident):
 def test_report_period_is_checked(client, mp, resident):
     bad = mp.post("/me/reports", json={**BODY, "period_from": "2026-12-01", "period_to": "2026-11-01"})
     assert bad.status_code == 422
+
+
+def test_my_file_lists_my_decisions(client, mp, resident):
+    body = penalty("person", n=310, CF_XDR_ZJHM=resident, CF_XDR_MC="陈晓明")
+    assert client.post("/api/dept/v1/disclosures/penalties", json=body, headers=dept()).status_code == 201
+    mine = mp.get("/me/file").get_json()["items"]
+    assert [(d["document_no"], d["kind_zh"], d["state"]) for d in mine] == [(body["CF_WSH"], "行政处罚", "published")]
+    assert "XDR_ZJHM" not in mine[0]["items"]  # identity items stay encrypted, even for the subject's own view

@@ -200,6 +200,6 @@ ListPageSchema = _loose("PortalList", "The red or black list", "list_type", "lis
 FeedSchema = _loose("DisclosureFeed", "JSON Feed 1.1", "version", "title", "language", "home_page_url", "feed_url",
                     "description", "items", "next_url")
 VerificationSchema = _loose("ReportVerification", "What a verification found", "outcome", "outcome_zh", "genuine",
-                            "report_no", "summary", "domains_zh", "token", "typ", "kid", "jwk", "current", "digest",
-                            "needs_code")
+                            "report_no", "summary", "generated_local", "domains_zh", "token", "typ", "kid", "jwk",
+                            "current", "digest", "needs_code")
 MyFileSchema = _loose("MyDisclosures", "My 双公示 items", "items")

@@ -5,6 +5,7 @@ SHA-256 is the digest in the signed summary; a changed PDF or another number is 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -17,7 +18,7 @@ from backend.disclosure.models import CreditReport, ReportVerification
 from backend.disclosure.reports import REPORT_TYP
 from backend.disclosure.vocab import DOMAIN_ZH, ReportState, VerificationOutcome
 from backend.keys import keyring
-from backend.platform.clock import china_today, now_ts, utcnow
+from backend.platform.clock import china_today, local_time, now_ts, utcnow
 from backend.platform.db import db, use_case
 
 OUTCOME_ZH = {
@@ -48,6 +49,11 @@ def _jwk(kid: str) -> dict | None:
     return next((k for k in keyring().published(now_ts()) if k["kid"] == kid), None)
 
 
+def _local(iso_utc: str) -> str:
+    moment = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
+    return local_time(moment.timestamp()).strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）"
+
+
 def _header(token: str) -> dict:
     segment = token.split(".")[0]
     return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
@@ -58,7 +64,8 @@ def _shown(report: CreditReport, outcome: VerificationOutcome) -> dict:
     header = _header(report.token)
     return {"outcome": outcome, "outcome_zh": OUTCOME_ZH[outcome], "genuine": outcome in (
         VerificationOutcome.GENUINE, VerificationOutcome.EXPIRED), "report_no": report.report_no,
-        "summary": claims, "domains_zh": [DOMAIN_ZH[d] for d in claims["domains"]], "token": report.token,
+        "summary": claims, "generated_local": _local(claims["gen"]),
+        "domains_zh": [DOMAIN_ZH[d] for d in claims["domains"]], "token": report.token,
         "typ": REPORT_TYP, "kid": header.get("kid"), "jwk": _jwk(header.get("kid")),
         "current": _current(report.subject_id)}
 

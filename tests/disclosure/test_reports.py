@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser import ARTIFACTS
 from tests.credit.helpers import dept
 from tests.disclosure.helpers import penalty
 from tests.factories import bearer, operator_token, resident_id, uscc_code
@@ -40,7 +41,10 @@ def qr_texts(data: bytes) -> list[str]:
         path.write_bytes(data)
         subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(path), str(Path(tmp) / "p")],
                        check=True)
-        image = Image.open(next(Path(tmp).glob("p*.png")))
+        page = next(Path(tmp).glob("p*.png"))
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(page, ARTIFACTS / "report-cover.png")
+        image = Image.open(page)
         return [r.text for r in zxingcpp.read_barcodes(image)]
 
 

@@ -153,3 +153,17 @@ def test_my_file_lists_my_decisions(client, mp, resident):
     mine = mp.get("/me/file").get_json()["items"]
     assert [(d["document_no"], d["kind_zh"], d["state"]) for d in mine] == [(body["CF_WSH"], "行政处罚", "published")]
     assert "XDR_ZJHM" not in mine[0]["items"]  # identity items stay encrypted, even for the subject's own view
+
+
+def test_a_report_past_its_validity_is_told_expired_and_checks_are_logged(client, clock, mp, resident):
+    from backend.models import ReportVerification
+    from backend.platform.extensions import db
+
+    r = mp.post("/me/reports", json=BODY).get_json()
+    query = urlparse(r["verify_url"]).query
+    assert client.get(f"/api/public/v1/reports/{r['report_no']}?{query}").get_json()["outcome"] == "genuine"
+    clock.advance(31 * 86400)
+    late = client.get(f"/api/public/v1/reports/{r['report_no']}?{query}").get_json()
+    assert late["outcome"] == "expired" and late["genuine"] is True
+    assert [v.outcome for v in db.session.query(ReportVerification).order_by(ReportVerification.id)] == [
+        "genuine", "expired"]

@@ -165,6 +165,9 @@ def register_blueprints(app: Flask) -> None:
     from backend.cards import views as cards
     from backend.console.views import console as operator_console
     from backend.credit import views as credit
+    from backend.disclosure import views as disclosure
+    from backend.disclosure.public import api_blp as portal_api
+    from backend.disclosure.public import pages as portal_pages
     from backend.merchants import admin_views as merchants
     from backend.merchants import views as merchant_oversight
     from backend.merchants.public import api_blp as public_api
@@ -181,9 +184,9 @@ def register_blueprints(app: Flask) -> None:
 
     for blp in (system.blp, credit.blp, merchants.blp, merchant_oversight.blp, partners.blp, operators.blp,
                 accounts.blp, cards.blp, repair.blp, scanning.blp, objections.blp, bank_admin.blp, bank.blp,
-                miniprogram, public_api, supervision.blp, supervision.public_blp):
+                miniprogram, public_api, supervision.blp, supervision.public_blp, disclosure.blp, portal_api):
         api.register_blueprint(blp)
-    for blp in (scan_console, public_pages, operator_console, system.metrics_blp, system.docs_blp):
+    for blp in (scan_console, public_pages, operator_console, portal_pages, system.metrics_blp, system.docs_blp):
         app.register_blueprint(blp)
 
 

@@ -80,6 +80,14 @@ class Config:
     MERCHANT_PAGE_MAX_AGE = int(os.environ.get("MERCHANT_PAGE_MAX_AGE", "3"))
     MERCHANT_PAGE_CACHE_SECONDS = float(os.environ.get("MERCHANT_PAGE_CACHE_SECONDS", "1"))
 
+    # 双公示 deadlines in working days (国办发〔2015〕51号: publish within 7; 行政处罚法 art. 48: withdraw within 3).
+    DISCLOSURE_PUBLISH_DAYS = int(os.environ.get("DISCLOSURE_PUBLISH_DAYS", "7"))
+    DISCLOSURE_WITHDRAW_DAYS = int(os.environ.get("DISCLOSURE_WITHDRAW_DAYS", "3"))
+    # 专项信用报告: the signed summary's validity (建议使用期), free reports a resident gets a year, upload limit.
+    REPORT_VALIDITY_DAYS = int(os.environ.get("REPORT_VALIDITY_DAYS", "30"))
+    REPORT_FREE_PER_YEAR = int(os.environ.get("REPORT_FREE_PER_YEAR", "2"))
+    REPORT_UPLOAD_MAX_BYTES = int(os.environ.get("REPORT_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+
     # Mini-program: session lifetime, bounded jscode2session attempts, rate limits (limits syntax).
     MP_SESSION_TTL_SECONDS = int(os.environ.get("MP_SESSION_TTL_SECONDS", str(7 * 86400)))
     MP_LOGIN_ATTEMPTS = 2

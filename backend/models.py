@@ -42,6 +42,12 @@ from backend.credit.vocab import (
     GRADE_ZH,
     SubjectKind,
 )
+from backend.disclosure.models import (
+    CreditReport,
+    Disclosure,
+    DisclosureEvent,
+    ReportVerification,
+)
 from backend.keys.models import (
     SigningKey,
 )
@@ -123,14 +129,18 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Change",
+
     "ConsoleLogin",
     "ConsoleSession",
     "CounterCode",
     "CreditCommitment",
     "CreditMark",
     "CreditRecord",
+    "CreditReport",
     "Declaration",
     "DeclarationCommitment",
+    "Disclosure",
+    "DisclosureEvent",
     "DrawnObject",
     "FaceVerification",
     "FileAccess",
@@ -165,6 +175,7 @@ __all__ = [
     "PushSubscription",
     "Redemption",
     "RepairApplication",
+    "ReportVerification",
     "ResidentCard",
     "RiskWarning",
     "SamplingTask",

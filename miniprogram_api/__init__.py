@@ -14,5 +14,6 @@ from miniprogram_api import (  # noqa: E402,F401  (routes register on import)
     notifications,
     objections,
     repairs,
+    reports,
     session,
 )

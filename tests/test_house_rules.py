@@ -18,7 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ("backend", "miniprogram_api", "qr", "sampling")
 FEATURES = {"banks", "cards", "console", "credit", "keys", "scanning", "merchants", "accounts", "operators",
-            "system", "supervision", "notifications", "objections", "repair"}
+            "system", "supervision", "notifications", "objections", "repair",
+            "disclosure"}
 # Entry points that serve several features call those features' use-case modules, as each feature's own views do.
 ENTRY_POINTS = ("backend.console.views",)
 

@@ -80,9 +80,13 @@ from backend.credit.publication import (
     min_period_passed,
     notice,
 )
+from backend.credit.record_import import (
+    decode_csv,
+)
 from backend.credit.records import (
     change_data,
     put_record,
+    remove_record,
 )
 from backend.credit.subjects import (
     find_subject,
@@ -142,6 +146,7 @@ __all__ = [
     "correctable",
     "current_breakdown",
     "current_model",
+    "decode_csv",
     "describe_commitment",
     "end_entries_of_record",
     "find_subject",
@@ -169,6 +174,7 @@ __all__ = [
     "recompute_subject",
     "record_access",
     "record_change",
+    "remove_record",
     "restore_publication",
     "set_hides_positive",
     "set_mark",

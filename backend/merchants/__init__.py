@@ -17,6 +17,8 @@ from backend.merchants.owners import (
 )
 from backend.merchants.pages import (
     forget_pages,
+    grade_meaning,
+    grade_scale,
 )
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "MerchantLinkRequest",
     "MerchantOwner",
     "forget_pages",
+    "grade_meaning",
+    "grade_scale",
     "owned_merchant",
     "owned_merchants",
 ]

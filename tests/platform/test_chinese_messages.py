@@ -648,10 +648,34 @@ def _basis_mismatch(w):
         "legal_basis": "《某条例》", "decision_document": "黑〔2026〕9号", "starts_on": days_ago(1), "record_id": rec["id"]})
 
 
+def _decision_withdrawn(w):
+    from tests.disclosure.helpers import penalty as cf_penalty
+
+    d = w.post("/api/dept/v1/disclosures/penalties", w.dept, json=cf_penalty(n=801)).get_json()["decision"]
+    body = {"cause": "revoked", "changed_on": d["decided_on"], "reason": "复议撤销", "document": "汕府复决〔2026〕1号"}
+    w.post(f"/api/dept/v1/disclosures/{d['id']}/withdraw", w.dept, json=body)
+    return w.post(f"/api/dept/v1/disclosures/{d['id']}/withdraw", w.dept, json=body)
+
+
+def _report_quota_exhausted(w):
+    user = w.mp(bound=True)
+    body = {"period_from": "2026-01-01", "period_to": "2026-06-30", "purpose": "招投标", "domains": ["admin_penalty"]}
+    for _ in range(w.app.config["REPORT_FREE_PER_YEAR"]):
+        assert user.post("/me/reports", json=body).status_code == 201
+    return user.post("/me/reports", json=body)
+
+
 TRIGGERS: dict[str, Callable] = {
     "csrf_failed": lambda w: _console(w).post("/console/signing-keys", csrf=False, headers=JSON),
     "login_failed": _console_login_failed,
     "username_taken": _console_username_taken,
+    "invalid_decision": lambda w: w.post("/api/dept/v1/disclosures/penalties", w.dept,
+                                         json={"CF_WSH": "汕市监罚〔2026〕1号", "CF_XDR_SHXYM": "91440000MA4W00001X"}),
+    "decision_withdrawn": _decision_withdrawn,
+    "decision_not_found": lambda w: w.post("/api/dept/v1/disclosures/999/publish", w.dept),
+    "report_not_found": lambda w: w.get("/api/dept/v1/credit-reports/SW2026010100000001.pdf", w.dept),
+    "subject_not_found": lambda w: w.get("/api/public/v1/subjects/NoSuchOne"),
+    "report_quota_exhausted": _report_quota_exhausted,
     "bad_request": lambda w: w.get("/api/dept/v1/operators?q=%00", w.admin),
     "unauthorized": lambda w: w.get("/api/dept/v1/operators"),
     "forbidden": _status(403),

@@ -29,7 +29,7 @@ from backend.credit import (
     Viewer,
     record_access,
 )
-from backend.credit.vocab import CATEGORY_ZH, LIST_ZH, AccessKind, ListType, RecordStatus, grade_label
+from backend.credit.vocab import CATEGORY_ZH, LIST_ZH, AccessKind, ListType, grade_label
 from backend.keys import keyring
 from backend.platform import audit
 from backend.platform.access import Operator
@@ -50,9 +50,11 @@ def _day(value: dt.date | None) -> str | None:
 
 
 def _records(subject: Subject, *, only: tuple[str, ...] = (), without: tuple[str, ...] = ()) -> list[dict]:
-    r = CreditRecord  # columns, not entities: a profile reads every active record and changes none
+    r = CreditRecord  # columns, not entities: a profile reads the published records and changes none
+    # Public credit information only while credit publishes it: a repaired, expired or unpublished (轻微)
+    # record is not the bank's to see (36号令), however long ago the authorisation was given.
     query = select(r.category, r.title, r.severity, r.result, r.department, r.document_no, r.legal_basis,
-                   r.decided_on, r.expires_on).where(r.subject_id == subject.id, r.status == RecordStatus.ACTIVE)
+                   r.decided_on, r.expires_on).where(r.subject_id == subject.id, r.published_on(china_today()))
     if only:
         query = query.where(r.category.in_(only))
     if without:

@@ -29,6 +29,9 @@ from backend.credit.corrections import (
     take_off_list,
     value_of,
 )
+from backend.credit.events import (
+    case_changed,
+)
 from backend.credit.files import (
     grade_view,
     own_items,
@@ -138,6 +141,7 @@ __all__ = [
     "any_mark",
     "apply_corrections",
     "assess",
+    "case_changed",
     "change_data",
     "changes_after",
     "check_fields",

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from backend.credit.changes import record_change
 from backend.credit.grades import recompute_subject
 from backend.credit.models import CreditRecord, ListEntry
-from backend.credit.records import RECORD_FIELDS, put_record
-from backend.credit.vocab import LIST_ZH, RecordStatus
+from backend.credit.records import RECORD_FIELDS, change_data, put_record
+from backend.credit.vocab import LIST_ZH, ChangeKind, RecordStatus
 from backend.platform import audit
-from backend.platform.clock import utcnow
+from backend.platform.clock import china_today, utcnow
 from backend.platform.errors import InvalidInput
 
 # Fields an objection may ask to correct, with their Chinese names (document_no identifies the record: never).
@@ -81,7 +82,8 @@ def stop_publication(record: CreditRecord, reason: str, *, actor: str) -> None:
     """Stop publishing a record (it leaves every view and the grade), re-grade and audit."""
     if record.status != RecordStatus.REMOVED:
         record.status, record.removed_at, record.removed_reason = RecordStatus.REMOVED, utcnow(), reason[:500]
-        recompute_subject(record.subject, reason=f"停止公示 {record.document_no}：{reason}"[:200])
+        change = recompute_subject(record.subject, reason=f"停止公示 {record.document_no}：{reason}"[:200])
+        record_change(ChangeKind.RECORD_WITHDRAWN, record.subject, record=record, data=change_data(record, change))
         audit.record(actor, "record.remove", "credit_record", record.id, details={"reason": reason})
 
 
@@ -90,4 +92,7 @@ def take_off_list(entry: ListEntry, reason: str, *, actor: str) -> None:
     if entry.removed_at is None:
         entry.removed_at, entry.removed_reason = utcnow(), reason[:500]
         recompute_subject(entry.subject, reason=f"移出{LIST_ZH[entry.list_type]}：{reason}"[:200])
+        record_change(ChangeKind.LIST_ENTRY_ENDED, entry.subject, entry=entry, data={
+            "list_type": entry.list_type, "department": entry.department,
+            "decision_document": entry.decision_document, "ended_on": china_today().isoformat()})
         audit.record(actor, "list.remove", "list_entry", entry.id, details={"reason": reason})

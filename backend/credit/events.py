@@ -15,7 +15,9 @@ from flask import Flask, current_app
 GRADE_CHANGED = "grade_changed"    # subject_id, old, new (grades or None), reason
 RECORD_FILED = "record_filed"      # record (CreditRecord), created (bool)
 LIST_ENTRY_ADDED = "list_entry_added"  # entry (ListEntry)
-EVENTS = (GRADE_CHANGED, RECORD_FILED, LIST_ENTRY_ADDED)
+# A subject's own case moved on: subject_id, case ("repair", "objection", "declaration"), number, step, state_zh.
+CASE_CHANGED = "case_changed"
+EVENTS = (GRADE_CHANGED, RECORD_FILED, LIST_ENTRY_ADDED, CASE_CHANGED)
 
 
 def subscribe(app: Flask, event: str, listener: Callable[..., None]) -> None:
@@ -28,6 +30,11 @@ def subscribe(app: Flask, event: str, listener: Callable[..., None]) -> None:
 def emit(event: str, **payload) -> None:
     for listener in current_app.extensions.get("credit_listeners", {}).get(event, ()):
         listener(**payload)
+
+
+def case_changed(subject_id: int, case: str, number: str, step: str, state_zh: str) -> None:
+    """A repair application, objection or declaration of the subject moved on (for the subject's push)."""
+    emit(CASE_CHANGED, subject_id=subject_id, case=case, number=number, step=step, state_zh=state_zh)
 
 
 def listening(event: str) -> bool:

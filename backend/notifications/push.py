@@ -22,7 +22,7 @@ from backend.merchants import Merchant, MerchantOwner
 from backend.notifications.models import PushMessage, PushSubscription
 from backend.notifications.vocab import PushEvent, PushStatus, SubscriptionChoice
 from backend.platform import audit, jobs
-from backend.platform.clock import utcnow
+from backend.platform.clock import china_today, utcnow
 from backend.platform.crypto import decrypt
 from backend.platform.db import db, use_case
 
@@ -131,4 +131,13 @@ def on_record_filed(*, record, created: bool) -> None:
         notify(record.subject_id, PushEvent.RECORD_FILED, data, cause=f"record:{record.id}")
 
 
-CREDIT_LISTENERS = {"record_filed": on_record_filed}
+def on_case_changed(*, subject_id: int, case: str, number: str, step: str, state_zh: str) -> None:
+    """Credit listener: the subject's repair application, objection or declaration moved on."""
+    event = PushEvent.REPAIR_CHANGED if case == "repair" else PushEvent.OBJECTION_CHANGED
+    data = {"title": CASE_ZH.get(case, case), "number": number, "state": state_zh, "summary": state_zh,
+            "date": china_today().isoformat()}
+    notify(subject_id, event, data, cause=f"{case}:{number}:{step}")
+
+
+CASE_ZH = {"repair": "信用修复申请", "objection": "异议申请", "declaration": "自主申报"}
+CREDIT_LISTENERS = {"record_filed": on_record_filed, "case_changed": on_case_changed}

@@ -4,8 +4,9 @@ and the WeChat pushes to the subject (issue 16: every step)."""
 
 from __future__ import annotations
 
-from backend.credit import Subject
+from backend.credit import Subject, case_changed
 from backend.merchants import forget_pages
+from backend.objections.vocab import DECLARATION_STATE_ZH, STATE_ZH
 from backend.platform.db import db, on_commit
 
 
@@ -16,6 +17,8 @@ def outcome_changed(kind: str, item, event: str) -> None:
     """
     handle = db.session.get(Subject, item.subject_id).handle
     on_commit(lambda: forget_pages(handle))
-    # Change feed (issue 13) and WeChat push (issue 16) go here, e.g.:
-    #   credit.feed_change(subject, kind, item.number, event)   — when event is "closed" or "verified"/"found_false"
-    #   notify.push_to_subject(item.subject_id, template, {...}) — every event
+    if item.number:  # the subject's WeChat push (notifications listens), once per step
+        names = DECLARATION_STATE_ZH if kind == "declaration" else STATE_ZH
+        case_changed(item.subject_id, kind, item.number, event, names.get(item.state, event))
+    # Outcomes that change a record or a list entry reach the change feed through credit's corrections,
+    # stop_publication and take_off_list.

@@ -14,6 +14,7 @@ from backend.credit import (
     CreditRecord,
     PublicationState,
     Subject,
+    case_changed,
     min_period_passed,
     put_commitment,
 )
@@ -24,7 +25,7 @@ from backend.platform.clock import china_today, utcnow
 from backend.platform.db import db, use_case
 from backend.platform.errors import Conflict, InvalidInput, NotFound
 from backend.repair.models import RepairApplication
-from backend.repair.vocab import Channel, RepairState
+from backend.repair.vocab import STEP_ZH, Channel, RepairState
 
 OWNER_KIND = "repair_application"  # uploads' owner_kind
 COMMITMENT_TEXT = ("本主体已纠正失信行为、履行完毕法定责任义务，承诺今后诚信守法经营、不再发生同类失信行为；"
@@ -33,8 +34,15 @@ COMMITMENT_LIABILITY = "违背信用修复承诺的，恢复公示该失信信�
 
 
 def step(app: RepairApplication, name: str, by: str, note: str | None = None) -> None:
+    """Add a step to the history and tell listeners (the applicant's WeChat push) in the same transaction."""
     app.history = [*(app.history or []), {"step": name, "at": utcnow().isoformat(), "by": by, "note": note}]
     app.updated_at = utcnow()
+    if name not in set(RepairState):  # "accepted", "completed": the state step that follows is what is told
+        return
+    if app.id is None:
+        db.session.flush()
+    case_changed(app.subject_id, "repair", app.ref or f"#{app.id}", f"{name}:{len(app.history)}",
+                 STEP_ZH.get(name, name))
 
 
 def _record_for(subject: Subject, record_id: int) -> CreditRecord:

@@ -107,3 +107,27 @@ def test_the_merchant_page_links_to_its_portal_page(client, app):
     html = client.get(f"/m/{handle}").get_data(as_text=True)
     assert f"/credit/s/{handle}" in html
     assert client.get(f"/credit/s/{handle}").status_code == 200
+
+
+def test_the_portal_shows_marks_and_repair_status_and_drops_repaired_penalties(client, app):
+    """The portal reads credit's marks (issue 14) and publication states (issue 13) through disclosure.visibility."""
+    from backend.models import CreditRecord
+    from backend.platform.extensions import db
+
+    filed = _file(client, penalty(n=120))
+    record = db.session.query(CreditRecord).filter_by(document_no=filed["document_no"]).one()
+    handle = client.get("/api/public/v1/subjects", query_string={"q": uscc_code(120)}).get_json()["items"][0]["handle"]
+    mark = client.post("/api/dept/v1/marks", headers=dept(), json={
+        "item": "record", "item_id": record.id, "kind": "litigation", "ref": "(2026)粤1502行初1号"})
+    assert mark.status_code == 201, mark.get_json()
+    shown = client.get(f"/api/public/v1/subjects/{handle}").get_json()["penalties"][0]
+    assert shown["objection"] == "信息主体已提起行政诉讼，正在审理"
+    assert "信息主体已提起行政诉讼，正在审理" in client.get(f"/credit/s/{handle}").get_data(as_text=True)
+
+    record.publication_state = "repair_pending"
+    db.session.commit()
+    shown = client.get(f"/api/public/v1/subjects/{handle}").get_json()["penalties"][0]
+    assert shown["repair"]["label"] == "公示中（信用修复申请办理中）"
+    record.publication_state = "repaired"
+    db.session.commit()
+    assert client.get(f"/api/public/v1/subjects/{handle}").get_json()["penalties"] == []

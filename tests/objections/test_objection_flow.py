@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.models import AuditEntry, CreditRecord, Objection, ObjectionCorrection
+from backend.models import AuditEntry, Change, CreditRecord, Objection, ObjectionCorrection
 from backend.platform.extensions import db
 from tests.credit.helpers import SAMR, penalty
 from tests.factories import resident_id
@@ -111,6 +111,8 @@ def test_publication_stopped_and_supplemented_regrade(client, mp):
     assert desk.decide(number, desk.samr, "publication_stopped", "已超过公示期限").get_json()["state"] == "closed"
     mine = mp.get("/me/credit").get_json()
     assert mine["records"][0]["status"] == "removed" and mine["score"] is None and before < 75
+    # partners syncing the change feed learn it too (a person's item carries no data)
+    assert db.session.query(Change).filter_by(kind="record_withdrawn", record_id=record_id).count() == 1
 
     resp = desk.post("/records", desk.samr, json=penalty({"resident_id": resident_id(7)}))
     second_id = resp.get_json()["record"]["id"]

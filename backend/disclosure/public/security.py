@@ -1,16 +1,19 @@
 """The portal's stylesheet (inlined, allowed by its CSP hash) and security headers: no script, no third-party
-asset, the same policy as the merchant pages."""
+asset, the same policy as the merchant pages. The stylesheet is the merchant pages' own (one look for every
+public page) followed by the few rules only the portal needs (portal.css)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from importlib import resources
 from pathlib import Path
 
 from flask import Response, current_app
 
 HERE = Path(__file__).parent
-CSS = (HERE / "portal.css").read_text(encoding="utf-8")
+PAGE_CSS = (resources.files("backend.merchants.public") / "page.css").read_text(encoding="utf-8")
+CSS = PAGE_CSS.rstrip("\n") + "\n" + (HERE / "portal.css").read_text(encoding="utf-8")
 CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
 TEMPLATE_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((HERE / "templates").rglob("*.html")))
                                   + CSS.encode()).hexdigest()[:12]

@@ -75,6 +75,7 @@ from backend.credit.models import (
     Subject,
 )
 from backend.credit.preferences import (
+    POSITIVE_DECLARATION_KINDS,
     POSITIVE_RECORD_CATEGORIES,
     preferences,
     set_hides_positive,
@@ -113,6 +114,7 @@ from backend.credit.vocab import (
 
 __all__ = [
     "GRADE_ZH",
+    "POSITIVE_DECLARATION_KINDS",
     "POSITIVE_RECORD_CATEGORIES",
     "Change",
     "ChangeKind",

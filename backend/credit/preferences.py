@@ -8,8 +8,9 @@ from backend.credit.models import Subject
 from backend.platform import audit
 from backend.platform.db import db, use_case
 
-# Record categories and declaration kinds that count as positive information of that kind.
+# Record categories and declaration kinds (a declaration record's `result`) that are positive information.
 POSITIVE_RECORD_CATEGORIES = frozenset({"honour"})
+POSITIVE_DECLARATION_KINDS = frozenset({"honour", "public_welfare"})  # 表彰奖励, 社会公益
 
 
 @use_case

@@ -15,13 +15,20 @@ import datetime as dt
 
 from sqlalchemy import and_, or_, select
 
-from backend.credit import CreditRecord, ListEntry, MarkedItem, Subject, commitments_of, marks_of, notes_for
+from backend.credit import (
+    POSITIVE_DECLARATION_KINDS,
+    CreditRecord,
+    ListEntry,
+    MarkedItem,
+    Subject,
+    commitments_of,
+    marks_of,
+    notes_for,
+)
 from backend.credit.vocab import COMMITMENT_TYPE_ZH, PUBLICATION_ZH, PublicationState, RecordCategory
 from backend.disclosure.models import Disclosure
 from backend.disclosure.vocab import PublicationState as DisclosureState
 from backend.platform.db import db
-
-POSITIVE_DECLARATIONS = {"honour", "public_welfare"}  # 表彰奖励, 社会公益
 
 
 def record_shown_clause(today: dt.date):
@@ -72,6 +79,6 @@ def verified_declarations(subject_id: int, today: dt.date) -> list[dict]:
     """自主申报 items that were verified (objections files them as declaration records), newest first."""
     rows = shown_records(subject_id, (RecordCategory.DECLARATION,), today)
     if db.session.get(Subject, subject_id).hides_positive:  # awards and public welfare: the subject said no
-        rows = [(r, d) for r, d in rows if r.result not in POSITIVE_DECLARATIONS]
+        rows = [(r, d) for r, d in rows if r.result not in POSITIVE_DECLARATION_KINDS]
     return [{"title": r.title, "content": r.content, "decided_on": r.decided_on.isoformat(),
              "department": r.department} for r, _ in rows]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from backend.credit import (
+    POSITIVE_DECLARATION_KINDS,
     CreditRecord,
     ListEntry,
     MarkedItem,
@@ -212,8 +213,6 @@ def page_data(ref: str) -> dict:
 
 
 DECLARED_LABEL = "自主申报，已核验"
-POSITIVE_DECLARATIONS = {"honour", "public_welfare"}  # 表彰奖励, 社会公益: hidden when the subject refuses
-
 
 def _declarations_and_marks(h, marks: dict, shown_entries: set[int]) -> tuple[list[dict], dict, list[dict]]:
     """Verified self-declarations (自主申报，已核验), the mark notes of records by document number, and the marked
@@ -229,7 +228,7 @@ def _declarations_and_marks(h, marks: dict, shown_entries: set[int]) -> tuple[li
     for row in rows:
         notes = notes_for(marks, MarkedItem.RECORD, row.id)
         if row.category == RecordCategory.DECLARATION:
-            if not (h.hides_positive and row.result in POSITIVE_DECLARATIONS):
+            if not (h.hides_positive and row.result in POSITIVE_DECLARATION_KINDS):
                 declarations.append({"title": row.title, "label": DECLARED_LABEL, "kind": row.result,
                                      "department": row.department, "verified_on": _iso(row.decided_on),
                                      "valid_until": _iso(row.expires_on), "marks": notes})

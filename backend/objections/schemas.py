@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from backend.credit.schemas import SubjectRefSchema
 from backend.objections.vocab import DeclarationCategory, DeclarationState, Grounds, ObjectionState, Outcome
-from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, body_id, page_schema
+from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, UploadSchema, body_id, page_schema
 
 V = ma.validate
 DAY = {"format": "date", "example": "2026-12-03"}
@@ -99,15 +99,6 @@ class StepSchema(ma.Schema):
     by = ma.fields.String(required=True)
     note = ma.fields.String(allow_none=True)
     due_on = ma.fields.Date(allow_none=True)
-
-
-class UploadSchema(ma.Schema):
-    ref = ma.fields.String(required=True)
-    filename = ma.fields.String(required=True)
-    content_type = ma.fields.String(required=True)
-    size = ma.fields.Integer(required=True)
-    sha256 = ma.fields.String(required=True)
-    uploaded_at = ma.fields.DateTime(required=True)
 
 
 class UploadListSchema(ma.Schema):

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.platform.db import DB_INT_MAX
-from backend.platform.web.schemas import PageArgsSchema, PlainText, page_schema
+from backend.platform.web.schemas import PageArgsSchema, PlainText, UploadSchema, page_schema
 from backend.repair.vocab import RepairState
 
 V = ma.validate
@@ -62,15 +62,6 @@ class RepairRecordSchema(ma.Schema):
     publication_state = ma.fields.String(required=True)
 
 
-class ProofSchema(ma.Schema):
-    ref = ma.fields.String(required=True)
-    filename = ma.fields.String(required=True)
-    content_type = ma.fields.String(required=True)
-    size = ma.fields.Integer(required=True)
-    sha256 = ma.fields.String(required=True)
-    uploaded_at = ma.fields.DateTime(required=True)
-
-
 class RepairStepSchema(ma.Schema):
     step = ma.fields.String(required=True)
     step_zh = ma.fields.String(required=True)
@@ -99,7 +90,7 @@ class RepairSchema(ma.Schema):
     decision_reason = ma.fields.String(allow_none=True)
     propagated_at = ma.fields.DateTime(allow_none=True)
     overdue = ma.fields.Boolean(required=True)
-    proofs = ma.fields.List(ma.fields.Nested(ProofSchema), required=True)
+    proofs = ma.fields.List(ma.fields.Nested(UploadSchema), required=True)
     history = ma.fields.List(ma.fields.Nested(RepairStepSchema), required=True)
     fee = ma.fields.String(required=True, metadata={"description": "Always 免费: repair is free"})
 

@@ -91,6 +91,17 @@ def page_schema(item: type[ma.Schema], name: str, **extra: ma.fields.Field) -> t
     return type(name, (ma.Schema,), fields)
 
 
+class UploadSchema(ma.Schema):
+    """An evidence file as backend.platform.uploads.describe gives it (repair proofs, objection evidence …)."""
+
+    ref = ma.fields.String(required=True)
+    filename = ma.fields.String(required=True)
+    content_type = ma.fields.String(required=True)
+    size = ma.fields.Integer(required=True)
+    sha256 = ma.fields.String(required=True)
+    uploaded_at = ma.fields.DateTime(required=True)
+
+
 class JobProgressSchema(ma.Schema):
     phase = ma.fields.String(required=True, metadata={"description": "parse, validate, store, regrade …"})
     phase_zh = ma.fields.String(required=True)

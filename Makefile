@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
+## the suite runs on TEST_WORKERS processes (pytest-xdist; `auto` = one per core, 0 = in this process); a test
+## file stays on one worker; on PostgreSQL each worker gets its own database (tests/worker_databases.py)
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 export FLASK_APP := wsgi
 
 .PHONY: install install-dev run serve test test-miniprogram test-postgres lint check-migrations bench clean
@@ -36,7 +40,7 @@ run: install
 ## make test: the whole suite (PostgreSQL tests run too when TEST_DATABASE_URL is set), then the mini-program's
 ## tests where Node is installed (MP_TESTS=skip leaves them to a later step, as .ci/run does)
 test: install-dev
-	$(BIN)/python -m pytest
+	$(PYTEST)
 	@if [ "$(MP_TESTS)" = skip ]; then echo "make test: mini-program tests left to make test-miniprogram"; \
 	else $(MAKE) --no-print-directory test-miniprogram; fi
 
@@ -50,7 +54,7 @@ test-miniprogram: install-dev
 	  "Install Node 20 to run them."; fi
 
 test-postgres: install-dev
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PYTEST)
 
 ## the layout's import rules (import-linter, pyproject.toml) and ruff
 lint: install-dev

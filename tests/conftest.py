@@ -84,10 +84,19 @@ def app(_postgres_schema, clock):
         yield app
         _db.session.remove()
         if _postgres_schema is not None:
-            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            with _db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _empty_postgres_tables()
         _db.engine.dispose()
+
+
+def _empty_postgres_tables() -> None:
+    """TRUNCATE only the tables the test wrote to: one query finds them (a test touches a dozen of the ~70),
+    and truncating 70 tables took about 0.15 s a test, longer than most tests."""
+    names = [t.name for t in Base.metadata.sorted_tables]
+    probe = " UNION ALL ".join(f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in names)
+    with _db.engine.begin() as conn:
+        used = [row[0] for row in conn.execute(text(probe))]
+        if used:
+            conn.execute(text(f"TRUNCATE {', '.join(used)} RESTART IDENTITY CASCADE"))
 
 
 @functools.cache

@@ -6,6 +6,7 @@
 3. A feature uses another feature through its package (its public API, `__all__`) or its pure
    `vocab` module, never its inner modules (schemas may use other schemas: they describe views).
 4. Only request-level platform code (platform.web, platform.observability) touches flask.request or flask.g.
+5. Savepoints go through platform.db.savepoint(): a bare begin_nested() commits on its own on SQLite.
 """
 
 from __future__ import annotations
@@ -131,3 +132,10 @@ def test_only_request_level_platform_code_touches_request_and_g():
                  if not p.is_relative_to(allowed[0]) and not p.is_relative_to(allowed[1])
                  for hit in touches_request_or_g(p)]
     assert not offenders, "\n".join(offenders)
+
+
+def test_savepoints_go_through_the_platform_helper():
+    offenders = [f"{p.relative_to(ROOT)}:{n.lineno}" for p in sources(*PROJECT) if p != ROOT / "backend/platform/db.py"
+                 for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                 if isinstance(n, ast.Attribute) and n.attr == "begin_nested"]
+    assert not offenders, "use backend.platform.db.savepoint() instead of begin_nested(): " + ", ".join(offenders)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.merchants.models import InspectionAgency
 from backend.platform import audit
 from backend.platform.clock import utcnow
-from backend.platform.db import db, use_case
+from backend.platform.db import db, savepoint, use_case
 from backend.platform.errors import InvalidInput, NotFound
 
 
@@ -54,7 +54,7 @@ def add_agency(name: str, *, actor: str) -> tuple[dict, int]:
     if agency is None:
         agency = InspectionAgency(name=name)
         try:
-            with db.session.begin_nested():  # a concurrent add of the same name: answer with that one
+            with savepoint():  # a concurrent add of the same name: answer with that one
                 db.session.add(agency)
                 db.session.flush()
         except IntegrityError:

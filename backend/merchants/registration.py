@@ -23,7 +23,7 @@ from backend.merchants.vocab import LINK_STATUS_ZH, LinkStatus
 from backend.platform import audit
 from backend.platform.access import Operator, OperatorRole
 from backend.platform.clock import utcnow
-from backend.platform.db import Page, db, paginate, use_case
+from backend.platform.db import Page, db, paginate, savepoint, use_case
 from backend.platform.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from backend.platform.identifiers import valid_uscc
 
@@ -39,7 +39,7 @@ def _new_subject(code: str, name: str) -> Subject | None:
     """A credit subject opened now for this USCC, or None when one exists by now (another request opened it
     since we looked: it is someone's file, so it goes through a link request like any other)."""
     try:
-        with db.session.begin_nested():
+        with savepoint():
             subject = get_or_create_organisation(code, name, kind=SubjectKind.MERCHANT)
             if subject not in db.session.new:
                 return None
@@ -83,7 +83,7 @@ def file_link_request(op: Operator, market: Market, subject: Subject, *, stall_n
                                   stall_name=stall_name, requested_by=op.id,
                                   **{k: v for k, v in fields.items() if k in EDITABLE})
     try:
-        with db.session.begin_nested():  # the partial unique index: a concurrent retry filed it first
+        with savepoint():  # the partial unique index: a concurrent retry filed it first
             db.session.add(request)
             db.session.flush()
     except IntegrityError:

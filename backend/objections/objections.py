@@ -27,7 +27,7 @@ from backend.objections.vocab import Grounds, ObjectionState, Outcome
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import local_date, utcnow
-from backend.platform.db import db, use_case
+from backend.platform.db import db, savepoint, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 S = ObjectionState
@@ -44,7 +44,7 @@ def claim_item(obj: Objection, key: str) -> None:
     if db.session.scalar(select(Objection.id).where(Objection.open_item == key, Objection.id != obj.id)):
         raise open_objection_conflict(key)
     try:
-        with db.session.begin_nested():
+        with savepoint():
             obj.open_item = key
             db.session.flush()
     except IntegrityError:  # another objection to the item won the race

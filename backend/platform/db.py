@@ -9,11 +9,12 @@ caller's transaction. Building blocks (audit.record, put_record, recompute_subje
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, NoReturn, ParamSpec, TypeVar
@@ -132,6 +133,23 @@ def _rollback() -> None:
         db.session.rollback()
     except DBAPIError as e:  # the connection died: the error being raised matters more
         log.warning("rollback failed: %s", type(e.orig).__name__)
+
+
+@contextlib.contextmanager
+def savepoint() -> Iterator[None]:
+    """A savepoint inside the current transaction, to try a write that a unique index may refuse (a concurrent
+    request got there first) without losing the rest of the transaction. Use it instead of begin_nested().
+
+    On SQLite, Python's sqlite3 (before 3.12's autocommit attribute) opens a transaction only before an
+    INSERT/UPDATE/DELETE; a SAVEPOINT sent outside one starts a transaction of its own, and its RELEASE
+    commits — so what the block wrote stayed stored even when the use case later failed and rolled back. Here
+    the transaction is opened first, so the savepoint nests as on PostgreSQL.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+    with db.session.begin_nested():
+        yield
 
 
 def in_use_case() -> bool:

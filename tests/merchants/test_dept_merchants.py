@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.models import AuditEntry
+from backend.models import AuditEntry, Subject
 from backend.platform.audit import verify_chain
 from tests.factories import bearer, operator_token, uscc_code
 from tests.merchants.helpers import handle_of, market_operator, merchant
@@ -129,3 +129,14 @@ def test_merchants_are_named_by_handle_everywhere_and_the_id_still_works(client,
     assert not [p for p in spec if p.startswith("/api/dept/") and ("merchant_id" in p or "{handle}" in p)]
     (param,) = spec["/api/dept/v1/merchants/{merchant}"]["parameters"]
     assert "handle" in param["description"] and "Deprecated" in param["description"]
+
+
+def test_a_refused_registration_leaves_no_subject_behind(client, db):
+    """The new subject is written in a savepoint; when the stall then turns out taken, the whole use case rolls
+    back — on SQLite too, where a bare SAVEPOINT used to commit on its own (platform.db.savepoint)."""
+    token = market_operator()
+    assert create(client, token).status_code == 201
+    code = uscc_code()
+    assert create(client, token, uscc=code).get_json()["error"]["code"] == "stall_taken"
+    db.session.remove()
+    assert db.session.scalar(select(Subject).where(Subject.uscc == code)) is None

@@ -167,3 +167,21 @@ def test_a_report_past_its_validity_is_told_expired_and_checks_are_logged(client
     assert late["outcome"] == "expired" and late["genuine"] is True
     assert [v.outcome for v in db.session.query(ReportVerification).order_by(ReportVerification.id)] == [
         "genuine", "expired"]
+
+
+def test_a_listed_merchant_report_names_its_list_entries(client):
+    """List entries carry no publication state of their own: the report shows them (a 500 before)."""
+    from backend.models import Subject
+    from backend.platform.extensions import db
+    from tests.merchants.helpers import listing, merchant
+
+    row = merchant()
+    uscc = db.session.get(Subject, row.subject_id).uscc
+    listing(row, "watch")
+    listing(row, "black")
+    window = bearer(operator_token("window", department="汕尾市政务服务中心"))
+    body = {**BODY, "domains": ["serious_dishonesty", "watch_list"], "uscc": uscc}
+    resp = client.post("/api/dept/v1/credit-reports", headers=window, json=body)
+    assert resp.status_code == 201, resp.get_json()
+    summary = resp.get_json()["summary"]
+    assert summary["result"] == "found" and summary["findings"] == 2

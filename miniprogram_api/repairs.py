@@ -13,7 +13,7 @@ from miniprogram_api.auth import current_mp, require_bound_person, require_mp_se
 
 @blp.route("/me/repairs", methods=["POST"])
 @require_bound_person
-@blp.arguments(RepairFormSchema, location="form")
+@blp.arguments(RepairFormSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, RepairSchema)
 @blp.alt_response(403, description="Real-name binding not done yet (identity_required)")
 @accepts("multipart/form-data")
@@ -27,7 +27,7 @@ def apply_for_repair(form):
 
 @blp.route("/me/merchants/<handle>/repairs", methods=["POST"])
 @require_mp_session
-@blp.arguments(RepairFormSchema, location="form")
+@blp.arguments(RepairFormSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, RepairSchema)
 @accepts("multipart/form-data")
 def apply_for_merchant_repair(form, handle):
@@ -57,7 +57,7 @@ def my_repair(ref):
 
 @blp.route("/me/repairs/<ref>/completion", methods=["POST"])
 @require_mp_session
-@blp.arguments(CompletionFormSchema, location="form")
+@blp.arguments(CompletionFormSchema, location="form", content_type="multipart/form-data")
 @blp.response(200, RepairSchema)
 @accepts("multipart/form-data")
 def complete_repair(form, ref):

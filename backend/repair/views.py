@@ -34,7 +34,7 @@ FORM_DOC = {"requestBody": {"content": {"multipart/form-data": {"schema": {"type
 
 @blp.route("/repairs", methods=["POST"])
 @require_operator("window", "admin")
-@blp.arguments(WindowRepairFormSchema, location="form")
+@blp.arguments(WindowRepairFormSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, RepairSchema)
 @accepts("multipart/form-data")
 def submit_at_window(form):
@@ -48,7 +48,7 @@ def submit_at_window(form):
 
 @blp.route("/repairs/<ref>/completion", methods=["POST"])
 @require_operator("window", "admin")
-@blp.arguments(CompletionFormSchema, location="form")
+@blp.arguments(CompletionFormSchema, location="form", content_type="multipart/form-data")
 @blp.response(200, RepairSchema)
 @accepts("multipart/form-data")
 def complete_at_window(form, ref):

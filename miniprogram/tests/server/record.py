@@ -73,6 +73,7 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
         {"resident_id": rid}, severity="general", severity_class="general", title="销售不合格食用农产品",
         decided_on=days_ago(20))).get_json()["record"]
     keep(out, "GET /api/mp/v1/me/credit (services)", "GET", "/api/mp/v1/me/credit", user.get("/me/credit"))
+    keep(out, "GET /api/mp/v1/me/repairs (none yet)", "GET", "/api/mp/v1/me/repairs", user.get("/me/repairs"))
     keep(out, "POST /api/mp/v1/me/repairs", "POST", "/api/mp/v1/me/repairs", user.post(
         "/me/repairs", content_type="multipart/form-data", data={
             "record_id": str(old["id"]), "statement": "已于期限内缴清罚款，并在店内显著位置公示了食品经营许可证。",

@@ -121,6 +121,15 @@ test('异议: object to a record with grounds, a correction and two evidence fil
   expect(text(page)).not.toContain('可申请一次复核') // once only
 })
 
+test('异议: an item with an open objection offers no second one', async () => {
+  const filed = answer('POST /api/mp/v1/me/objections').body
+  backend([answer(CREDIT), { method: 'GET', path: '/api/mp/v1/me/objections', status: 200,
+    body: { items: [filed], meta: { page: 1, per_page: 50, total: 1 } } }])
+  const page = await openPage('objection')
+  expect(text(page)).toContain(`异议办理中（编号 ${filed.number}），请等待处理结果`)
+  expect(page.querySelectorAll('.object-btn').length).toBe(1)
+})
+
 test('异议: a second objection to the same item gets the backend\'s message with the open one\'s number', async () => {
   const open = answer('POST /api/mp/v1/me/objections (open)')
   backend([answer(CREDIT), answer('GET /api/mp/v1/me/objections'), open])

@@ -26,14 +26,20 @@ function openMark(marks) {
   return m ? m.note : ''
 }
 
-function items(credit) {
+// An item already objected to (open, or marked once accepted) offers no second objection.
+function items(credit, objections) {
+  const open = {}
+  objections.filter(o => !['closed', 'not_accepted'].includes(o.state))
+    .forEach(o => { open[`${o.item}-${o.item_id}`] = `异议办理中（编号 ${o.number}），请等待处理结果` })
   const records = (credit.records || []).map(r => ({
     key: `record-${r.id}`, item: 'record', id: r.id, title: r.title, source: r,
-    meta: `${CATEGORY_ZH[r.category] || r.category} · ${r.department} · ${r.document_no}`, marked: openMark(r.marks),
+    meta: `${CATEGORY_ZH[r.category] || r.category} · ${r.department} · ${r.document_no}`,
+    marked: open[`record-${r.id}`] || openMark(r.marks),
   }))
   const lists = (credit.lists || []).map(l => ({
     key: `list-${l.id}`, item: 'list_entry', id: l.id, title: LIST_ZH[l.list_type] || l.list_type, source: l,
-    meta: `${l.department} · ${l.decision_document} · ${l.reason}`, marked: openMark(l.marks),
+    meta: `${l.department} · ${l.decision_document} · ${l.reason}`,
+    marked: open[`list_entry-${l.id}`] || openMark(l.marks),
   }))
   return records.concat(lists)
 }
@@ -61,7 +67,7 @@ Component({
     async load() {
       try {
         const [credit, page] = await Promise.all([api.call('myCredit'), api.call('myObjections', { query: { page: 1, per_page: 50 } })])
-        this.setData({ items: items(credit), objections: page.items.map(rowView), loaded: true, error: '' })
+        this.setData({ items: items(credit, page.items), objections: page.items.map(rowView), loaded: true, error: '' })
       } catch (err) {
         this.setData({ error: err.message, loaded: true })
         if (err.code === 'identity_required') wx.navigateTo({ url: '/pages/verify/index' })

@@ -42,10 +42,21 @@ def resident_id() -> str:
     return valid_resident_id(base + ric.calc_check_digit(base + "0"))
 
 
+def another_resident_id(n: int) -> str:
+    """The n-th other valid id, for a second resident of the contract tests."""
+    from stdnum.cn import ric
+
+    base = f"441502198801{n % 28 + 1:02d}{n % 1000:03d}"
+    return valid_resident_id(base + ric.calc_check_digit(base))
+
+
 class Control(BaseHTTPRequestHandler):
-    """POST /login-code {"openid"} -> {"code"}; POST /face {"verify_id", "verify_ret"} -> {"verify_id"}."""
+    """POST /login-code {"openid"} -> {"code"}; POST /face {"verify_id", "verify_ret"} -> {"verify_id"};
+    POST /resident {"n"} -> {"id_number"}; POST /penalty {"id_number", "days_ago"} -> {"record_id"} (a department
+    files an administrative penalty about that resident through the department API, as SAMR would)."""
 
     fake: FakeWeChat
+    app = None
 
     def log_message(self, *_args) -> None:
         pass
@@ -57,6 +68,10 @@ class Control(BaseHTTPRequestHandler):
         elif self.path == "/face":
             answer = {"verify_id": self.fake.finish_face_verification(body.get("verify_id"),
                                                                        int(body.get("verify_ret", 10000)))}
+        elif self.path == "/resident":
+            answer = {"id_number": another_resident_id(int(body.get("n", 1)))}
+        elif self.path == "/penalty":
+            answer = {"record_id": self.file_penalty(body["id_number"], int(body.get("days_ago", 20)))}
         else:
             self.send_error(404)
             return
@@ -66,6 +81,17 @@ class Control(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+    def file_penalty(self, id_number: str, days_ago: int) -> int:
+        from tests.credit.helpers import days_ago as ago
+        from tests.credit.helpers import dept, penalty
+
+        with self.app.app_context():
+            resp = self.app.test_client().post("/api/dept/v1/records", headers=dept(), json=penalty(
+                {"resident_id": id_number}, severity="general", severity_class="general", decided_on=ago(days_ago)))
+            assert resp.status_code == 201, resp.get_json()
+            return resp.get_json()["record"]["id"]
 
 
 def main() -> None:
@@ -78,10 +104,13 @@ def main() -> None:
     app = create_app(config)
     with app.app_context():
         Base.metadata.create_all(db.engine)
+        from tests.conftest import seed_calendar
+
+        seed_calendar()  # the working-day calendar a migrated database has
         seed_scenarios_and_partners()
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    Control.fake = fake
+    Control.fake, Control.app = fake, app
     control = ThreadingHTTPServer(("127.0.0.1", 0), Control)
     for target in (server.serve_forever, control.serve_forever):
         threading.Thread(target=target, daemon=True).start()

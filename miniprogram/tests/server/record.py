@@ -10,6 +10,7 @@ and path template it came from, so the page tests (and the drift test) know whic
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -22,8 +23,6 @@ from backend.config import TestConfig  # noqa: E402
 from backend.demo.wechat_fake import FakeWeChat  # noqa: E402
 from backend.models import Base  # noqa: E402
 from backend.platform.extensions import db  # noqa: E402
-import io  # noqa: E402
-
 from tests.conftest import seed_calendar  # noqa: E402
 from tests.credit.helpers import TAX, days_ago, dept, penalty, record, sync_catalogue  # noqa: E402
 from tests.factories import bearer, operator_token, resident_id  # noqa: E402
@@ -102,12 +101,14 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
     keep(out, "GET /api/mp/v1/me/objections/{number}", "GET", "/api/mp/v1/me/objections/{number}",
          user.get(f"/me/objections/{filed['number']}"))
     keep(out, "POST /api/mp/v1/me/objections/{number}/review", "POST", "/api/mp/v1/me/objections/{number}/review",
-         user.post(f"/me/objections/{filed['number']}/review", json={"reason": "核查时未调取市场的摊位租赁登记，请复核。"}))
+         user.post(f"/me/objections/{filed['number']}/review",
+                   json={"reason": "核查时未调取市场的摊位租赁登记，请复核。"}))
 
     keep(out, "GET /api/mp/v1/me/declarations/commitment", "GET", "/api/mp/v1/me/declarations/commitment",
          user.get("/me/declarations/commitment"))
+    keyed = {**bearer(user.token), "Idempotency-Key": "mp-record-declaration-1"}  # as the mini-program sends it
     declared = keep(out, "POST /api/mp/v1/me/declarations", "POST", "/api/mp/v1/me/declarations", client.post(
-        "/api/mp/v1/me/declarations", headers={**bearer(user.token), "Idempotency-Key": "mp-record-declaration-1"}, json={
+        "/api/mp/v1/me/declarations", headers=keyed, json={
             "category": "public_welfare", "title": "汕尾市志愿服务时长证明（120小时）", "issuer": "汕尾市志愿者联合会",
             "document_no": "SWZY2026-0318", "issued_on": days_ago(30), "department": "汕尾市民政局",
             "commitment_accepted": True}))
@@ -128,9 +129,10 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
     assert user.get(f"/me/reports/{report['report_no']}.pdf").mimetype == "application/pdf"
 
     tax = bearer(operator_token("department", department=TAX))
-    client.get("/api/dept/v1/subjects/file", headers=samr, query_string={"resident_id": rid, "purpose": "行政许可审查"})
-    client.get("/api/dept/v1/joint-measures", headers=tax, query_string={"resident_id": rid, "purpose": "评先评优资格审查"})
-    client.get("/api/dept/v1/subjects/grade", headers=samr, query_string={"resident_id": rid, "purpose": "信用核查"})
+    for path, who, purpose in (("/subjects/file", samr, "行政许可审查"), ("/joint-measures", tax, "评先评优资格审查"),
+                               ("/subjects/grade", samr, "信用核查")):
+        assert client.get("/api/dept/v1" + path, headers=who,
+                          query_string={"resident_id": rid, "purpose": purpose}).status_code == 200
     keep(out, "GET /api/mp/v1/me/queries", "GET", "/api/mp/v1/me/queries",
          user.get("/me/queries", query_string={"page": 1, "per_page": 2}))
     keep(out, "GET /api/mp/v1/me/queries (page 2)", "GET", "/api/mp/v1/me/queries",

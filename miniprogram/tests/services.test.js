@@ -67,6 +67,27 @@ test('信用修复: my records with their windows and when repair is possible; a
   expect(shownAfter).toContain('信用修复申请办理中')
 })
 
+test('信用修复: a returned application lists what is missing and is completed with a file and a note', async () => {
+  const done = answer('POST /api/mp/v1/me/repairs/{ref}/completion')
+  const calls = backend([answer(CREDIT), then(answer('GET /api/mp/v1/me/repairs (returned)'), answer('GET /api/mp/v1/me/repairs')),
+    done])
+  const page = await openPage('repair')
+  const ref = done.body.ref
+  expect(text(page)).toContain('材料不全，请补正')
+  expect(text(page)).toContain('请补正：整改情况报告（加盖公章）')
+  page.instance.startCompletion({ currentTarget: { dataset: { ref } } })
+  await page.instance.complete()
+  expect(page.instance.data.error).toBe('请上传退回通知中列明的材料。')
+  await page.instance.pickFile()
+  page.instance.onNote({ detail: { value: '补充整改情况报告' } })
+  await page.instance.complete()
+  expect(writes(calls)).toEqual([expect.objectContaining({ upload: true, path: `/api/mp/v1/me/repairs/${ref}/completion`,
+    formData: { note: '补充整改情况报告' } })])
+  expect(page.querySelector('.completion')).toBeFalsy()
+  expect(page.querySelectorAll('.complete-btn').length).toBe(0)
+  expect(text(page)).toContain('已补正材料')
+})
+
 test('信用修复: the backend\'s refusal (too early) is shown in its Chinese words', async () => {
   const early = answer('POST /api/mp/v1/me/repairs (too early)')
   backend([answer(CREDIT), answer('GET /api/mp/v1/me/repairs (none yet)'), early])

@@ -30,6 +30,7 @@ const ENDPOINTS = {
   // 信用修复
   myRepairs: { method: 'GET', path: '/api/mp/v1/me/repairs' },
   applyRepair: { method: 'POST', path: '/api/mp/v1/me/repairs', upload: true },
+  completeRepair: { method: 'POST', path: '/api/mp/v1/me/repairs/{ref}/completion', upload: true },
   // 异议
   myObjections: { method: 'GET', path: '/api/mp/v1/me/objections' },
   myObjection: { method: 'GET', path: '/api/mp/v1/me/objections/{number}' },

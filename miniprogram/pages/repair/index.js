@@ -1,4 +1,5 @@
-// 信用修复：我的失信记录及其公示期（最短公示期满后可申请）、提交修复申请（说明、证明材料、信用修复承诺）、我的申请与进度。
+// 信用修复：我的失信记录及其公示期（最短公示期满后可申请）、提交修复申请（说明、证明材料、信用修复承诺）、我的申请与进度，
+// 被退回补正的申请补交材料（一次性告知的每一项）。
 // 是否已满最短公示期以后端的日期（breakdown.as_of）为准，不看手机时间；最终由后端判断，提前申请时显示后端的中文说明。
 
 const api = require('../../utils/api')
@@ -29,7 +30,7 @@ function applicationView(a) {
   return {
     ...a, dueText: ['approved', 'denied', 'propagated'].includes(a.state) ? '' : due,
     steps: (a.history || []).map(h => ({ ...h, when: dateTimeText(h.at) })),
-    returnedText: (a.returned_items || []).join('；'),
+    returnedText: (a.returned_items || []).join('；'), completable: a.state === 'returned',
   }
 }
 
@@ -37,7 +38,7 @@ Component({
   behaviors: [elder],
   data: {
     records: [], applications: [], loaded: false, error: '', form: null, commitmentText: COMMITMENT_TEXT,
-    statement: '', signed: false, file: null, busy: false,
+    statement: '', signed: false, file: null, busy: false, completing: null, note: '',
   },
   methods: {
     onShow() {
@@ -65,6 +66,28 @@ Component({
       this.setData({ form: record, statement: '', signed: false, file: null, error: '' })
     },
     cancel() { this.setData({ form: null }) },
+    startCompletion(e) {
+      this.setData({ completing: e.currentTarget.dataset.ref, note: '', file: null, form: null, error: '' })
+    },
+    cancelCompletion() { this.setData({ completing: null }) },
+    onNote(e) { this.setData({ note: e.detail.value }) },
+    async complete() {
+      const { completing, note, file } = this.data
+      if (!file) return this.setData({ error: '请上传退回通知中列明的材料。' })
+      this.setData({ busy: true, error: '' })
+      try {
+        await api.upload('completeRepair', { params: { ref: completing }, filePath: file.path,
+          formData: note.trim() ? { note: note.trim() } : {} })
+        wx.showToast({ title: '已补正', icon: 'success' })
+        this.setData({ completing: null })
+        await this.load()
+      } catch (err) {
+        this.setData({ error: err.message })
+      } finally {
+        this.setData({ busy: false })
+      }
+      return undefined
+    },
     onStatement(e) { this.setData({ statement: e.detail.value }) },
     onSign(e) { this.setData({ signed: (e.detail.value || []).includes('signed') }) },
     async pickFile() {

@@ -73,10 +73,17 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
         decided_on=days_ago(20))).get_json()["record"]
     keep(out, "GET /api/mp/v1/me/credit (services)", "GET", "/api/mp/v1/me/credit", user.get("/me/credit"))
     keep(out, "GET /api/mp/v1/me/repairs (none yet)", "GET", "/api/mp/v1/me/repairs", user.get("/me/repairs"))
-    keep(out, "POST /api/mp/v1/me/repairs", "POST", "/api/mp/v1/me/repairs", user.post(
+    applied = keep(out, "POST /api/mp/v1/me/repairs", "POST", "/api/mp/v1/me/repairs", user.post(
         "/me/repairs", content_type="multipart/form-data", data={
             "record_id": str(old["id"]), "statement": "已于期限内缴清罚款，并在店内显著位置公示了食品经营许可证。",
             "sign_commitment": "true", "files": [(io.BytesIO(PDF), "缴款凭证.pdf")]}))
+    returned = client.post(f"/api/dept/v1/repairs/{applied['ref']}/return", headers=samr,
+                           json={"items": ["整改情况报告（加盖公章）"]})
+    assert returned.status_code == 200, returned.get_json()
+    keep(out, "GET /api/mp/v1/me/repairs (returned)", "GET", "/api/mp/v1/me/repairs", user.get("/me/repairs"))
+    keep(out, "POST /api/mp/v1/me/repairs/{ref}/completion", "POST", "/api/mp/v1/me/repairs/{ref}/completion",
+         user.post(f"/me/repairs/{applied['ref']}/completion", content_type="multipart/form-data", data={
+             "note": "补充整改情况报告", "files": [(io.BytesIO(PDF), "整改情况报告.pdf")]}))
     keep(out, "POST /api/mp/v1/me/repairs (too early)", "POST", "/api/mp/v1/me/repairs", user.post(
         "/me/repairs", content_type="multipart/form-data", data={
             "record_id": str(recent["id"]), "statement": "已缴清罚款。", "sign_commitment": "true",

@@ -198,6 +198,27 @@ test('自主申报: the five categories, the commitment shown and signed, sent w
   expect(text(page)).toContain('不公开表彰奖励、志愿服务、慈善捐赠等正面信息')
 })
 
+test('自主申报: asked for more, the resident uploads the file and then sends the note; back to 核验中', async () => {
+  const back = answer('POST /api/mp/v1/me/declarations/{number}/supplement').body
+  const calls = backend([answer('GET /api/mp/v1/me/declarations/commitment'),
+    then(answer('GET /api/mp/v1/me/declarations (more info)'), answer('GET /api/mp/v1/me/declarations')),
+    answer('GET /api/mp/v1/me/preferences'), answer('POST /api/mp/v1/me/declarations/{number}/evidence'),
+    answer('POST /api/mp/v1/me/declarations/{number}/supplement')])
+  const page = await openPage('declare')
+  expect(text(page)).toContain('需补充材料')
+  expect(text(page)).toContain('部门要求补充：请补充志愿服务记录系统的时长截图。')
+  page.instance.startSupplement({ currentTarget: { dataset: { number: back.number } } })
+  wx.chooseMessageFile = jest.fn(o => o.success({ tempFiles: [{ path: 'wxfile://tmp/s.pdf', name: '时长截图.pdf', size: 51 }] }))
+  await page.instance.pickExtra()
+  page.instance.onNote({ detail: { value: '已上传志愿服务时长截图。' } })
+  await page.instance.supplement()
+  expect(writes(calls).map(c => [c.path, c.upload || false, c.data])).toEqual([
+    [`/api/mp/v1/me/declarations/${back.number}/evidence`, true, undefined],
+    [`/api/mp/v1/me/declarations/${back.number}/supplement`, false, { note: '已上传志愿服务时长截图。' }]])
+  expect(text(page)).toContain('核验中')
+  expect(page.querySelectorAll('.supplement-btn').length).toBe(0)
+})
+
 test('我的报告: the free quota, a report requested with an Idempotency-Key, its PDF opened, its link shared', async () => {
   const made = answer('POST /api/mp/v1/me/reports')
   const calls = backend([answer('GET /api/mp/v1/me/reports'), made])

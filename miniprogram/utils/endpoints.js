@@ -42,6 +42,7 @@ const ENDPOINTS = {
   myDeclarations: { method: 'GET', path: '/api/mp/v1/me/declarations' },
   declare: { method: 'POST', path: '/api/mp/v1/me/declarations', idempotencyKey: true, keyAhead: true },
   addDeclarationEvidence: { method: 'POST', path: '/api/mp/v1/me/declarations/{number}/evidence', upload: true },
+  supplementDeclaration: { method: 'POST', path: '/api/mp/v1/me/declarations/{number}/supplement' },
   preferences: { method: 'GET', path: '/api/mp/v1/me/preferences' },
   setPreferences: { method: 'PUT', path: '/api/mp/v1/me/preferences' },
   // 专项信用报告

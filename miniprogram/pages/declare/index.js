@@ -1,5 +1,5 @@
 // 自主申报：五类信用信息（资质证照、生产经营、合同履约、表彰奖励、社会公益），先阅读并签署真实性承诺（主动型），
-// 再上传证明材料；查看我的申报与核验进度；以及“不公开我的正面信息”（表彰奖励、志愿服务、慈善捐赠）的选择。
+// 再上传证明材料；查看我的申报与核验进度（部门要求补充时上传材料并说明）；以及“不公开我的正面信息”（表彰奖励、志愿服务、慈善捐赠）的选择。
 // 提交申报带 Idempotency-Key（同一次提交的重试用同一个键，不会重复申报）。
 
 const api = require('../../utils/api')
@@ -19,14 +19,14 @@ const EMPTY = { title: '', issuer: '', document_no: '', issued_on: '', valid_unt
 
 function rowView(d) {
   const due = ['submitted', 'verifying', 'more_info'].includes(d.state) && d.due_on ? `应于 ${dateZh(d.due_on)} 前核验` : ''
-  return { ...d, dueText: due }
+  return { ...d, dueText: due, supplementable: d.state === 'more_info' }
 }
 
 Component({
   behaviors: [elder],
   data: {
     categories: CATEGORIES, categoryIndex: 0, form: { ...EMPTY }, commitment: null, signed: false, files: [],
-    declarations: [], prefs: null, loaded: false, busy: false, error: '',
+    declarations: [], prefs: null, loaded: false, busy: false, error: '', supplementing: null, note: '', extraFiles: [],
   },
   methods: {
     onShow() {
@@ -82,6 +82,40 @@ Component({
         if (failed.length) wx.showModal({ title: '部分材料未上传', content: failed.join('\n'), showCancel: false })
         else wx.showToast({ title: '申报已提交', icon: 'success' })
         this.setData({ form: { ...EMPTY }, files: [], signed: false })
+        await this.load()
+      } catch (err) {
+        this.setData({ error: err.message })
+      } finally {
+        this.setData({ busy: false })
+      }
+      return undefined
+    },
+    startSupplement(e) {
+      this.setData({ supplementing: e.currentTarget.dataset.number, note: '', extraFiles: [], error: '' })
+    },
+    cancelSupplement() { this.setData({ supplementing: null }) },
+    onNote(e) { this.setData({ note: e.detail.value }) },
+    async pickExtra() {
+      try {
+        const picked = await chooseFiles(MAX_FILES - this.data.extraFiles.length)
+        this.setData({ extraFiles: this.data.extraFiles.concat(picked).slice(0, MAX_FILES) })
+      } catch (err) {
+        this.setData({ error: err.message })
+      }
+    },
+    // The files first (the department reads them with the note), then the note sends it back to verifying.
+    async supplement() {
+      const number = this.data.supplementing
+      const note = this.data.note.trim()
+      if (note.length < 2) return this.setData({ error: '请说明补充了什么。' })
+      this.setData({ busy: true, error: '' })
+      try {
+        for (const file of this.data.extraFiles) {
+          await api.upload('addDeclarationEvidence', { params: { number }, filePath: file.path })
+        }
+        await api.call('supplementDeclaration', { params: { number }, data: { note } })
+        wx.showToast({ title: '已补充', icon: 'success' })
+        this.setData({ supplementing: null })
         await this.load()
       } catch (err) {
         this.setData({ error: err.message })

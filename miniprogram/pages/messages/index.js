@@ -7,7 +7,7 @@ const { behavior: elder } = require('../../utils/elder')
 const { dateTimeText } = require('../../utils/format')
 
 const PER_ASK = 3 // wx.requestSubscribeMessage takes at most three templates at a time
-const STATUS_ZH = { queued: '待发送', sent: '已发送', refused: '未送达（未订阅或次数已用完）', failed: '发送失败',
+const STATUS_ZH = { queued: '待发送', sent: '已发送', refused: '微信未送达', failed: '发送失败',
   skipped: '您未订阅' }
 const CHOICE_ZH = { accept: '已订阅', reject: '已拒绝', ban: '已被封禁', filter: '已被过滤' }
 

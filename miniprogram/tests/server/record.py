@@ -123,6 +123,17 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
          "/api/mp/v1/me/declarations/{number}/evidence",
          client.post(f"/api/mp/v1/me/declarations/{declared['number']}/evidence", headers=bearer(user.token),
                      content_type="multipart/form-data", data={"files": [(io.BytesIO(PDF), "志愿服务证明.pdf")]}))
+    civil = bearer(operator_token("department", department="汕尾市民政局"))
+    asked = client.post(f"/api/dept/v1/declarations/{declared['number']}/decide", headers=civil,
+                        json={"decision": "more_info", "note": "请补充志愿服务记录系统的时长截图。"})
+    assert asked.status_code == 200, asked.get_json()
+    keep(out, "GET /api/mp/v1/me/declarations (more info)", "GET", "/api/mp/v1/me/declarations",
+         user.get("/me/declarations"))
+    client.post(f"/api/mp/v1/me/declarations/{declared['number']}/evidence", headers=bearer(user.token),
+                content_type="multipart/form-data", data={"files": [(io.BytesIO(PDF), "时长截图.pdf")]})
+    keep(out, "POST /api/mp/v1/me/declarations/{number}/supplement", "POST",
+         "/api/mp/v1/me/declarations/{number}/supplement",
+         user.post(f"/me/declarations/{declared['number']}/supplement", json={"note": "已上传志愿服务时长截图。"}))
     keep(out, "GET /api/mp/v1/me/declarations", "GET", "/api/mp/v1/me/declarations", user.get("/me/declarations"))
     keep(out, "GET /api/mp/v1/me/preferences", "GET", "/api/mp/v1/me/preferences", user.get("/me/preferences"))
     keep(out, "PUT /api/mp/v1/me/preferences", "PUT", "/api/mp/v1/me/preferences",

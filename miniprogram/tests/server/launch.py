@@ -7,6 +7,7 @@ would (a wx.login() code, finishing wx.requestFacialVerify). Demo scenarios and 
 
 prints one JSON line {"api": ..., "control": ..., "id_number": ...} when ready and serves until its
 standard input closes (the jest test that spawned it ends) or it is terminated.
+MP_CONTRACT_DATABASE_URL=postgresql+psycopg://… runs it against that database instead of a throwaway SQLite.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from werkzeug.serving import make_server  # noqa: E402
 
 from backend.app import create_app  # noqa: E402
-from backend.config import TestConfig  # noqa: E402
+from backend.config import TestConfig, engine_options  # noqa: E402
 from backend.demo.seed import seed_scenarios_and_partners  # noqa: E402
 from backend.demo.wechat_fake import FakeWeChat  # noqa: E402
 from backend.models import Base  # noqa: E402
@@ -96,13 +97,19 @@ class Control(BaseHTTPRequestHandler):
 
 def main() -> None:
     workdir = tempfile.mkdtemp(prefix="mp-contract-")
+    # MP_CONTRACT_DATABASE_URL: run against a database of its own instead (e.g. PostgreSQL test_<name>), emptied
+    # at every start.
+    url = os.environ.get("MP_CONTRACT_DATABASE_URL")
     fake = FakeWeChat().start()
     config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
-    config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir}/contract.sqlite3", SQLALCHEMY_ENGINE_OPTIONS={},
+    config.update(SQLALCHEMY_DATABASE_URI=url or f"sqlite:///{workdir}/contract.sqlite3",
+                  SQLALCHEMY_ENGINE_OPTIONS=engine_options(url) if url else {},
                   WECHAT_APP_ID=fake.app_id, WECHAT_APP_SECRET=fake.app_secret, WECHAT_API_BASE_URL=fake.base_url,
                   WECHAT_TIMEOUT=2.0, JOBS_IMMEDIATE=True)
     app = create_app(config)
     with app.app_context():
+        if url:
+            Base.metadata.drop_all(db.engine)
         Base.metadata.create_all(db.engine)
         from tests.conftest import seed_calendar
 

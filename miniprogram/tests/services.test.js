@@ -109,7 +109,9 @@ test('异议: object to a record with grounds, a correction and two evidence fil
   expect(shown).toContain('销售不合格食用农产品')
   expect(shown).toContain('维持原信息（可申请复核）')
   expect(shown).toContain(filed.body.number)
-  expect(page.querySelectorAll('.target').length).toBe(2)
+  expect(page.querySelectorAll('.target').length).toBe(3) // two records and the watch-list entry
+  expect(shown).toContain('重点关注名单')
+  expect(shown).toContain('汕市监关〔2026〕12号')
 
   const record = answer(CREDIT).body.records.find(r => r.id === filed.body.item_id)
   page.instance.start({ currentTarget: { dataset: { key: `record-${record.id}` } } })
@@ -148,7 +150,7 @@ test('异议: an item with an open objection offers no second one', async () => 
     body: { items: [filed], meta: { page: 1, per_page: 50, total: 1 } } }])
   const page = await openPage('objection')
   expect(text(page)).toContain(`异议办理中（编号 ${filed.number}），请等待处理结果`)
-  expect(page.querySelectorAll('.object-btn').length).toBe(1)
+  expect(page.querySelectorAll('.object-btn').length).toBe(2) // the other record and the list entry
 })
 
 test('异议: a second objection to the same item gets the backend\'s message with the open one\'s number', async () => {

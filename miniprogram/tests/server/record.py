@@ -71,6 +71,20 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
     recent = client.post("/api/dept/v1/records", headers=samr, json=penalty(
         {"resident_id": rid}, severity="general", severity_class="general", title="销售不合格食用农产品",
         decided_on=days_ago(20))).get_json()["record"]
+    # The report before the watch-list entry: a report with the watch_list domain about a listed subject answers
+    # 500 on this backend (disclosure/reports.py passes a ListEntry to visibility.repair_status) — reported.
+    report = keep(out, "POST /api/mp/v1/me/reports", "POST", "/api/mp/v1/me/reports", client.post(
+        "/api/mp/v1/me/reports", headers={**bearer(user.token), "Idempotency-Key": "mp-record-report-1"}, json={
+            "period_from": days_ago(365), "period_to": days_ago(1), "purpose": "招投标",
+            "domains": ["admin_penalty", "court_dishonesty", "watch_list"]}))
+    keep(out, "GET /api/mp/v1/me/reports", "GET", "/api/mp/v1/me/reports", user.get("/me/reports"))
+    assert user.get(f"/me/reports/{report['report_no']}.pdf").mimetype == "application/pdf"
+
+    watch = client.post("/api/dept/v1/list-entries", headers=samr, json={
+        "resident_id": rid, "list_type": "watch", "reason": "一年内两次因食品安全问题受到行政处罚",
+        "legal_basis": "《广东省社会信用条例》第三十条", "decision_document": "汕市监关〔2026〕12号",
+        "starts_on": days_ago(10)})
+    assert watch.status_code == 201, watch.get_json()
     keep(out, "GET /api/mp/v1/me/credit (services)", "GET", "/api/mp/v1/me/credit", user.get("/me/credit"))
     keep(out, "GET /api/mp/v1/me/repairs (none yet)", "GET", "/api/mp/v1/me/repairs", user.get("/me/repairs"))
     applied = keep(out, "POST /api/mp/v1/me/repairs", "POST", "/api/mp/v1/me/repairs", user.post(
@@ -138,13 +152,6 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
     keep(out, "GET /api/mp/v1/me/preferences", "GET", "/api/mp/v1/me/preferences", user.get("/me/preferences"))
     keep(out, "PUT /api/mp/v1/me/preferences", "PUT", "/api/mp/v1/me/preferences",
          client.put("/api/mp/v1/me/preferences", headers=bearer(user.token), json={"hides_positive": True}))
-
-    report = keep(out, "POST /api/mp/v1/me/reports", "POST", "/api/mp/v1/me/reports", client.post(
-        "/api/mp/v1/me/reports", headers={**bearer(user.token), "Idempotency-Key": "mp-record-report-1"}, json={
-            "period_from": days_ago(365), "period_to": days_ago(1), "purpose": "招投标",
-            "domains": ["admin_penalty", "court_dishonesty", "watch_list"]}))
-    keep(out, "GET /api/mp/v1/me/reports", "GET", "/api/mp/v1/me/reports", user.get("/me/reports"))
-    assert user.get(f"/me/reports/{report['report_no']}.pdf").mimetype == "application/pdf"
 
     tax = bearer(operator_token("department", department=TAX))
     for path, who, purpose in (("/subjects/file", samr, "行政许可审查"), ("/joint-measures", tax, "评先评优资格审查"),

@@ -45,6 +45,8 @@ async function control(route, body) {
 }
 
 // wx.* for Node: real HTTP to the backend; wx.login and wx.requestFacialVerify do what the phone would.
+const sent = [] // every request's method, path and headers, as they left the API module
+
 function installNodeWx(openid) {
   const store = {}
   global.wx = {
@@ -70,6 +72,7 @@ function installNodeWx(openid) {
       }, err => o.fail({ errMsg: `downloadFile:fail ${err.message}` }))
     },
     request: o => {
+      sent.push({ method: o.method, path: new URL(o.url).pathname, header: o.header })
       const init = { method: o.method, headers: o.header }
       if (o.data !== undefined && o.method !== 'GET') init.body = JSON.stringify(o.data)
       fetch(o.url, init).then(async res => {
@@ -158,6 +161,9 @@ test('the credit services through utils/api.js against the real backend: objecti
   const declared = await api.call('declare', { data: { category: 'honour', title: '汕尾市优秀志愿者', issuer: '汕尾市志愿者联合会',
     document_no: 'SWZY2026-0001', issued_on: record.decided_on, department: '汕尾市民政局', commitment_accepted: true } })
   expect(declared).toMatchObject({ category_zh: '表彰奖励', commitment: { text: commitment.text } })
+  const declaring = sent.filter(r => r.method === 'POST' && r.path === '/api/mp/v1/me/declarations')
+  expect(declaring).toHaveLength(1)
+  expect(declaring[0].header['Idempotency-Key']).toMatch(/^[!-~]{8,64}$/) // sent ahead of the spec (keyAhead)
   await api.upload('addDeclarationEvidence', { params: { number: declared.number }, filePath: proof })
   expect((await api.call('myDeclarations', { query: { page: 1, per_page: 20 } })).items.map(d => d.number)).toEqual([declared.number])
   expect(await api.call('setPreferences', { data: { hides_positive: true } })).toMatchObject({ hides_positive: true })

@@ -96,3 +96,27 @@ test('the shipped configuration has the development switches off', () => {
   const config = require('../utils/config')
   expect(config.dev).toEqual({ loginCode: '', skipFacialVerify: false })
 })
+
+test('an upload sends one file with its fields, is never retried, logs in again once on 401, reads the envelope', async () => {
+  let n = 0
+  const calls = backend([{ method: 'POST', path: '/api/mp/v1/me/objections/{number}/evidence', reply: () => {
+    n += 1
+    if (n === 1) return { fail: true }
+    if (n === 2) return { status: 401, body: { error: { code: 'session_expired', message: '登录已过期，请重新登录。' } } }
+    if (n === 3) return { status: 201, body: { items: [{ ref: 'UP1' }] } }
+    return { status: 422, body: { error: { code: 'upload_type', message: '只接受 PDF、PNG 或 JPEG 文件。' } } }
+  } }])
+  const options = { params: { number: 'YY1' }, filePath: 'wxfile://tmp/a.pdf', formData: { note: 'x' } }
+  await expect(api.upload('addObjectionEvidence', options)).rejects.toMatchObject({ code: 'network' })
+  const uploads = () => calls.filter(c => c.upload)
+  expect(uploads()).toHaveLength(1) // a dropped upload may have been kept: not sent again
+  await expect(api.upload('addObjectionEvidence', options)).resolves.toEqual({ items: [{ ref: 'UP1' }] })
+  expect(uploads()).toHaveLength(3)
+  expect(uploads()[2]).toMatchObject({ name: 'files', filePath: 'wxfile://tmp/a.pdf', formData: { note: 'x' },
+    path: '/api/mp/v1/me/objections/YY1/evidence' })
+  expect(calls.filter(c => c.path === '/api/mp/v1/login')).toHaveLength(2)
+  await expect(api.upload('addObjectionEvidence', options))
+    .rejects.toMatchObject({ status: 422, code: 'upload_type', message: '只接受 PDF、PNG 或 JPEG 文件。' })
+  expect(waits).toEqual([])
+  await expect(api.upload('myCredit', {})).rejects.toThrow('不是上传接口')
+})

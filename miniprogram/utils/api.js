@@ -1,6 +1,7 @@
 // 小程序与后端之间的唯一通道：会话（wx.login → /login，过期或被注销时自动重新登录一次）、统一的错误信封
 // {"error": {"code", "message", "details"}}（把后端的中文说明原样给用户看）、只对安全的调用（GET，以及带
 // Idempotency-Key 的写操作）在网络失败或 502/503/504 时退避重试、后端要求时自动带 Idempotency-Key。
+// 上传证明材料用 upload()（wx.uploadFile，一次一个文件，不重试）。
 // 只用 wx.* 接口：测试里用 miniprogram-simulate 的 wx，或在 Node 里换成真实网络（tests/api.node.test.js）。
 
 const { ENDPOINTS } = require('./endpoints')
@@ -158,6 +159,41 @@ async function download(name, options = {}) {
   })
 }
 
+function parseBody(data) {
+  if (typeof data !== 'string') return data
+  try { return JSON.parse(data) } catch (e) { return data }
+}
+
+// One file as multipart/form-data (wx.uploadFile; field `files` unless `field` says otherwise) with the text
+// fields in {formData}. Resolves with the parsed JSON answer. Never retried: the upload may have been kept.
+async function upload(name, options = {}) {
+  const ep = ENDPOINTS[name]
+  if (!ep || !ep.upload) throw new Error(`不是上传接口：${name}`)
+  const target = url(name, options.params, options.query)
+  let relogged = false
+  for (;;) {
+    const token = await session()
+    let res
+    try {
+      res = await new Promise((resolve, reject) => {
+        wx.uploadFile({ url: target, filePath: options.filePath, name: options.field || 'files',
+          formData: options.formData || {}, header: { Authorization: `Bearer ${token}` }, timeout: 60000,
+          success: resolve, fail: reject })
+      })
+    } catch (e) {
+      throw new ApiError(0, 'network', NETWORK_MESSAGE)
+    }
+    const answer = { statusCode: res.statusCode, data: parseBody(res.data) }
+    if (res.statusCode >= 200 && res.statusCode < 300) return answer.data
+    if (res.statusCode === 401 && !relogged) {
+      clearSession()
+      relogged = true
+      continue
+    }
+    throw toError(answer)
+  }
+}
+
 // Show an error to the user in Chinese (the backend's message as it is).
 function showError(err) {
   const message = err && err.message && /[\u4e00-\u9fff]/.test(err.message) ? err.message : '操作失败，请稍后重试。'
@@ -166,4 +202,4 @@ function showError(err) {
 }
 
 module.exports = { ApiError, ENDPOINTS, SESSION_KEY, call, clearSession, configure, download, login, session, showError,
-  newIdempotencyKey, url }
+  newIdempotencyKey, upload, url }

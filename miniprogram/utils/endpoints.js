@@ -3,6 +3,9 @@
 //   auth: false        不带会话（登录、公开的商户信用页）
 //   idempotencyKey     后端要求 Idempotency-Key 的写操作：同一次操作的重试使用同一个键
 //   download           二进制文件（wx.downloadFile）
+//   upload             multipart/form-data，一次一个文件（wx.uploadFile，字段名 files），不自动重试
+//   keyAhead           后端的 /openapi.json 还没有声明、但已在补上 Idempotency-Key 的写操作：照样带键（可安全重试），
+//                      核对时两种情况都接受；后端声明后删掉这个标记即可
 
 const ENDPOINTS = {
   login: { method: 'POST', path: '/api/mp/v1/login', auth: false },
@@ -23,6 +26,35 @@ const ENDPOINTS = {
   posterPdf: { method: 'GET', path: '/api/mp/v1/me/merchants/{handle}/poster.pdf', download: true },
   posterPng: { method: 'GET', path: '/api/mp/v1/me/merchants/{handle}/poster.png', download: true },
   publicMerchant: { method: 'GET', path: '/api/public/v1/merchants/{ref}', auth: false },
+
+  // 信用修复
+  myRepairs: { method: 'GET', path: '/api/mp/v1/me/repairs' },
+  applyRepair: { method: 'POST', path: '/api/mp/v1/me/repairs', upload: true },
+  completeRepair: { method: 'POST', path: '/api/mp/v1/me/repairs/{ref}/completion', upload: true },
+  // 异议
+  myObjections: { method: 'GET', path: '/api/mp/v1/me/objections' },
+  myObjection: { method: 'GET', path: '/api/mp/v1/me/objections/{number}' },
+  fileObjection: { method: 'POST', path: '/api/mp/v1/me/objections' },
+  addObjectionEvidence: { method: 'POST', path: '/api/mp/v1/me/objections/{number}/evidence', upload: true },
+  askReview: { method: 'POST', path: '/api/mp/v1/me/objections/{number}/review' },
+  // 自主申报与正面信息的公开
+  declarationCommitment: { method: 'GET', path: '/api/mp/v1/me/declarations/commitment' },
+  myDeclarations: { method: 'GET', path: '/api/mp/v1/me/declarations' },
+  declare: { method: 'POST', path: '/api/mp/v1/me/declarations', idempotencyKey: true, keyAhead: true },
+  addDeclarationEvidence: { method: 'POST', path: '/api/mp/v1/me/declarations/{number}/evidence', upload: true },
+  supplementDeclaration: { method: 'POST', path: '/api/mp/v1/me/declarations/{number}/supplement' },
+  preferences: { method: 'GET', path: '/api/mp/v1/me/preferences' },
+  setPreferences: { method: 'PUT', path: '/api/mp/v1/me/preferences' },
+  // 专项信用报告
+  myReports: { method: 'GET', path: '/api/mp/v1/me/reports' },
+  requestReport: { method: 'POST', path: '/api/mp/v1/me/reports', idempotencyKey: true },
+  reportPdf: { method: 'GET', path: '/api/mp/v1/me/reports/{report_no}.pdf', download: true },
+  // 谁查询了我
+  myQueries: { method: 'GET', path: '/api/mp/v1/me/queries' },
+  // 消息订阅
+  subscribeTemplates: { method: 'GET', path: '/api/mp/v1/subscribe-templates', auth: false },
+  reportSubscriptions: { method: 'POST', path: '/api/mp/v1/me/subscriptions' },
+  myMessages: { method: 'GET', path: '/api/mp/v1/me/messages' },
 }
 
 module.exports = { ENDPOINTS }

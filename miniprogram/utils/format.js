@@ -44,3 +44,19 @@ const CATEGORY_ZH = {
 const SEVERITY_ZH = { minor: '轻微', general: '一般', serious: '严重' }
 
 module.exports = { grade, clockText, dateText, dateTimeText, CATEGORY_ZH, SEVERITY_ZH }
+
+// A calendar date (YYYY-MM-DD) plus n days, as the backend's dates are (no time zone involved).
+function addDays(isoDate, n) {
+  const d = new Date(`${isoDate}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+// 2027-02-12 → 2027年02月12日
+function dateZh(isoDate) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate || '')
+  return m ? `${m[1]}年${m[2]}月${m[3]}日` : ''
+}
+
+module.exports.addDays = addDays
+module.exports.dateZh = dateZh

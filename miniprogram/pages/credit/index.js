@@ -1,5 +1,5 @@
-// 我的信用：等级与含义、评分明细、我的记录及其公示期、等级变化历史。
-// 信用修复、异议、自主申报、信用报告、查询记录待后端接口上线后加入（见 README 的待办）。
+// 我的信用：等级与含义、评分明细、我的记录及其公示期、等级变化历史，以及信用服务的入口：
+// 信用修复、异议、自主申报、信用报告、谁查询了我、消息订阅。
 
 const api = require('../../utils/api')
 const { behavior: elder } = require('../../utils/elder')
@@ -21,14 +21,24 @@ function listText(status) {
   return ''
 }
 
+const SERVICES = [
+  { title: '信用修复', hint: '失信记录满最短公示期后申请', url: '/pages/repair/index' },
+  { title: '异议申请', hint: '信息有误可提出异议、申请复核', url: '/pages/objection/index' },
+  { title: '自主申报', hint: '申报资质、荣誉、公益等信息', url: '/pages/declare/index' },
+  { title: '我的信用报告', hint: '申请、下载、分享核验链接', url: '/pages/reports/index' },
+  { title: '谁查询了我', hint: '哪些单位查看过我的信用信息', url: '/pages/queries/index' },
+  { title: '消息订阅', hint: '修复、异议等进度提醒', url: '/pages/messages/index' },
+]
+
 Component({
   behaviors: [elder],
-  data: { credit: null, records: [], history: [], color: '#8a8a8a', meaning: '', listText: '', error: '' },
+  data: { services: SERVICES, credit: null, records: [], history: [], color: '#8a8a8a', meaning: '', listText: '', error: '' },
   methods: {
     onShow() {
       this.applyElder()
       return this.load()
     },
+    go(e) { wx.navigateTo({ url: e.currentTarget.dataset.url }) },
     async load() {
       try {
         const credit = await api.call('myCredit')

@@ -24,8 +24,12 @@ function endpointProblems(spec, endpoints) {
       problems.push(`${name}: ${ep.method} ${ep.path} is not in /openapi.json`)
       continue
     }
-    if (asksIdempotencyKey(op) !== Boolean(ep.idempotencyKey)) {
+    // keyAhead: the client sends a key the backend is adding; both states of the spec pass until it lands.
+    if (asksIdempotencyKey(op) !== Boolean(ep.idempotencyKey) && !(ep.keyAhead && ep.idempotencyKey)) {
       problems.push(`${name}: ${ep.method} ${ep.path} ${asksIdempotencyKey(op) ? 'asks for' : 'has no'} Idempotency-Key`)
+    }
+    if (ep.upload && !Object.keys((op.requestBody && op.requestBody.content) || {}).some(t => /multipart|form/.test(t))) {
+      problems.push(`${name}: ${ep.method} ${ep.path} takes no form upload`)
     }
     const secured = (op.security || spec.security || []).length > 0
     if (ep.auth === false && secured) problems.push(`${name}: ${ep.method} ${ep.path} needs a session`)
@@ -48,7 +52,7 @@ function usage() {
   for (const file of sources(ROOT)) {
     const code = fs.readFileSync(file, 'utf8')
     const rel = path.relative(ROOT, file)
-    for (const m of code.matchAll(/\bapi\.(?:call|download)\(\s*'(\w+)'/g)) names.set(m[1], [...(names.get(m[1]) || []), rel])
+    for (const m of code.matchAll(/\bapi\.(?:call|download|upload)\(\s*'(\w+)'/g)) names.set(m[1], [...(names.get(m[1]) || []), rel])
     for (const m of code.matchAll(/\bcall\(\s*'(\w+)'/g)) if (rel === path.join('utils', 'api.js')) names.set(m[1], ['utils/api.js'])
     if (rel !== path.join('utils', 'api.js') && /wx\.(request|downloadFile|uploadFile|connectSocket)\s*\(/.test(code)) {
       direct.push(rel)

@@ -42,6 +42,21 @@ function backend(routes) {
     })
     return { abort() {} }
   }
+  // wx.uploadFile answers like WeChat does: the body as a string, whatever its type.
+  wx.uploadFile = options => {
+    const u = new URL(options.url)
+    const call = { method: 'POST', path: u.pathname, header: options.header || {}, upload: true, name: options.name,
+      filePath: options.filePath, formData: options.formData }
+    calls.push(call)
+    const route = table.find(r => r.method === 'POST' && templateRegex(r.path).test(call.path))
+    Promise.resolve().then(() => {
+      if (!route) return options.fail({ errMsg: `uploadFile:fail no route ${call.path}` })
+      const reply = route.reply ? route.reply(call) : route
+      if (reply.fail) return options.fail({ errMsg: 'uploadFile:fail timeout' })
+      return options.success({ statusCode: reply.status, data: JSON.stringify(reply.body) })
+    })
+    return { abort() {} }
+  }
   wx.downloadFile = options => {
     calls.push({ method: 'GET', path: new URL(options.url).pathname, header: options.header, download: true })
     Promise.resolve().then(() => options.success({ statusCode: 200, tempFilePath: 'wxfile://tmp/poster' }))

@@ -55,7 +55,8 @@ def list_entry_shown_clause(today: dt.date):
 def repair_status(record: CreditRecord | ListEntry) -> dict | None:
     """{"state", "label"} of the record's credit repair (申请办理中 or 已修复); None when no repair concerns it.
     A list entry has no publication window of its own (its repair ends it): None."""
-    if isinstance(record, CreditRecord) and record.publication_state in (PublicationState.REPAIR_PENDING, PublicationState.REPAIRED):
+    repairing = (PublicationState.REPAIR_PENDING, PublicationState.REPAIRED)
+    if isinstance(record, CreditRecord) and record.publication_state in repairing:
         return {"state": record.publication_state, "label": PUBLICATION_ZH[PublicationState(record.publication_state)]}
     return None
 

@@ -5,8 +5,23 @@ from __future__ import annotations
 
 from backend.platform.web.http import accepts
 from backend.platform.web.uploads import files_in_request
-from backend.repair import complete, describe, mine, my_applications, submit_as_owner, submit_as_resident
-from backend.repair.schemas import CompletionFormSchema, RepairFormSchema, RepairListSchema, RepairSchema
+from backend.repair import (
+    COMMITMENT_LIABILITY,
+    COMMITMENT_TEXT,
+    complete,
+    describe,
+    mine,
+    my_applications,
+    submit_as_owner,
+    submit_as_resident,
+)
+from backend.repair.schemas import (
+    CompletionFormSchema,
+    RepairCommitmentSchema,
+    RepairFormSchema,
+    RepairListSchema,
+    RepairSchema,
+)
 from miniprogram_api import blp
 from miniprogram_api.auth import current_mp, require_bound_person, require_mp_session
 
@@ -35,6 +50,14 @@ def apply_for_merchant_repair(form, handle):
     files = files_in_request()
     mp = current_mp()
     return describe(submit_as_owner(mp.account_id, handle, form, files, actor=mp.actor))
+
+
+@blp.route("/me/repairs/commitment", methods=["GET"])
+@require_mp_session
+@blp.response(200, RepairCommitmentSchema)
+def repair_commitment():
+    """The standard 信用修复型 commitment an application is signed under: show it, send it as commitment_content."""
+    return {"text": COMMITMENT_TEXT, "liability": COMMITMENT_LIABILITY, "type_zh": "信用修复型"}
 
 
 @blp.route("/me/repairs", methods=["GET"])

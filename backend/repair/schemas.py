@@ -98,5 +98,11 @@ class RepairSchema(ma.Schema):
 RepairPageSchema = page_schema(RepairSchema, "RepairPage")
 
 
+class RepairCommitmentSchema(ma.Schema):
+    text = ma.fields.String(required=True, metadata={"description": "Sent back as commitment_content when signed"})
+    liability = ma.fields.String(required=True)
+    type_zh = ma.fields.String(required=True)
+
+
 class RepairListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(RepairSchema), required=True)

@@ -137,6 +137,12 @@ test('the credit services through utils/api.js against the real backend: objecti
   const proof = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mp-proof-')), 'proof.pdf')
   fs.writeFileSync(proof, '%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
 
+  // The commitment the repair page shows (and sends as commitment_content) is the backend's standard text.
+  global.Component = global.Component || (() => {}) // the page module, outside the simulator
+  global.Behavior = global.Behavior || (o => o)
+  const { COMMITMENT_TEXT } = require('../pages/repair/index')
+  expect((await api.call('repairCommitment')).text).toBe(COMMITMENT_TEXT)
+
   // 信用修复 too early: the upload reaches the backend and its refusal comes back in Chinese.
   await expect(api.upload('applyRepair', { filePath: proof, formData: { record_id: String(recordId),
     statement: '已缴清罚款。', sign_commitment: 'true' } }))
@@ -223,7 +229,7 @@ test('a key sent ahead of the spec passes either way; an upload to an operation 
   expect(endpointProblems(spec, {
     notAhead: { method: 'POST', path: '/api/mp/v1/me/objections', idempotencyKey: true },
     jsonOnly: { method: 'POST', path: '/api/mp/v1/me/objections', upload: true },
-  })).toEqual([expect.stringContaining('has no Idempotency-Key'), expect.stringContaining('takes no form upload')])
+  })).toEqual([expect.stringContaining('has no Idempotency-Key'), expect.stringContaining('takes no multipart/form-data upload')])
 })
 
 test('the launcher is the project\'s own: its interpreter imports the backend', () => {

@@ -31,7 +31,7 @@ function then(before, after) {
 test('信用修复: my records with their windows and when repair is possible; applying uploads the proof and signs', async () => {
   const calls = backend([answer(CREDIT),
     then(answer('GET /api/mp/v1/me/repairs (none yet)'), answer('GET /api/mp/v1/me/repairs')),
-    answer('POST /api/mp/v1/me/repairs')])
+    answer('POST /api/mp/v1/me/repairs'), answer('GET /api/mp/v1/me/repairs/commitment')])
   const page = await openPage('repair')
   const shown = text(page)
   expect(shown).toContain('未按规定公示食品经营许可')
@@ -44,6 +44,7 @@ test('信用修复: my records with their windows and when repair is possible; a
   page.instance.start({ currentTarget: { dataset: { id: old.id } } })
   await flush()
   const { COMMITMENT_TEXT } = require('../pages/repair/index')
+  expect(answer('GET /api/mp/v1/me/repairs/commitment').body.text).toBe(COMMITMENT_TEXT)
   expect(text(page)).toContain(COMMITMENT_TEXT)
   page.instance.onStatement({ detail: { value: '已于期限内缴清罚款，并在店内显著位置公示了食品经营许可证。' } })
   await page.instance.submit()

@@ -29,6 +29,7 @@ const ENDPOINTS = {
 
   // 信用修复
   myRepairs: { method: 'GET', path: '/api/mp/v1/me/repairs' },
+  repairCommitment: { method: 'GET', path: '/api/mp/v1/me/repairs/commitment' },
   applyRepair: { method: 'POST', path: '/api/mp/v1/me/repairs', upload: true },
   completeRepair: { method: 'POST', path: '/api/mp/v1/me/repairs/{ref}/completion', upload: true },
   // 异议

@@ -30,3 +30,11 @@ def test_merchant_commitments_are_credit_commitments_shown_on_the_page(client):
     assert made["code"].startswith("44150020260601") and made["title"] == "明码标价承诺"
     page = client.get(f"/api/public/v1/merchants/{handle_of(row)}").get_json()
     assert page["commitments"][0]["code"] == made["code"] and page["commitments"][0]["type_zh"] == "行业自律型"
+
+
+def test_the_repair_commitment_shown_is_the_one_an_application_signs(client, mp):
+    got = mp.get("/me/repairs/commitment")
+    assert got.status_code == 200
+    body = got.get_json()
+    assert body["type_zh"] == "信用修复型" and body["text"].startswith("本主体已纠正失信行为")
+    assert "最长公示期" in body["liability"]

@@ -61,9 +61,12 @@ Component({
         if (err.code === 'identity_required') wx.navigateTo({ url: '/pages/verify/index' })
       }
     },
-    start(e) {
+    async start(e) {
       const record = this.data.records.find(r => String(r.id) === String(e.currentTarget.dataset.id))
       this.setData({ form: record, statement: '', signed: false, file: null, error: '' })
+      try { // the backend's standard text; the copy above stays if it cannot be reached
+        this.setData({ commitmentText: (await api.call('repairCommitment')).text })
+      } catch (err) { /* shown and signed: the built-in copy */ }
     },
     cancel() { this.setData({ form: null }) },
     startCompletion(e) {
@@ -108,7 +111,7 @@ Component({
         const application = await api.upload('applyRepair', {
           filePath: file.path,
           formData: { record_id: String(form.id), statement: statement.trim(), sign_commitment: 'true',
-            commitment_content: COMMITMENT_TEXT },
+            commitment_content: this.data.commitmentText },
         })
         wx.showToast({ title: '已提交', icon: 'success' })
         this.setData({ form: null, applications: [applicationView(application)].concat(this.data.applications) })

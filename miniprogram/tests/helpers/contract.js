@@ -28,8 +28,9 @@ function endpointProblems(spec, endpoints) {
     if (asksIdempotencyKey(op) !== Boolean(ep.idempotencyKey) && !(ep.keyAhead && ep.idempotencyKey)) {
       problems.push(`${name}: ${ep.method} ${ep.path} ${asksIdempotencyKey(op) ? 'asks for' : 'has no'} Idempotency-Key`)
     }
-    if (ep.upload && !Object.keys((op.requestBody && op.requestBody.content) || {}).some(t => /multipart|form/.test(t))) {
-      problems.push(`${name}: ${ep.method} ${ep.path} takes no form upload`)
+    // wx.uploadFile sends multipart/form-data, and nothing else.
+    if (ep.upload && !Object.keys((op.requestBody && op.requestBody.content) || {}).includes('multipart/form-data')) {
+      problems.push(`${name}: ${ep.method} ${ep.path} takes no multipart/form-data upload`)
     }
     const secured = (op.security || spec.security || []).length > 0
     if (ep.auth === false && secured) problems.push(`${name}: ${ep.method} ${ep.path} needs a session`)

@@ -87,6 +87,8 @@ def services(out: dict, client, fake: FakeWeChat) -> None:
     assert watch.status_code == 201, watch.get_json()
     keep(out, "GET /api/mp/v1/me/credit (services)", "GET", "/api/mp/v1/me/credit", user.get("/me/credit"))
     keep(out, "GET /api/mp/v1/me/repairs (none yet)", "GET", "/api/mp/v1/me/repairs", user.get("/me/repairs"))
+    keep(out, "GET /api/mp/v1/me/repairs/commitment", "GET", "/api/mp/v1/me/repairs/commitment",
+         user.get("/me/repairs/commitment"))
     applied = keep(out, "POST /api/mp/v1/me/repairs", "POST", "/api/mp/v1/me/repairs", user.post(
         "/me/repairs", content_type="multipart/form-data", data={
             "record_id": str(old["id"]), "statement": "已于期限内缴清罚款，并在店内显著位置公示了食品经营许可证。",

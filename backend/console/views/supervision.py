@@ -1,0 +1,387 @@
+"""Department supervision pages (双随机、一公开): the 抽查事项清单, inspectors, sampling tasks — created with a pool
+filter and ratios, committed, the shares revealed and drawn, the drawn list with a result per object.
+
+The same use cases and schemas as /api/dept/v1/supervision, with the operator's scope: a department sees its own
+(an admin every department's). Another department's task, talk or warning is answered 404 — its existence is not
+told — and the refusal is audited like the API's 403.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import redirect, request, url_for
+from sqlalchemy import select
+
+from backend.console.views import console
+from backend.console.views.forms import attempt, field, labels_of, parse
+from backend.console.views.guard import console_page, current, export, form_data, render, wants_csv
+from backend.console.views.paging import in_pages, paged_listing, pages, window
+from backend.credit import Subject
+from backend.platform.access import OperatorRole
+from backend.platform.db import db, paginate
+from backend.platform.errors import Forbidden, NotFound
+from backend.platform.web.denials import audit_denial
+from backend.supervision import Inspector, catalog, results, tasks
+from backend.supervision.schemas import (
+    CommitInSchema,
+    DrawInSchema,
+    InspectorInSchema,
+    ItemInSchema,
+    ResultInSchema,
+    TaskInSchema,
+)
+from backend.supervision.vocab import (
+    DEFAULT_RATIOS,
+    OUTCOME_ZH,
+    RATIO_RANGES,
+    STRATUM_ZH,
+    TASK_STATE_ZH,
+    TaskState,
+)
+
+SUP = (OperatorRole.DEPARTMENT, OperatorRole.ADMIN)
+STRATA = tuple(RATIO_RANGES)
+KIND_ZH = {"merchant": "商户（个体工商户、企业）", "organisation": "组织", "person": "自然人"}
+SPLIT = re.compile(r"[\s,，、;；]+")
+T = TypeVar("T")
+
+
+def scope() -> str | None:
+    """Whose supervision the operator sees: its department's (None: an admin sees every department's)."""
+    op = current()
+    return None if op.role == OperatorRole.ADMIN else op.department
+
+
+def own(action: Callable[[], T], what: str = "事项") -> T:
+    """`action`, with another department's object answered 404 like an absent one (the refusal audited)."""
+    try:
+        return action()
+    except Forbidden as e:
+        if e.code != "outside_department":
+            raise
+        audit_denial(e.code)
+        raise NotFound(f"本部门没有这个{what}。", code="not_found") from None
+
+
+def links() -> list[tuple[str, str]]:
+    """The supervision pages, shown above each of them."""
+    return [("抽查事项清单", url_for("console.supervision_items")), ("执法人员", url_for("console.inspectors")),
+            ("抽查任务", url_for("console.supervision_tasks")), ("风险预警", url_for("console.supervision_warnings")),
+            ("约谈", url_for("console.supervision_talks")),
+            ("重大失信风险预防清单", url_for("console.prevention_list")),
+            ("逾期事项", url_for("console.supervision_overdue"))]
+
+
+def subjects(ids) -> dict[int, tuple[str, str]]:
+    """subject id → (handle, public name); persons by handle only."""
+    found = db.session.scalars(select(Subject).where(Subject.id.in_(set(ids)))) if ids else []
+    return {s.id: (s.handle, "" if s.kind == "person" else s.display_name) for s in found}
+
+
+def department_field() -> list[dict]:
+    """Admins act for a named department (the API body's `department`); a department operator for its own."""
+    if current().role == OperatorRole.ADMIN:
+        return [field("department", "所属部门", required=True, help="平台管理员操作时必填")]
+    return []
+
+
+def as_int(value: str | None):
+    """A form's number as the JSON body would carry it (left as text when it is none, so the schema says so)."""
+    return int(value) if value and value.strip().isdigit() else value
+
+
+def flatten(errors: dict) -> dict:
+    """The schema's nested errors (ratios.A, pool.market) under the form's field names (ratio_A, pool_market)."""
+    out = {}
+    for key, value in errors.items():
+        if key in ("ratios", "pool") and isinstance(value, dict):
+            prefix = "ratio_" if key == "ratios" else "pool_"
+            out.update({prefix + str(k): v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def ratio_fields(default_help: str) -> list[dict]:
+    return [field(f"ratio_{s}", f"{STRATUM_ZH[s]}（{s}）抽查比例",
+                  help=f"{RATIO_RANGES[s][0]}–{RATIO_RANGES[s][1]}；{default_help}{DEFAULT_RATIOS[s]}")
+            for s in STRATA]
+
+
+def ratios_of(form: dict) -> dict:
+    return {s: form[f"ratio_{s}"] for s in STRATA if form.get(f"ratio_{s}")}
+
+
+def ratios_text(ratios: dict) -> str:
+    return "，".join(f"{STRATUM_ZH[s]} {ratios[s]}" for s in STRATA if s in ratios)
+
+
+# ---- 抽查事项清单 ------------------------------------------------------------------------------------------------
+
+ITEM_FIELDS = [field("code", "事项编号", required=True, help="本部门内唯一，如 SJ-001"),
+               field("name", "抽查事项名称", required=True), field("basis", "抽查依据", required=True),
+               field("object_type", "抽查对象类型", required=True, help="如 市场内经营户"),
+               field("method", "抽查方式", value="现场检查"), field("frequency", "抽查频次", value="每年一次"),
+               *ratio_fields("不填为默认 ")]
+ITEM_COLUMNS = [("code", "编号"), ("name", "事项"), ("basis", "依据"), ("object_type", "对象"), ("method", "方式"),
+                ("frequency", "频次"), ("ratios_zh", "抽查比例"), ("department", "部门")]
+
+
+@console.route("/supervision/items", methods=["GET", "POST"])
+@console_page(*SUP)
+def supervision_items():
+    """The department's 抽查事项清单 (as GET /supervision/items) and a new line (as POST /supervision/items)."""
+    errors, values, notice = {}, {}, None
+    fields = [*ITEM_FIELDS, *department_field()]
+    if request.method == "POST":
+        values = request.form
+        data = form_data()
+        body = {k: v for k, v in data.items() if not k.startswith("ratio_")} | {"ratios": ratios_of(data)}
+        loaded, errors = parse(ItemInSchema(), body)
+        if loaded is not None:
+            item, errors = attempt(lambda: catalog.create_item(loaded, operator=current(), actor=current().actor))
+            if not errors:
+                notice, values = f"已加入抽查事项清单：{item.code} {item.name}。", {}
+        errors = flatten(errors)
+    page, per_page = window()
+    found = catalog.list_items(scope(), page, per_page)
+    rows = [{**{c: getattr(i, c) for c, _ in ITEM_COLUMNS if c != "ratios_zh"}, "ratios_zh": ratios_text(i.ratios)}
+            for i in found.items]
+    return paged_listing("抽查事项清单", "supervision-items.csv", ITEM_COLUMNS, rows, found.total, page, per_page,
+                         links=links(), notice=notice, errors=errors, labels=labels_of(fields),
+                         add_title="新增抽查事项", add_fields=fields, add_action=url_for("console.supervision_items"),
+                         add_submit="加入清单", add_values=values, status=422 if errors else 200)
+
+
+# ---- 执法人员 ----------------------------------------------------------------------------------------------------
+
+INSPECTOR_FIELDS = [field("ref", "执法证号", required=True, help="公示时只显示执法证号，不显示姓名"),
+                    field("name", "姓名", required=True)]
+INSPECTOR_COLUMNS = [("id", "编号"), ("ref", "执法证号"), ("name", "姓名"), ("department", "部门")]
+
+
+def inspectors_of(department: str | None):
+    query = select(Inspector).where(Inspector.active.is_(True)).order_by(Inspector.ref)
+    return query.where(Inspector.department == department) if department else query
+
+
+@console.route("/supervision/inspectors", methods=["GET", "POST"])
+@console_page(*SUP)
+def inspectors():
+    """The department's inspectors pool and a new inspector (as POST /supervision/inspectors)."""
+    errors, values, notice = {}, {}, None
+    fields = [*INSPECTOR_FIELDS, *department_field()]
+    if request.method == "POST":
+        values = request.form
+        loaded, errors = parse(InspectorInSchema())
+        if loaded is not None:
+            done, errors = attempt(lambda: catalog.create_inspector(loaded, operator=current(), actor=current().actor))
+            if not errors:
+                notice, values = f"已登记执法人员 {done.ref}。", {}
+    page, per_page = window()
+    found = paginate(inspectors_of(scope()), page, per_page)
+    rows = [{c: getattr(i, c) for c, _ in INSPECTOR_COLUMNS} for i in found.items]
+    return paged_listing("执法人员", "inspectors.csv", INSPECTOR_COLUMNS, rows, found.total, page, per_page,
+                         links=links(), notice=notice, errors=errors, labels=labels_of(fields),
+                         add_title="登记执法人员", add_fields=fields, add_action=url_for("console.inspectors"),
+                         add_submit="登记", add_values=values, status=422 if errors else 200)
+
+
+# ---- 抽查任务 ----------------------------------------------------------------------------------------------------
+
+TASK_COLUMNS = [("number", "任务编号"), ("title", "名称"), ("state_zh", "状态"), ("objects", "抽查对象"),
+                ("drawn", "抽中"), ("ratios_zh", "抽查比例"), ("department", "部门"), ("created_at", "创建时间")]
+STATE_OPTIONS = [("", "全部"), *((s.value, zh) for s, zh in TASK_STATE_ZH.items())]
+
+
+def task_fields() -> list[dict]:
+    items = catalog.list_items(scope(), 1, 500).items
+    refs = "、".join(i.ref for i in db.session.scalars(inspectors_of(scope()).limit(40))) or "尚未登记"
+    return [field("item_id", "抽查事项", "select", required=True,
+                  options=[(str(i.id), f"{i.code} {i.name}") for i in items]),
+            field("title", "任务名称", required=True, help="如 2026年第四季度马宫市场抽查"),
+            field("pool_kinds", "对象类型", "select", options=list(KIND_ZH.items())),
+            field("pool_market", "市场标识", help="只抽该市场的商户，如 magong"),
+            field("pool_scope_contains", "经营范围包含", help="如 食品"),
+            field("pool_handles", "指定主体标识", "textarea", help="逐个列出（空格、逗号或换行分隔）；不填则不限"),
+            *ratio_fields("不填用事项的比例，默认 "),
+            field("inspector_refs", "执法人员（执法证号）", help=f"空格或逗号分隔。本部门：{refs}"),
+            field("inspectors_per_object", "每个对象派出执法人员数", value="2"),
+            *department_field()]
+
+
+def task_body(data: dict) -> tuple[dict, dict]:
+    """The form as the POST /supervision/tasks body (inspectors named by ref); ({}, errors) for an unknown ref."""
+    pool = {}
+    if data.get("pool_kinds"):
+        pool["kinds"] = [data["pool_kinds"]]
+    for key in ("market", "scope_contains"):
+        if data.get(f"pool_{key}"):
+            pool[key] = data[f"pool_{key}"]
+    if data.get("pool_handles"):
+        pool["handles"] = [h for h in SPLIT.split(data["pool_handles"]) if h]
+    refs = [r for r in SPLIT.split(data.get("inspector_refs", "")) if r]
+    department = scope() or data.get("department")
+    known = dict(db.session.execute(select(Inspector.ref, Inspector.id).where(
+        Inspector.ref.in_(refs), Inspector.department == department, Inspector.active.is_(True))).all()) if refs else {}
+    unknown = [r for r in refs if r not in known]
+    if unknown:
+        return {}, {"inspector_refs": [f"执法证号 {'、'.join(unknown)} 不是{department or '该部门'}登记的执法人员。"]}
+    body = {k: v for k, v in data.items() if k in ("title", "department")}
+    body |= {"item_id": as_int(data.get("item_id")), "pool": pool, "ratios": ratios_of(data),
+             "inspector_ids": [known[r] for r in refs],
+             "inspectors_per_object": as_int(data.get("inspectors_per_object") or "2")}
+    return body, {}
+
+
+def task_row(t) -> dict:
+    c = tasks.counts(t) if t.objects else {}
+    return {"number": t.number, "title": t.title, "state_zh": TASK_STATE_ZH[TaskState(t.state)],
+            "objects": sum(c.get("pool", {}).values()) if c else "", "drawn": sum(c.get("drawn", {}).values()) if c
+            else "", "ratios_zh": ratios_text(t.ratios), "department": t.department, "created_at": t.created_at,
+            "_links": {"number": url_for("console.supervision_task", task_id=t.id)}}
+
+
+@console.route("/supervision/tasks", methods=["GET", "POST"])
+@console_page(*SUP)
+def supervision_tasks():
+    """Tasks newest first (as GET /supervision/tasks) and a draft task (as POST /supervision/tasks)."""
+    errors, values = {}, {}
+    fields = task_fields()
+    if request.method == "POST":
+        values = request.form
+        body, errors = task_body(form_data())
+        if not errors:
+            loaded, errors = parse(TaskInSchema(), body)
+            if loaded is not None:
+                task, errors = attempt(lambda: tasks.create_task(loaded, operator=current(), actor=current().actor))
+                if not errors:
+                    return redirect(url_for("console.supervision_task", task_id=task.id, done="create"), code=303)
+        errors = flatten(errors)
+    state = request.args.get("state") if request.args.get("state") in set(TaskState) else None
+    page, per_page = window()
+    found = tasks.list_tasks(scope(), (state,) if state else None, page, per_page)
+    return paged_listing("双随机抽查任务", "sampling-tasks.csv", TASK_COLUMNS, [task_row(t) for t in found.items],
+                         found.total, page, per_page, links=links(), errors=errors, labels=labels_of(fields),
+                         filters=[{"name": "state", "label": "状态", "type": "select", "options": STATE_OPTIONS}],
+                         add_title="新建抽查任务（草稿）", add_fields=fields, add_submit="创建草稿",
+                         add_action=url_for("console.supervision_tasks"), add_values=values,
+                         add_intro="对象池是对信用主体的筛选：所填条件须同时满足。比例按信用等级分层（优≤5%，良5–20%，"
+                                   "中21–60%，差61–100%，重点关注不低于中）。提交承诺后不能再改。",
+                         status=422 if errors else 200)
+
+
+DONE = {"create": "已创建草稿任务：请核对对象池、比例和执法人员，然后提交承诺。",
+        "commit": "已公示承诺：对象池、比例、执法人员、回避名单和随机种子来源已冻结。抽取时公开份额（或公开数值）。",
+        "draw": "已抽取：抽中名单和每个对象的执法人员已公示，任何人可用 python -m sampling verify 复核。",
+        "result": "已录入检查结果：作为抽查检查记录归入该主体的信用档案并重新评价，结果同时公示。"}
+COMMIT_FIELDS = [field("seed_method", "随机种子来源", "select", required=True,
+                       options=[("shares", "两名人员各自的秘密份额"), ("public_value", "事先确定的公开数值")]),
+                 field("share_sha256_1", "第一份额的 SHA-256", help="份额由本人在自己电脑上生成并计算 SHA-256，"
+                                                                  "此处只填哈希值，份额本身在抽取时才公开"),
+                 field("share_sha256_2", "第二份额的 SHA-256"),
+                 field("public_value_source", "公开数值说明", help="如 2026年12月2日福彩3D开奖号码")]
+DRAW_FIELDS = [field("share_1", "第一份额", help="与承诺时的 SHA-256 不符则拒绝抽取（记入审计日志）"),
+               field("share_2", "第二份额"), field("public_value", "公开数值", help="采用公开数值时填写")]
+RESULT_FIELDS = {"outcome": "检查结果", "findings": "发现的问题", "inspected_on": "检查日期", "handle": "主体标识"}
+DRAWN_COLUMNS = [("position", "序号"), ("handle", "主体标识"), ("name", "名称"), ("stratum_zh", "分层"),
+                 ("inspectors", "执法人员"), ("outcome_zh", "结果"), ("findings", "问题"), ("inspected_on", "检查日期")]
+
+
+def task_page(task, status: int = 200, **context):
+    """The task (as GET /supervision/tasks/<id>), the step its state allows, the drawn list with result forms."""
+    names = {o[0]: o[2] or "" for o in task.objects or []}
+    drawn = [{"position": d.position, "handle": d.handle, "name": names.get(d.handle, ""),
+              "stratum_zh": STRATUM_ZH.get(d.stratum, d.stratum), "inspectors": "、".join(d.inspectors),
+              "outcome": d.outcome, "outcome_zh": OUTCOME_ZH.get(d.outcome, "") if d.outcome else "待录入",
+              "findings": d.findings, "inspected_on": d.inspected_on} for d in tasks.drawn_objects(task)]
+    if wants_csv():
+        return export(f"drawn-{task.number}.csv", DRAWN_COLUMNS, drawn)
+    page, per_page = window()
+    counts = tasks.counts(task) if task.objects else {}
+    strata = [{"stratum": f"{STRATUM_ZH[s]}（{s}）", "ratio": task.ratios.get(s, ""),
+               "pool": counts.get("pool", {}).get(s, 0), "drawn": counts.get("drawn", {}).get(s, 0)}
+              for s in STRATA if counts.get("pool", {}).get(s) or s in task.ratios]
+    refs = list(db.session.scalars(select(Inspector.ref).where(Inspector.id.in_(task.inspector_ids or [0]))))
+    errors = context.pop("errors", {})
+    return render("console/supervision/task.html", status, title=f"抽查任务 {task.number}", task=task,
+                  state_zh=TASK_STATE_ZH[TaskState(task.state)], item=catalog.get_item(task.item_id), refs=refs,
+                  strata=strata, drawn=in_pages(drawn, page, per_page), drawn_total=len(drawn),
+                  pager=pages(len(drawn), page, per_page), columns=DRAWN_COLUMNS, links=links(), errors=errors,
+                  labels={**labels_of(COMMIT_FIELDS), **labels_of(DRAW_FIELDS), **RESULT_FIELDS},
+                  commit_fields=COMMIT_FIELDS, draw_fields=DRAW_FIELDS, today=context.pop("today", None),
+                  notice=DONE.get(request.args.get("done", "")), pool_zh=pool_text(task.pool), **context)
+
+
+def pool_text(pool: dict) -> str:
+    parts = []
+    if pool.get("kinds"):
+        parts.append("类型：" + "、".join(KIND_ZH.get(k, k) for k in pool["kinds"]))
+    if pool.get("market"):
+        parts.append(f"市场：{pool['market']}")
+    if pool.get("scope_contains"):
+        parts.append(f"经营范围包含“{pool['scope_contains']}”")
+    if pool.get("handles"):
+        parts.append(f"指定主体 {len(pool['handles'])} 个")
+    return "；".join(parts) or "全部信用主体"
+
+
+@console.get("/supervision/tasks/<int:task_id>")
+@console_page(*SUP)
+def supervision_task(task_id: int):
+    return task_page(own(lambda: tasks.get_task(task_id, current()), "抽查任务"))
+
+
+@console.post("/supervision/tasks/<int:task_id>/commit")
+@console_page(*SUP)
+def commit_task(task_id: int):
+    """Freeze and publish the commitment (as POST /supervision/tasks/<id>/commit)."""
+    task = own(lambda: tasks.get_task(task_id, current()), "抽查任务")
+    data = form_data()
+    body = {k: v for k, v in data.items() if k in ("seed_method", "public_value_source")}
+    if data.get("seed_method") == "shares":
+        body["share_sha256"] = [data.get("share_sha256_1", ""), data.get("share_sha256_2", "")]
+    loaded, errors = parse(CommitInSchema(), body)
+    if loaded is not None:
+        _, errors = attempt(lambda: tasks.commit_task(task_id, loaded, operator=current(), actor=current().actor))
+    if errors:
+        db.session.refresh(task)
+        return task_page(task, 422, errors=errors, commit_values=request.form)
+    return redirect(url_for("console.supervision_task", task_id=task_id, done="commit"), code=303)
+
+
+@console.post("/supervision/tasks/<int:task_id>/draw")
+@console_page(*SUP)
+def draw_task(task_id: int):
+    """Reveal the shares (or the public value) and draw (as POST /supervision/tasks/<id>/draw)."""
+    task = own(lambda: tasks.get_task(task_id, current()), "抽查任务")
+    data = form_data()
+    shares = [data[k] for k in ("share_1", "share_2") if data.get(k)]
+    body = {"shares": shares} if shares else {k: v for k, v in data.items() if k == "public_value"}
+    loaded, errors = parse(DrawInSchema(), body)
+    if loaded is not None:
+        _, errors = attempt(lambda: tasks.draw_task(task_id, loaded, operator=current(), actor=current().actor))
+    if errors:
+        db.session.refresh(task)
+        return task_page(task, 422, errors=errors)
+    return redirect(url_for("console.supervision_task", task_id=task_id, done="draw"), code=303)
+
+
+@console.post("/supervision/tasks/<int:task_id>/results")
+@console_page(*SUP)
+def record_result(task_id: int):
+    """One drawn object's result, filed as a credit record (as POST /supervision/tasks/<id>/results)."""
+    task = own(lambda: tasks.get_task(task_id, current()), "抽查任务")
+    loaded, errors = parse(ResultInSchema())
+    if loaded is not None:
+        _, errors = attempt(lambda: results.record_result(task_id, loaded, operator=current(),
+                                                          actor=current().actor))
+    if errors:
+        db.session.refresh(task)
+        return task_page(task, 422, errors=errors, failed=request.form.get("handle"), result_values=request.form)
+    return redirect(url_for("console.supervision_task", task_id=task_id, done="result",
+                            page=request.form.get("page") or None, _anchor=f"row-{request.form.get('handle')}"),
+                    code=303)

@@ -77,7 +77,7 @@ def test_a_sampling_task_from_the_list_to_every_result(client):
                                                                        "inspected_on": "2026-11-20"})
     assert missing.status_code == 422 and "必须填写发现的问题" in text_of(missing)
     assert c.post(f"/console/supervision/tasks/{task.id}/results",
-                  {"handle": first, "outcome": "fail", "findings": "未建立进货查验台账",
+                  {"handle": first, "outcome": "fail", "findings": "未建立进货查验台账", "page": "1",
                    "inspected_on": "2026-11-20"}).status_code == 303
     for handle in rest:
         c.post(f"/console/supervision/tasks/{task.id}/results", {"handle": handle, "outcome": "pass",

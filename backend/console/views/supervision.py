@@ -375,7 +375,8 @@ def draw_task(task_id: int):
 def record_result(task_id: int):
     """One drawn object's result, filed as a credit record (as POST /supervision/tasks/<id>/results)."""
     task = own(lambda: tasks.get_task(task_id, current()), "抽查任务")
-    loaded, errors = parse(ResultInSchema())
+    body = {k: v for k, v in form_data().items() if k != "page"}  # the page the form was on, to go back to
+    loaded, errors = parse(ResultInSchema(), body)
     if loaded is not None:
         _, errors = attempt(lambda: results.record_result(task_id, loaded, operator=current(),
                                                           actor=current().actor))

@@ -9,6 +9,7 @@ import datetime as dt
 from flask import redirect, request, url_for
 
 from backend.console.views import console
+from backend.console.views.errors import beijing
 from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import console_page, current, form_data, render
 from backend.console.views.paging import in_pages, paged_listing, window
@@ -202,6 +203,15 @@ def talk_page(talk, status: int = 200, errors: dict | None = None, failed: str |
                   action_zh={a.value: zh for a, zh in TALK_ACTION_ZH.items()} | {"plan": "安排约谈"},
                   state_names={s.value: zh for s, zh in TALK_STATE_ZH.items()},
                   escalation_zh=ESCALATION_ZH.get(talk.escalation) if talk.escalation else None)
+
+
+@console.app_template_filter("iso_beijing")
+def iso_beijing(value) -> str:
+    """A history entry's ISO instant in Beijing time."""
+    try:
+        return beijing(dt.datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or ""
 
 
 @console.get("/supervision/talks/<int:talk_id>")

@@ -110,13 +110,19 @@ def test_the_record_form_shows_the_class_windows_and_the_repair_notice(client):
     form = c.get("/console/records/new")
     assert "处罚种类" in text_of(form) and "失信信息分类" in text_of(form)
     decided = days_ago(3)
-    resp = c.post("/console/records/new", {"uscc": uscc_code(1), "subject_name": "马宫蚝仔档", "category": "admin_penalty",
-                                           "severity": "minor", "penalty_type": "罚款", "title": "销售不合格水产品",
-                                           "document_no": "汕市监罚〔2026〕1号", "legal_basis": "《食品安全法》",
-                                           "decided_on": decided})
+    body = {"uscc": uscc_code(1), "subject_name": "马宫蚝仔档", "category": "admin_penalty", "severity": "minor",
+            "penalty_type": "罚款", "title": "销售不合格水产品", "document_no": "汕市监罚〔2026〕1号",
+            "legal_basis": "《食品安全法》", "decided_on": decided}
+    preview = c.post("/console/records/new", {**body, "preview": "1"})
+    assert preview.status_code == 200 and "预览（尚未登记）" in text_of(preview) and "一般失信信息" in text_of(preview)
+    assert db.session.scalar(select(CreditRecord.id)) is None  # nothing filed
+    assert 'value="汕市监罚〔2026〕1号"' in preview.get_data(as_text=True)  # the form kept for filing
+    shown = preview.get_data(as_text=True).split('id="max-until">')[1].split("<")[0]
+    resp = c.post("/console/records/new", body)
     assert resp.status_code == 200, text_of(resp)[:600]
     html, text = resp.get_data(as_text=True), text_of(resp)
     record = db.session.execute(select(CreditRecord)).scalar_one()
+    assert shown == record.max_publish_until.isoformat()  # the preview said what filing gave
     assert record.severity_class == "general"  # from the table's 罚款 row, not the penalty's severity
     assert "一般失信信息" in text and "第五条" in text
     assert f'id="publish-from">{decided}<' in html

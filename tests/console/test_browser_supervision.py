@@ -170,6 +170,9 @@ def test_the_record_form_shows_the_windows_and_the_repair_notice(app, live_serve
     page.fill("#f-document_no", "汕市监罚〔2026〕1号")
     page.fill("#f-legal_basis", "《中华人民共和国食品安全法》第一百二十四条")
     page.fill("#f-decided_on", days_ago(3))
+    page.click("#preview-button")  # a button outside the form, bound to it by form=: no script needed
+    assert "预览（尚未登记）" in page.inner_text("#preview") and page.input_value("#f-title") == "销售不合格水产品"
+    shot(page, "department-record-preview")
     page.click("#main-form button[type=submit]")
     assert page.inner_text("#record-class") == "一般失信信息"
     assert page.inner_text("#publish-from") == days_ago(3) and page.inner_text("#max-until")

@@ -70,14 +70,16 @@ QUERY_FIELDS = [*SUBJECT_FIELDS, field("handle", "主体标识", help="名单上
 @console_page(*DEPT)
 def record_form():
     """One record through credit.records.file_record (re-grades at once), as POST /records."""
-    values, errors, done = {}, {}, None
+    values, errors, done, preview = {}, {}, None, None
     if request.method == "POST":
         values = request.form
-        data = form_data()
+        data = {k: v for k, v in form_data().items() if k != "preview"}
         if data.get("publish_months", "").isdigit():
             data["publish_months"] = int(data["publish_months"])  # a JSON number in the API's body
         body, errors = parse(RecordInSchema(), data)
-        if body is not None:
+        if body is not None and request.form.get("preview"):
+            preview = _preview(body)
+        elif body is not None:
             filed, errors = attempt(lambda: records.file_record(body, operator=current(), actor=current().actor))
             if not errors:
                 record, created = filed
@@ -86,7 +88,14 @@ def record_form():
                 values = {}
     fields = with_department(RECORD_FIELDS)
     return render("console/record_form.html", 422 if errors else 200, title="登记信用记录", fields=fields,
-                  values=values, errors=errors, labels=labels_of(fields), done=done, severity_zh=SEVERITY_ZH)
+                  values=values, errors=errors, labels=labels_of(fields), done=done, severity_zh=SEVERITY_ZH,
+                  preview=preview)
+
+
+def _preview(body: dict) -> dict:
+    """The class and windows filing would give, by the department's table; nothing written, no subject read."""
+    department = (body.get("department") if current().role == OperatorRole.ADMIN else current().department) or ""
+    return publication.window_values({**body, "department": department}, publication.table_of(department))
 
 
 @console.route("/records/import", methods=["GET", "POST"])

@@ -131,6 +131,33 @@ def test_another_departments_task_is_not_found_and_the_attempt_audited(client):
     assert admin.get(f"/console/supervision/tasks/{theirs['id']}").status_code == 200  # admins see every department
 
 
+def test_a_draft_is_edited_and_a_change_after_commitment_refused_and_audited(client):
+    graded_merchants({"B": 3, "C": 2})
+    c = supervisor(client)
+    task = make_task(c)
+    page = c.get(f"/console/supervision/tasks/{task.id}").get_data(as_text=True)
+    assert 'id="edit-form"' in page and 'value="magong"' in page  # the draft's pool in its edit form
+    form = {"title": "改名后的抽查", "pool_market": "magong", "pool_scope_contains": "水产", "ratio_C": "0.50",
+            "inspector_refs": "ZF001", "inspectors_per_object": "1"}
+    assert c.post(f"/console/supervision/tasks/{task.id}/edit", form).status_code == 303
+    db.session.refresh(task)
+    assert (task.title, task.pool, task.ratios["C"], len(task.inspector_ids)) == (
+        "改名后的抽查", {"market": "magong", "scope_contains": "水产"}, "0.50", 1)
+    bad = c.post(f"/console/supervision/tasks/{task.id}/edit", {**form, "ratio_A": "0.5"})
+    assert bad.status_code == 422 and "优的抽查比例应在 0 到 0.05 之间" in text_of(bad)
+    c.post(f"/console/supervision/tasks/{task.id}/edit", {**form, "pool_scope_contains": ""})
+    c.post(f"/console/supervision/tasks/{task.id}/commit", {"seed_method": "public_value",
+                                                            "public_value_source": "2026年12月2日福彩3D开奖号码"})
+    db.session.refresh(task)
+    assert task.state == "committed" and 'id="edit-form"' not in c.get(f"/console/supervision/tasks/{task.id}").get_data(
+        as_text=True)
+    late = c.post(f"/console/supervision/tasks/{task.id}/edit", form)  # a form left open in another tab
+    assert late.status_code == 422 and "已公示承诺" in text_of(late)
+    assert len(actions("supervision.task.change_refused")) == 1
+    drawn = c.post(f"/console/supervision/tasks/{task.id}/draw", {"public_value": "418"})
+    assert drawn.status_code == 303
+
+
 def test_a_post_without_the_csrf_token_is_refused(client):
     graded_merchants({"B": 3})
     c = supervisor(client)

@@ -32,6 +32,7 @@ from backend.supervision.schemas import (
     ItemInSchema,
     ResultInSchema,
     TaskInSchema,
+    TaskUpdateSchema,
 )
 from backend.supervision.vocab import (
     DEFAULT_RATIOS,
@@ -213,8 +214,9 @@ def task_fields() -> list[dict]:
             *department_field()]
 
 
-def task_body(data: dict) -> tuple[dict, dict]:
-    """The form as the POST /supervision/tasks body (inspectors named by ref); ({}, errors) for an unknown ref."""
+def task_body(data: dict, department: str | None) -> tuple[dict, dict]:
+    """The form as the POST /supervision/tasks body (inspectors named by ref, among `department`'s); ({}, errors)
+    for an unknown ref."""
     pool = {}
     if data.get("pool_kinds"):
         pool["kinds"] = [data["pool_kinds"]]
@@ -224,7 +226,6 @@ def task_body(data: dict) -> tuple[dict, dict]:
     if data.get("pool_handles"):
         pool["handles"] = [h for h in SPLIT.split(data["pool_handles"]) if h]
     refs = [r for r in SPLIT.split(data.get("inspector_refs", "")) if r]
-    department = scope() or data.get("department")
     known = dict(db.session.execute(select(Inspector.ref, Inspector.id).where(
         Inspector.ref.in_(refs), Inspector.department == department, Inspector.active.is_(True))).all()) if refs else {}
     unknown = [r for r in refs if r not in known]
@@ -253,7 +254,7 @@ def supervision_tasks():
     fields = task_fields()
     if request.method == "POST":
         values = request.form
-        body, errors = task_body(form_data())
+        body, errors = task_body(form_data(), scope() or request.form.get("department"))
         if not errors:
             loaded, errors = parse(TaskInSchema(), body)
             if loaded is not None:
@@ -275,6 +276,7 @@ def supervision_tasks():
 
 
 DONE = {"create": "已创建草稿任务：请核对对象池、比例和执法人员，然后提交承诺。",
+        "edit": "已保存草稿的修改。",
         "commit": "已公示承诺：对象池、比例、执法人员、回避名单和随机种子来源已冻结。抽取时公开份额（或公开数值）。",
         "draw": "已抽取：抽中名单和每个对象的执法人员已公示，任何人可用 python -m sampling verify 复核。",
         "result": "已录入检查结果：作为抽查检查记录归入该主体的信用档案并重新评价，结果同时公示。"}
@@ -313,6 +315,8 @@ def task_page(task, status: int = 200, **context):
                   pager=pages(len(drawn), page, per_page), columns=DRAWN_COLUMNS, links=links(), errors=errors,
                   labels={**labels_of(COMMIT_FIELDS), **labels_of(DRAW_FIELDS), **RESULT_FIELDS},
                   commit_fields=COMMIT_FIELDS, draw_fields=DRAW_FIELDS, today=context.pop("today", None),
+                  edit_fields=edit_fields() if task.state == TaskState.DRAFT else [],
+                  edit_values=context.pop("edit_values", None) or draft_values(task, refs),
                   notice=DONE.get(request.args.get("done", "")), pool_zh=pool_text(task.pool), **context)
 
 
@@ -333,6 +337,40 @@ def pool_text(pool: dict) -> str:
 @console_page(*SUP)
 def supervision_task(task_id: int):
     return task_page(own(lambda: tasks.get_task(task_id, current()), "抽查任务"))
+
+
+EDIT_FIELDS = ("title", "pool_kinds", "pool_market", "pool_scope_contains", "pool_handles",
+               *(f"ratio_{s}" for s in STRATA), "inspector_refs", "inspectors_per_object")
+
+
+def edit_fields() -> list[dict]:
+    return [f for f in task_fields() if f["name"] in EDIT_FIELDS]
+
+
+def draft_values(task, refs: list[str]) -> dict:
+    """The draft as its edit form shows it."""
+    pool = task.pool or {}
+    return {"title": task.title, "pool_kinds": (pool.get("kinds") or [""])[0], "pool_market": pool.get("market", ""),
+            "pool_scope_contains": pool.get("scope_contains", ""), "pool_handles": " ".join(pool.get("handles", [])),
+            **{f"ratio_{s}": v for s, v in task.ratios.items()}, "inspector_refs": " ".join(refs),
+            "inspectors_per_object": str(task.inspectors_per_object)}
+
+
+@console.post("/supervision/tasks/<int:task_id>/edit")
+@console_page(*SUP)
+def edit_task(task_id: int):
+    """Change a draft (as PATCH /supervision/tasks/<id>); once committed refused (task_committed) and audited."""
+    task = own(lambda: tasks.get_task(task_id, current()), "抽查任务")
+    body, errors = task_body(form_data(), task.department)
+    if not errors:
+        body = {k: v for k, v in body.items() if k not in ("item_id", "department")}
+        loaded, errors = parse(TaskUpdateSchema(), body)
+        if loaded is not None:
+            _, errors = attempt(lambda: tasks.update_task(task_id, loaded, operator=current(), actor=current().actor))
+    if errors:
+        db.session.refresh(task)
+        return task_page(task, 422, errors=flatten(errors), edit_values=request.form)
+    return redirect(url_for("console.supervision_task", task_id=task_id, done="edit"), code=303)
 
 
 @console.post("/supervision/tasks/<int:task_id>/commit")

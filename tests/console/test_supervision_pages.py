@@ -158,6 +158,23 @@ def test_a_draft_is_edited_and_a_change_after_commitment_refused_and_audited(cli
     assert drawn.status_code == 303
 
 
+def test_a_declared_conflict_is_a_recusal_at_commitment(client):
+    handles = graded_merchants({"B": 2})
+    c = supervisor(client)
+    task = make_task(c)
+    assert "登记回避" in text_of(c.get("/console/supervision/inspectors/conflicts"))
+    done = c.post("/console/supervision/inspectors/conflicts", {"ref": "ZF001", "handle": handles[0], "reason": "近亲属经营"})
+    assert done.status_code == 200 and "已登记" in text_of(done), text_of(done)[:500]
+    other = supervisor(client.application.test_client(), TAX)
+    refused = other.post("/console/supervision/inspectors/conflicts", {"ref": "ZF001", "handle": handles[1],
+                                                                       "reason": "x"})
+    assert refused.status_code == 422 and "本部门没有执法证号为 ZF001" in text_of(refused)  # not its inspector
+    c.post(f"/console/supervision/tasks/{task.id}/commit", {"seed_method": "shares", "share_sha256_1": SHARE_HASHES[0],
+                                                            "share_sha256_2": SHARE_HASHES[1]})
+    db.session.refresh(task)
+    assert "ZF001" in task.recusals[handles[0]]
+
+
 def test_a_post_without_the_csrf_token_is_refused(client):
     graded_merchants({"B": 3})
     c = supervisor(client)

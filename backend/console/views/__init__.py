@@ -16,6 +16,7 @@ from backend.console.views import (  # noqa: E402,F401  (routes register on impo
     partner,
     supervision,
     supervision_talks,
+    supervision_tasks,
     window,
 )
 

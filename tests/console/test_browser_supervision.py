@@ -6,13 +6,11 @@ row; the record form shows the windows and the 信用修复告知书. Screenshot
 # ruff: noqa: F811
 from __future__ import annotations
 
-import shutil
-
 from sqlalchemy import select
 
 from backend.models import RiskWarning, SamplingTask
 from backend.platform.extensions import db
-from tests.browser import ARTIFACTS, needs_chromium
+from tests.browser import needs_chromium
 
 # The fixtures live_server and browser are test_browser.py's, imported so pytest finds them (hence F401/F811).
 from tests.console.test_browser import browser, fits, live_server, new_page, shot, sign_in  # noqa: F401
@@ -21,14 +19,6 @@ from tests.factories import merchant_subject, operator_token, uscc_code
 from tests.supervision.helpers import SHARE_HASHES, SHARES, Supervisor, graded_merchants
 
 pytestmark = needs_chromium
-DOCS = ARTIFACTS.parent / "docs" / "img" / "console"
-
-
-def docs_shot(page, name: str) -> None:
-    """A screenshot for test-artifacts/ and its copy for docs/console.md."""
-    shot(page, name)
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ARTIFACTS / f"console-{name}.png", DOCS / f"{name}.png")
 
 
 def test_a_department_draws_a_task_records_results_and_cannot_reach_anothers(app, live_server, browser):
@@ -86,7 +76,7 @@ def test_a_department_draws_a_task_records_results_and_cannot_reach_anothers(app
     first.locator("button[type=submit]").click()
     assert "已录入检查结果" in page.inner_text("#notice")
     assert "不合格" in page.locator("#drawn tbody tr").first.inner_text()
-    docs_shot(page, "supervision-task")
+    shot(page, "supervision-task")
     assert fits(page)
     task = db.session.execute(select(SamplingTask).where(SamplingTask.department == SAMR)).scalar_one()
     public = page.context.request.get(f"{live_server}/api/public/v1/supervision/tasks/{task.number}").json()
@@ -107,7 +97,7 @@ def test_a_warning_becomes_a_talk_with_a_working_day_deadline_then_overdue(app, 
     sign_in(page, live_server, token)
     page.click("nav >> text=预警与约谈")
     assert subject.handle in page.inner_text("#list")
-    docs_shot(page, "supervision-warnings")
+    shot(page, "supervision-warnings")
     page.click(f"a[href$='warning_id={warning.id}']")
     assert page.input_value("#f-warning_id") == str(warning.id)
     page.select_option("#f-kind", "warning")
@@ -125,14 +115,14 @@ def test_a_warning_becomes_a_talk_with_a_working_day_deadline_then_overdue(app, 
     page.click("#step-hold button[type=submit]")
     page.click("#step-rectify button[type=submit]")
     assert page.inner_text("#talk-state") == "整改中" and "按工作日历计算" in page.inner_text("#talk-summary")
-    docs_shot(page, "supervision-talk")
+    shot(page, "supervision-talk")
     clock.advance(14 * 86400)  # past the five working days
     sign_in(page, live_server, token)
     page.goto(f"{live_server}/console/supervision/talks")
     late = page.locator("#list td.overdue")
     assert late.count() >= 1 and "逾期" in page.inner_text("#list")
     assert page.eval_on_selector("#list td.overdue", "e => getComputedStyle(e).color") == "rgb(179, 38, 30)"  # red
-    docs_shot(page, "supervision-talks-overdue")
+    shot(page, "supervision-talks-overdue")
 
 
 def test_the_credit_office_enters_a_year_and_a_classification_row(app, live_server, browser):
@@ -146,7 +136,7 @@ def test_the_credit_office_enters_a_year_and_a_classification_row(app, live_serv
     page.fill("#f-days", "2031-01-01,holiday,元旦\n2031-01-22,holiday,春节\n2031-01-26,workday,春节")
     page.click("#main-form button[type=submit]")
     assert page.url.endswith("/console/calendar/2031") and "调休上班日" in page.inner_text("#list")
-    docs_shot(page, "admin-calendar-year")
+    shot(page, "admin-calendar-year")
     page.click("nav >> text=分类标准")
     page.fill("#filters input[name=department]", SAMR)
     page.click("#filters button[type=submit]")
@@ -155,7 +145,7 @@ def test_the_credit_office_enters_a_year_and_a_classification_row(app, live_serv
     page.fill("#f-reference", "汕尾市市场监管领域失信信息分类标准第五条")
     page.click("#main-form button[type=submit]")
     assert "已保存" in page.inner_text("#notice") and "罚款" in page.inner_text("#list")
-    docs_shot(page, "admin-publication-classes")
+    shot(page, "admin-publication-classes")
 
 
 def test_the_record_form_shows_the_windows_and_the_repair_notice(app, live_server, browser):
@@ -177,7 +167,7 @@ def test_the_record_form_shows_the_windows_and_the_repair_notice(app, live_serve
     assert page.inner_text("#record-class") == "一般失信信息"
     assert page.inner_text("#publish-from") == days_ago(3) and page.inner_text("#max-until")
     assert page.inner_text("#repair-notice").startswith("信用修复告知书")
-    docs_shot(page, "department-record-notice")
+    shot(page, "department-record-notice")
     tablet = new_page(browser, 768, 1024)
     sign_in(tablet, live_server, operator_token("department", department=SAMR))
     tablet.goto(f"{live_server}/console/supervision/tasks")

@@ -81,6 +81,11 @@ def test_a_department_draws_a_task_records_results_and_cannot_reach_anothers(app
     task = db.session.execute(select(SamplingTask).where(SamplingTask.department == SAMR)).scalar_one()
     public = page.context.request.get(f"{live_server}/api/public/v1/supervision/tasks/{task.number}").json()
     assert public["drawn"][0]["outcome"] == "fail"
+    tablet = new_page(browser, 768, 1024)
+    sign_in(tablet, live_server, operator_token("department", department=SAMR))
+    tablet.goto(f"{live_server}/console/supervision/tasks/{task.id}")
+    assert fits(tablet)  # the drawn list scrolls inside its box
+    shot(tablet, "supervision-task-tablet")
     resp = page.goto(f"{live_server}/console/supervision/tasks/{theirs['id']}")  # the URL edited by hand
     assert resp.status == 404 and theirs["title"] not in page.content()
     assert "本部门没有这个抽查任务" in page.inner_text("#error-message")

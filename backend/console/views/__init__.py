@@ -8,11 +8,15 @@ console = Blueprint("console", __name__, url_prefix="/console", template_folder=
 
 from backend.console.views import (  # noqa: E402,F401  (routes register on import)
     admin,
+    admin_calendar,
     department,
     errors,
     home,
     market,
     partner,
+    supervision,
+    supervision_talks,
+    supervision_tasks,
     window,
 )
 

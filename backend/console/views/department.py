@@ -9,8 +9,8 @@ from flask import Response, current_app, g, redirect, request, url_for
 
 from backend.console.views import console
 from backend.console.views.forms import attempt, field, labels_of, parse
-from backend.console.views.guard import console_page, current, listing, render
-from backend.credit import files, import_jobs, joint, lists, query_record, record_import, records
+from backend.console.views.guard import console_page, current, form_data, listing, render
+from backend.credit import files, import_jobs, joint, lists, publication, query_record, record_import, records
 from backend.credit.schemas import (
     FileArgsSchema,
     JointQueryArgsSchema,
@@ -44,6 +44,10 @@ RECORD_FIELDS = [
     field("decided_on", "决定日期", "date", required=True), field("expires_on", "有效期至", "date"),
     field("tolerant_first_offence", "首次轻微违法且无危害后果（包容审慎）", "checkbox"),
     field("emergency", "因突发事件所致（只展示不计分）", "checkbox"),
+    field("penalty_type", "处罚种类", help="按本部门分类标准中的名称填写（罚款、警告……），据此确定失信程度和公示期"),
+    field("severity_class", "失信信息分类（不填按分类标准）", "select", options=SEVERITIES),
+    field("publish_months", "法律另行规定的公示期（月）", help="仅当法律、行政法规另有规定时填写，须同时填写依据"),
+    field("window_basis", "另行规定公示期的依据"),
 ]
 LIST_FIELDS = [*SUBJECT_FIELDS, field("subject_name", "主体名称"),
                field("list_type", "名单", "select", required=True, options=LIST_TYPES),
@@ -66,19 +70,32 @@ QUERY_FIELDS = [*SUBJECT_FIELDS, field("handle", "主体标识", help="名单上
 @console_page(*DEPT)
 def record_form():
     """One record through credit.records.file_record (re-grades at once), as POST /records."""
-    values, errors, done = {}, {}, None
+    values, errors, done, preview = {}, {}, None, None
     if request.method == "POST":
         values = request.form
-        body, errors = parse(RecordInSchema())
-        if body is not None:
+        data = {k: v for k, v in form_data().items() if k != "preview"}
+        if data.get("publish_months", "").isdigit():
+            data["publish_months"] = int(data["publish_months"])  # a JSON number in the API's body
+        body, errors = parse(RecordInSchema(), data)
+        if body is not None and request.form.get("preview"):
+            preview = _preview(body)
+        elif body is not None:
             filed, errors = attempt(lambda: records.file_record(body, operator=current(), actor=current().actor))
             if not errors:
                 record, created = filed
-                done = {"record": RecordSchema().dump(record), "created": created, "grade": record.subject.grade}
+                done = {"record": RecordSchema().dump(record), "created": created, "grade": record.subject.grade,
+                        "repair_notice": publication.notice(record)}  # as POST /records answers (两书同达)
                 values = {}
     fields = with_department(RECORD_FIELDS)
     return render("console/record_form.html", 422 if errors else 200, title="登记信用记录", fields=fields,
-                  values=values, errors=errors, labels=labels_of(fields), done=done)
+                  values=values, errors=errors, labels=labels_of(fields), done=done, severity_zh=SEVERITY_ZH,
+                  preview=preview)
+
+
+def _preview(body: dict) -> dict:
+    """The class and windows filing would give, by the department's table; nothing written, no subject read."""
+    department = (body.get("department") if current().role == OperatorRole.ADMIN else current().department) or ""
+    return publication.window_values({**body, "department": department}, publication.table_of(department))
 
 
 @console.route("/records/import", methods=["GET", "POST"])

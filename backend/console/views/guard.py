@@ -34,7 +34,9 @@ CSRF_MESSAGE = "表单已失效（缺少或不符的防伪令牌），请返回�
 NAV = {
     OperatorRole.DEPARTMENT: [("登记信用记录", "console.record_form"), ("导入 CSV", "console.import_form"),
                               ("红黑名单", "console.list_entries"), ("信用档案", "console.credit_file"),
-                              ("一键查询", "console.joint_query")],
+                              ("一键查询", "console.joint_query"), ("双随机抽查", "console.supervision_tasks"),
+                              ("预警与约谈", "console.supervision_warnings"),
+                              ("分类标准", "console.publication_classes")],
     OperatorRole.MARKET: [("商户", "console.merchants"), ("登记商户", "console.merchant_form"),
                           ("批量导入", "console.merchant_import_form")],
     OperatorRole.WINDOW: [("柜台实名绑定", "console.counter_binding")],
@@ -42,7 +44,8 @@ NAV = {
                            ("结算", "console.settlement_page")],
     OperatorRole.ADMIN: [("概览", "console.overview_page"), ("操作员", "console.operators_page"),
                          ("审计日志", "console.audit_log"), ("签名密钥", "console.signing_keys"),
-                         ("一键查询", "console.joint_query"), ("扫码设备", "console.devices")],
+                         ("一键查询", "console.joint_query"), ("扫码设备", "console.devices"),
+                         ("工作日历", "console.calendar_years"), ("分类标准", "console.publication_classes")],
 }
 
 

@@ -6,9 +6,10 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 ## the suite runs on TEST_WORKERS processes (pytest-xdist; `auto` = one per core, 0 = in this process); a test
-## file stays on one worker; on PostgreSQL each worker gets its own database (tests/worker_databases.py)
+## file stays on one worker; on PostgreSQL each worker gets its own database (tests/worker_databases.py). The
+## contract fuzzing then runs in one process (its generated items share one node id, which xdist cannot spread).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile && $(BIN)/python -m pytest -m fuzz tests/hardening
 export FLASK_APP := wsgi
 
 .PHONY: install install-dev run serve test test-miniprogram test-postgres lint check-migrations bench clean
@@ -54,7 +55,7 @@ test-miniprogram: install-dev
 	  "Install Node 20 to run them."; fi
 
 test-postgres: install-dev
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PYTEST)
+	export TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}; $(PYTEST)
 
 ## the layout's import rules (import-linter, pyproject.toml) and ruff
 lint: install-dev

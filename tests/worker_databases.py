@@ -4,6 +4,10 @@ runs on a PostgreSQL database of its own, `<TEST_DATABASE_URL's database>_gw0`, 
 The suite drops and re-creates the schema of the database it is given, so two workers may never share one. The
 URL is rewritten before any conftest imports backend.config (TestConfig reads TEST_DATABASE_URL at import).
 Without xdist, or on SQLite (a database in memory per test), nothing changes.
+
+It also keeps the Schemathesis contract fuzzing (`-m fuzz`) out of xdist runs: its ~220 generated items share one
+node id, and a worker ran only the first of them while reporting the file as passed. `make test` and `.ci/run`
+run it in a pass of its own, in one process.
 """
 
 from __future__ import annotations
@@ -27,3 +31,12 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
     finally:
         admin.dispose()
     os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    fuzz = [item for item in items if item.get_closest_marker("fuzz")]
+    if fuzz:
+        config.hook.pytest_deselected(items=fuzz)
+        items[:] = [item for item in items if not item.get_closest_marker("fuzz")]

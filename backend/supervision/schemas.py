@@ -224,6 +224,7 @@ class PublicTaskSummarySchema(ma.Schema):
     committed_at = ma.fields.DateTime(allow_none=True)
     drawn_at = ma.fields.DateTime(allow_none=True)
     url = ma.fields.String(required=True)
+    page_url = ma.fields.String(metadata={"description": "The task's page on the 信用汕尾 portal"})
 
 
 PublicTaskPageSchema = page_schema(PublicTaskSummarySchema, "PublicSamplingTaskPageSchema")

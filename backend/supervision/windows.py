@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, text
 
 from backend.credit import CreditCommitment, CreditRecord
 from backend.credit.vocab import CommitmentStatus, CommitmentType, PublicationState, RecordCategory
-from backend.platform import jobs
+from backend.platform import dbio, jobs
 from backend.platform.calendar import add_working_days
 from backend.platform.clock import china_today
 from backend.platform.db import db, use_case
@@ -28,6 +28,7 @@ from backend.supervision.vocab import WarningRule
 from backend.supervision.warnings import raise_warning, sector_of
 
 MET_BY_COMMITMENT = (CommitmentStatus.ACTIVE, CommitmentStatus.KEPT)
+LOCK = 0x5357_4E45_4152  # pg_advisory_xact_lock key: one run at a time across workers (SQLite writes serialise)
 
 
 def obligations_unmet(r=CreditRecord):
@@ -52,6 +53,8 @@ def warn_windows_near(day: dt.date | None = None, days: int | None = None) -> in
     """Raise the window_near warning for each due penalty not warned yet; returns how many were raised."""
     day = day or china_today()
     days = current_app.config["SUPERVISION_WINDOW_NEAR_DAYS"] if days is None else days
+    if dbio.is_postgresql():  # two workers' runs would race on the same causes (unique cause_key)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
     raised = 0
     for record in db.session.scalars(due(day, days)):
         until = record.min_publish_until

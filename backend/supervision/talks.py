@@ -115,8 +115,10 @@ def act(talk_id: int, action: str, data: dict, *, operator: Operator, actor: str
         talk.rectification_due_on = add_working_days(china_today(), talk.rectification_days)
     elif action == TalkAction.VERIFY:
         talk.verified_at, talk.outcome = now, data.get("outcome") or talk.outcome
-        if _open_commitment(talk) is not None:
-            assess(talk.commitment, fulfilment=Fulfilment.FULL, on=china_today(), department=talk.department)
+        if (kept := _open_commitment(talk)) is not None:
+            assess(kept, fulfilment=Fulfilment.FULL, on=china_today(), department=talk.department)
+            audit.record(actor, "commitment.kept", "credit_commitment", kept.code,
+                         details={"fulfilment": kept.fulfilment, "talk": talk.number})
     elif action == TalkAction.ESCALATE:
         _escalate(talk, data, operator=operator, actor=actor)
     talk.state = target

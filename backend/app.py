@@ -179,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.scanning import api as scanning
     from backend.scanning.console import console as scan_console
     from backend.supervision import views as supervision
+    from backend.supervision.public import pages as supervision_pages
     from backend.system import views as system
     from miniprogram_api import blp as miniprogram
 
@@ -186,7 +187,8 @@ def register_blueprints(app: Flask) -> None:
                 accounts.blp, cards.blp, repair.blp, scanning.blp, objections.blp, bank_admin.blp, bank.blp,
                 miniprogram, public_api, supervision.blp, supervision.public_blp, disclosure.blp, portal_api):
         api.register_blueprint(blp)
-    for blp in (scan_console, public_pages, operator_console, portal_pages, system.metrics_blp, system.docs_blp):
+    for blp in (scan_console, public_pages, operator_console, portal_pages, supervision_pages, system.metrics_blp,
+                system.docs_blp):
         app.register_blueprint(blp)
 
 

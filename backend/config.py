@@ -69,6 +69,8 @@ class Config:
     # Words that place a penalty in a key sector (食品药品 …) for the risk-warning rule, as JSON {sector: [words]};
     # empty: backend/supervision/warnings.DEFAULT_SECTOR_WORDS.
     SUPERVISION_KEY_SECTORS = json.loads(os.environ.get("SUPERVISION_KEY_SECTORS") or "{}")
+    # Warn this many working days before a penalty's minimum publication window ends with its obligations unmet.
+    SUPERVISION_WINDOW_NEAR_DAYS = int(os.environ.get("SUPERVISION_WINDOW_NEAR_DAYS", "10"))
 
     # The host printed on merchant stickers and posters. Production must set it; elsewhere it follows
     # PORT, so `PORT=9000 make run` prints codes that point at the server actually running.

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from backend.credit.changes import record_change
+from backend.credit.events import COMMITMENT_BROKEN, emit
 from backend.credit.grades import recompute_subject
 from backend.credit.lists import put_entry
 from backend.credit.models import CreditCommitment, CreditRecord, Subject
@@ -126,6 +127,7 @@ def assess(row: CreditCommitment, *, fulfilment: str, on: dt.date, department: s
         row.watch_entry_id = entry.id
         if row.commitment_type == CommitmentType.REPAIR and row.record_id is not None:
             restore_publication(db.session.get(CreditRecord, row.record_id), f"违背信用修复承诺 {row.code}")
+        emit(COMMITMENT_BROKEN, commitment=row, department=department)
     if row.disclosure == Disclosure.PUBLIC or subject.kind != SubjectKind.PERSON:
         record_change(ChangeKind.COMMITMENT_CHANGED, subject, data=_change_data(row))
     return row

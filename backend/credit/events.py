@@ -17,7 +17,9 @@ RECORD_FILED = "record_filed"      # record (CreditRecord), created (bool)
 LIST_ENTRY_ADDED = "list_entry_added"  # entry (ListEntry)
 # A subject's own case moved on: subject_id, case ("repair", "objection", "declaration"), number, step, state_zh.
 CASE_CHANGED = "case_changed"
-EVENTS = (GRADE_CHANGED, RECORD_FILED, LIST_ENTRY_ADDED, CASE_CHANGED)
+# A credit commitment was assessed 部分履行 or 全部未履行: commitment (CreditCommitment), department (who assessed).
+COMMITMENT_BROKEN = "commitment_broken"
+EVENTS = (GRADE_CHANGED, RECORD_FILED, LIST_ENTRY_ADDED, CASE_CHANGED, COMMITMENT_BROKEN)
 
 
 def subscribe(app: Flask, event: str, listener: Callable[..., None]) -> None:

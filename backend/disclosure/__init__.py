@@ -5,6 +5,7 @@ The seams the integrator swaps at merge (issues 13 and 14) are all in `visibilit
 list_entry_shown_clause, repair_status, objection_mark, public_commitments, verified_declarations; the repair
 feature adds feed lines through record_repair_event."""
 
+from backend.disclosure.deidentify import PERSON_SHOWN, scrub
 from backend.disclosure.feed import record_repair_event
 from backend.disclosure.filing import my_file
 from backend.disclosure.models import CreditReport, Disclosure, DisclosureEvent, ReportVerification
@@ -18,7 +19,7 @@ from backend.disclosure.visibility import (
     verified_declarations,
 )
 
-__all__ = ["REPORT_TYP", "CreditReport", "Disclosure", "DisclosureEvent", "ReportVerification", "described",
-           "list_entry_shown_clause", "my_file", "my_report", "my_reports", "objection_mark", "public_commitments",
-           "quota",
-           "record_repair_event", "record_shown_clause", "repair_status", "request_report", "verified_declarations"]
+__all__ = ["PERSON_SHOWN", "REPORT_TYP", "CreditReport", "Disclosure", "DisclosureEvent", "ReportVerification",
+           "described", "list_entry_shown_clause", "my_file", "my_report", "my_reports", "objection_mark",
+           "public_commitments", "quota", "record_repair_event", "record_shown_clause", "repair_status",
+           "request_report", "scrub", "verified_declarations"]

@@ -13,6 +13,7 @@ there the caller's use case commits. Rows come back as named tuples on both, so 
 from __future__ import annotations
 
 import functools
+import json
 
 from sqlalchemy import Executable, Select, exc, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -91,3 +92,37 @@ def without_wal_wait(values: Select) -> Select:
     database the app it was first built for had.
     """
     return values.select_from(select(func.set_config("synchronous_commit", "off", True)).subquery())
+
+
+def copy_rows(table, columns: tuple[str, ...], rows, *, json_columns: tuple[str, ...] = ()) -> int:
+    """Insert many rows (tuples in `columns` order) in the caller's transaction; returns how many.
+
+    On PostgreSQL through COPY … FROM STDIN on the session's own connection (so the rows commit or roll back with
+    the use case): one stream instead of a statement per row, which the driver would parse and pipeline; the
+    values of `json_columns` are sent as JSON text. Elsewhere (SQLite) an executemany INSERT.
+    """
+    if not is_postgresql():
+        rows = [dict(zip(columns, row, strict=True)) for row in rows]
+        if rows:
+            db.session.execute(table.insert(), rows)
+        return len(rows)
+    import psycopg
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name),
+                                                         sql.SQL(", ").join(map(sql.Identifier, columns)))
+    driver = db.session.connection().connection.driver_connection  # the session's transaction (begun if not yet)
+    as_json = [columns.index(c) for c in json_columns]
+    count = 0
+    try:
+        with driver.cursor() as cur, cur.copy(statement) as copy:
+            for row in rows:
+                if as_json:
+                    row = list(row)
+                    for i in as_json:
+                        row[i] = json.dumps(row[i], ensure_ascii=False)
+                copy.write_row(row)
+                count += 1
+    except psycopg.Error as e:
+        raise exc.DBAPIError.instance(statement.as_string(driver), None, e, psycopg.Error) from None
+    return count

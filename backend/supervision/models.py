@@ -4,9 +4,10 @@ warnings, talks (约谈) and the 重大失信风险预防清单."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.platform.db import Base, CreatedAt, one_of
 from backend.supervision.vocab import (
@@ -18,6 +19,9 @@ from backend.supervision.vocab import (
     WarningRule,
     WarningStatus,
 )
+
+if TYPE_CHECKING:
+    from backend.credit import CreditCommitment
 
 
 class SupervisionItem(CreatedAt, Base):
@@ -132,8 +136,8 @@ class RiskWarning(CreatedAt, Base):
 
 class Talk(CreatedAt, Base):
     """A 失信风险提示/警示约谈 and its course: planned → notified → held | no_show → rectification_due → verified |
-    escalated. The rectification commitment is kept here as text and signer; `commitment_id` will point at the
-    credit-commitment record once that feature exists (no foreign key yet)."""
+    escalated. The rectification commitment signed at the talk is a credit commitment (信用修复型 when the talk is
+    about a penalty, else 其他); the talk keeps who signed it."""
 
     __tablename__ = "talks"
     __table_args__ = (one_of("kind", TalkKind), one_of("state", TalkState),
@@ -154,9 +158,8 @@ class Talk(CreatedAt, Base):
     rectification: Mapped[str | None] = mapped_column(Text)
     rectification_days: Mapped[int] = mapped_column(default=10)  # working days
     rectification_due_on: Mapped[dt.date | None] = mapped_column(index=True)
-    commitment_text: Mapped[str | None] = mapped_column(Text)
     commitment_signer: Mapped[str | None] = mapped_column(String(100))
-    commitment_id: Mapped[int | None]  # the credit commitment (issue 13) once it exists
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("credit_commitments.id", ondelete="SET NULL"))
     notified_at: Mapped[dt.datetime | None]
     held_at: Mapped[dt.datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)
@@ -164,6 +167,8 @@ class Talk(CreatedAt, Base):
     escalation: Mapped[str | None] = mapped_column(String(16))
     escalation_ref: Mapped[str | None] = mapped_column(String(200))
     history: Mapped[list] = mapped_column(default=list)  # [{action, state, at, by}]
+
+    commitment: Mapped[CreditCommitment | None] = relationship(lazy="joined")
 
 
 class PreventionEntry(CreatedAt, Base):

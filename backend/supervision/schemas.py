@@ -224,6 +224,7 @@ class PublicTaskSummarySchema(ma.Schema):
     committed_at = ma.fields.DateTime(allow_none=True)
     drawn_at = ma.fields.DateTime(allow_none=True)
     url = ma.fields.String(required=True)
+    page_url = ma.fields.String(metadata={"description": "The task's page on the 信用汕尾 portal"})
 
 
 PublicTaskPageSchema = page_schema(PublicTaskSummarySchema, "PublicSamplingTaskPageSchema")
@@ -247,6 +248,13 @@ WarningPageSchema = page_schema(WarningSchema, "RiskWarningPageSchema")
 
 class WarningArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=V.OneOf([s.value for s in WarningStatus]))
+    unassigned = ma.fields.Boolean(load_default=False,
+                                   metadata={"description": "Admins: only warnings no department was given yet"})
+
+
+class AssignInSchema(ma.Schema):
+    department = PlainText(required=True, validate=V.Length(min=1, max=100))
+    reason = PlainText(required=True, validate=V.Length(min=1, max=300))
 
 
 class CloseInSchema(ma.Schema):
@@ -271,13 +279,24 @@ class TalkActionInSchema(ma.Schema):
     outcome = PlainText(validate=V.Length(max=5000))
     held_at = ma.fields.AwareDateTime(validate=MOMENT)
     attendees = ma.fields.List(PlainText(validate=V.Length(min=1, max=100)), validate=V.Length(max=20))
-    commitment_text = PlainText(validate=V.Length(max=5000), metadata={"description": "整改承诺 as signed"})
+    commitment_text = PlainText(validate=V.Length(min=2, max=4000), metadata={
+        "description": "hold: the 整改承诺 as signed, filed as a credit commitment (信用修复型 or 其他)"})
     commitment_signer = PlainText(validate=V.Length(max=100))
+    fulfilment = ma.fields.String(validate=V.OneOf(["partial", "none"]), metadata={
+        "description": "escalate from rectification: partial 部分履行 or none 全部未履行 (default) — the breach"})
     rectification = PlainText(validate=V.Length(max=5000))
     rectification_days = ma.fields.Integer(strict=True, validate=V.Range(min=1, max=120))
     escalation = ma.fields.String(validate=V.OneOf([e.value for e in Escalation]))
     reference = PlainText(validate=V.Length(max=200), metadata={"description": "Penalty decision number, or the "
                                                                               "watch-list decision document"})
+
+
+class TalkCommitmentSchema(ma.Schema):
+    """The rectification commitment as a credit commitment (GET /api/dept/v1/commitments has it all)."""
+    code = ma.fields.String(required=True)
+    commitment_type = ma.fields.String(required=True, metadata={"description": "repair 信用修复型 or other 其他"})
+    status = ma.fields.String(required=True)
+    fulfilment = ma.fields.String(allow_none=True)
 
 
 class TalkSchema(ma.Schema):
@@ -295,9 +314,10 @@ class TalkSchema(ma.Schema):
     rectification = ma.fields.String(allow_none=True)
     rectification_days = ma.fields.Integer(required=True)
     rectification_due_on = ma.fields.Date(allow_none=True)
-    commitment_text = ma.fields.String(allow_none=True)
+    commitment_text = ma.fields.String(allow_none=True, attribute="commitment.content")
     commitment_signer = ma.fields.String(allow_none=True)
     commitment_id = ma.fields.Integer(allow_none=True)
+    commitment = ma.fields.Nested(TalkCommitmentSchema, allow_none=True)
     outcome = ma.fields.String(allow_none=True)
     escalation = ma.fields.String(allow_none=True)
     escalation_ref = ma.fields.String(allow_none=True)

@@ -2,13 +2,20 @@
 
 A talk: planned → notified → held | no_show → rectification_due → verified | escalated (watch list, a higher
 sampling ratio in later draws, or a penalty filed). The rectification deadline counts working days from the
-day the rectification starts (platform.calendar). The signed rectification commitment is kept as text and signer;
-`commitment_id` stays empty until the credit-commitment feature links it.
+day the rectification starts (platform.calendar).
+
+The rectification commitment signed at the talk is filed as a credit commitment (credit.put_commitment; a §4
+commitment of type 信用修复型 when the talk is about a penalty record, else 其他, credit-rules §9), accepted by
+the talk's department and shown only within the administration (特定范围内公开). Verifying the rectification
+assesses it 全部履行; escalating a rectification not done assesses it 全部未履行 (or 部分履行) through credit's
+breach path — the subject goes on the watch list with the commitment as basis and supervision hears of the
+breach (credit's commitment_broken event) like any other.
 """
 
 from __future__ import annotations
 
-from backend.credit import Subject, add_list_entry, subject_by_handle
+from backend.credit import CreditRecord, Subject, add_list_entry, assess, put_commitment, subject_by_handle
+from backend.credit.vocab import CommitmentStatus, CommitmentType, Disclosure, Fulfilment, RecordCategory
 from backend.notifications import PushEvent, notify
 from backend.platform import audit
 from backend.platform.access import Operator
@@ -18,7 +25,7 @@ from backend.platform.crypto import decrypt
 from backend.platform.db import db, use_case
 from backend.platform.errors import Conflict, InvalidInput, NotFound
 from backend.supervision.catalog import check_scope, department_of
-from backend.supervision.models import PreventionEntry, Talk
+from backend.supervision.models import PreventionEntry, RiskWarning, Talk
 from backend.supervision.vocab import (
     ESCALATION_ZH,
     TALK_ACTION_ZH,
@@ -95,8 +102,9 @@ def act(talk_id: int, action: str, data: dict, *, operator: Operator, actor: str
             cause=f"talk:{talk.id}:notified")
     elif action == TalkAction.HOLD:
         talk.held_at, talk.outcome = data.get("held_at") or now, data.get("outcome")
-        talk.commitment_text, talk.commitment_signer = data.get("commitment_text"), data.get("commitment_signer")
         talk.attendees = data.get("attendees") or talk.attendees
+        if data.get("commitment_text"):
+            _sign_commitment(talk, data["commitment_text"], data.get("commitment_signer"), actor)
     elif action == TalkAction.NO_SHOW:
         talk.outcome = data.get("outcome") or "被约谈对象未到场"
     elif action == TalkAction.RECTIFY:
@@ -107,6 +115,10 @@ def act(talk_id: int, action: str, data: dict, *, operator: Operator, actor: str
         talk.rectification_due_on = add_working_days(china_today(), talk.rectification_days)
     elif action == TalkAction.VERIFY:
         talk.verified_at, talk.outcome = now, data.get("outcome") or talk.outcome
+        if (kept := _open_commitment(talk)) is not None:
+            assess(kept, fulfilment=Fulfilment.FULL, on=china_today(), department=talk.department)
+            audit.record(actor, "commitment.kept", "credit_commitment", kept.code,
+                         details={"fulfilment": kept.fulfilment, "talk": talk.number})
     elif action == TalkAction.ESCALATE:
         _escalate(talk, data, operator=operator, actor=actor)
     talk.state = target
@@ -115,13 +127,51 @@ def act(talk_id: int, action: str, data: dict, *, operator: Operator, actor: str
     return talk
 
 
+def _penalty_of(talk: Talk) -> CreditRecord | None:
+    """The penalty record the talk's warning is about (its cause names the record), if any."""
+    warning = db.session.get(RiskWarning, talk.warning_id) if talk.warning_id else None
+    parts = warning.cause_key.split(":") if warning else []
+    if len(parts) >= 3 and parts[1] == "record" and parts[2].isdigit():
+        record = db.session.get(CreditRecord, int(parts[2]))
+        if record is not None and record.category == RecordCategory.ADMIN_PENALTY:
+            return record
+    return None
+
+
+def _sign_commitment(talk: Talk, text: str, signer: str | None, actor: str) -> None:
+    subject, record = db.session.get(Subject, talk.subject_id), _penalty_of(talk)
+    row = put_commitment(subject, {
+        "commitment_type": CommitmentType.REPAIR if record else CommitmentType.OTHER,
+        "matter": f"{TALK_KIND_ZH[talk.kind]}{talk.number}整改承诺", "content": text,
+        "committed_on": local_date(talk.held_at), "valid_until": None, "accepting_unit": talk.department,
+        "disclosure": Disclosure.RESTRICTED, "liability": None}, recorded_by=actor, record=record)
+    talk.commitment_id, talk.commitment, talk.commitment_signer = row.id, row, signer
+    audit.record(actor, "commitment.create", "credit_commitment", row.code,
+                 details={"subject": subject.handle, "type": row.commitment_type, "talk": talk.number})
+
+
+def _open_commitment(talk: Talk):
+    commitment = talk.commitment
+    return commitment if commitment is not None and commitment.status == CommitmentStatus.ACTIVE else None
+
+
 def _escalate(talk: Talk, data: dict, *, operator: Operator, actor: str) -> None:
     kind = data.get("escalation")
     if kind not in set(Escalation):
         raise InvalidInput("escalation：请选择升级方式：watch_list、higher_ratio 或 penalty。",
                            details={"field": "escalation"})
     talk.escalation = kind
-    if kind == Escalation.WATCH_LIST:
+    breached = None
+    if talk.state == TalkState.RECTIFICATION_DUE and (breached := _open_commitment(talk)) is not None:
+        assess(breached, fulfilment=data.get("fulfilment") or Fulfilment.NONE, on=china_today(),
+               department=talk.department,
+               unfulfilled=(data.get("outcome") or f"逾期未完成整改：{talk.rectification}")[:2000],
+               liability_pursued=ESCALATION_ZH[Escalation(kind)])
+        audit.record(actor, f"commitment.{breached.status}", "credit_commitment", breached.code,
+                     details={"fulfilment": breached.fulfilment, "talk": talk.number})
+    if kind == Escalation.WATCH_LIST and breached is not None:
+        talk.escalation_ref = f"list_entry:{breached.watch_entry_id}"  # the breach listed the subject already
+    elif kind == Escalation.WATCH_LIST:
         subject = db.session.get(Subject, talk.subject_id)
         # A list entry names its subject as a filing does: by USCC, or a person by resident id (kept encrypted).
         ref = {"uscc": subject.uscc} if subject.uscc else {"resident_id": decrypt(subject.resident_id_enc).decode()}

@@ -7,9 +7,9 @@ commitment, is refused and the refusal is kept in the audit log (committed befor
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from backend.platform import audit
+from backend.platform import audit, dbio
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, utcnow
 from backend.platform.db import Page, commit_then_raise, db, paginate, use_case
@@ -21,7 +21,7 @@ from backend.supervision.vocab import TaskState
 from sampling import DrawError, commitment_of, derive_seed, draw
 from sampling.draw import commitment_document, revealed_bytes
 
-CHUNK = 1000
+DRAWN_COLUMNS = ("task_id", "subject_id", "handle", "stratum", "position", "rank", "inspectors")
 
 
 def get_task(task_id: int, op: Operator | None = None) -> SamplingTask:
@@ -153,15 +153,14 @@ def draw_task(task_id: int, data: dict, *, operator: Operator, actor: str) -> Sa
     drawn = draw(seed, ((o[0], o[1]) for o in task.objects), document["ratios"], inspectors=document["inspectors"],
                  inspectors_per_object=document["inspectors_per_object"], recusals=task.recusals)
     ids = {h: sid for h, _, _, sid in task.objects}
-    rows = [{"task_id": task.id, "subject_id": ids[d["handle"]], "handle": d["handle"], "stratum": d["stratum"],
-             "position": i + 1, "rank": d["rank"], "inspectors": d["inspectors"]} for i, d in enumerate(drawn)]
-    # executemany (psycopg pipelines it): multi-row VALUES statements measured slower here, the driver parsing
-    # statements of thousands of parameters (bench/bench_supervision.py).
-    for i in range(0, len(rows), CHUNK):
-        db.session.execute(insert(DrawnObject.__table__), rows[i:i + CHUNK])
+    # COPY on PostgreSQL (platform.dbio): executemany and multi-row VALUES both spent most of the draw storing
+    # ~16 k rows (bench/bench_supervision.py, docs/supervision.md §6).
+    stored = dbio.copy_rows(DrawnObject.__table__, DRAWN_COLUMNS, (
+        (task.id, ids[d["handle"]], d["handle"], d["stratum"], i + 1, d["rank"], d["inspectors"])
+        for i, d in enumerate(drawn)), json_columns=("inspectors",))
     task.reveal, task.seed, task.state, task.drawn_at = reveal, seed.hex(), TaskState.DRAWN, utcnow()
     audit.record(actor, "supervision.task.draw", "sampling_task", task.id,
-                 details={"number": task.number, "seed": task.seed, "drawn": len(rows)})
+                 details={"number": task.number, "seed": task.seed, "drawn": stored})
     return task
 
 

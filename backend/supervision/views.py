@@ -10,6 +10,7 @@ from backend.platform.access import current_operator, operator_actor, require_op
 from backend.platform.web.schemas import PageArgsSchema
 from backend.supervision import catalog, publication, results, talks, tasks, warnings, worklists
 from backend.supervision.schemas import (
+    AssignInSchema,
     CloseInSchema,
     CommitInSchema,
     ConflictInSchema,
@@ -165,8 +166,20 @@ def record_result(body, task_id):
 @blp.arguments(WarningArgsSchema, location="query")
 @blp.response(200, WarningPageSchema)
 def list_warnings(args):
-    """Risk warnings the rules raised for the department, newest first."""
-    return warnings.list_warnings(_scope(), args.get("status"), args["page"], args["per_page"]).envelope()
+    """Risk warnings the rules raised for the department, newest first. Warnings with no department (a grade drop
+    with no record behind it) are the credit office's: only admins see them (`unassigned=true` lists just those)."""
+    return warnings.list_warnings(_scope(), args.get("status"), args["page"], args["per_page"],
+                                  unassigned=args["unassigned"]).envelope()
+
+
+@blp.route("/warnings/<int:warning_id>/assign", methods=["POST"])
+@require_operator("admin")
+@blp.arguments(AssignInSchema)
+@blp.response(200, WarningSchema)
+def assign_warning(body, warning_id):
+    """The credit office (admin) hands an open warning to a department; audited with the reason."""
+    return warnings.assign_warning(warning_id, body["department"], body["reason"], operator=current_operator(),
+                                   actor=operator_actor())
 
 
 @blp.route("/warnings/<int:warning_id>/close", methods=["POST"])

@@ -43,7 +43,7 @@ class WarningRule(enum.StrEnum):
     KEY_SECTOR_PENALTY = "key_sector_penalty"  # a new penalty in a key sector
     COMMITMENT_BROKEN = "commitment_broken"
     WATCH_LIST = "watch_list"                  # entry to the watch list
-    WINDOW_NEAR = "window_near"                # a penalty's minimum window near, obligations unmet (hook)
+    WINDOW_NEAR = "window_near"                # a penalty's minimum window near, obligations unmet (daily job)
 
 
 WARNING_RULE_ZH = {WarningRule.GRADE_DROP: "信用等级降为差或连降两级",

@@ -1,27 +1,31 @@
 """Risk warnings (信用风险预警): rules that react to credit events, each firing once per cause.
 
 The listeners below are subscribed to credit's events by the app factory (credit never imports supervision);
-they run inside the filing's transaction. `raise_warning` is also the hook other features call for the rules
-whose facts they own (a broken credit commitment, a penalty's minimum window near with obligations unmet).
+they run inside the filing's transaction. A penalty's minimum window near with obligations unmet is found by a
+periodic job instead (supervision.windows). A warning no department follows up (a grade drop with no record
+behind it) belongs to the credit office: only an admin sees it and assigns it to a department (audited).
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from sqlalchemy import select
 
-from backend.credit import CreditRecord, ListEntry, ListType, RecordCategory
+from backend.credit import CreditCommitment, CreditRecord, ListEntry, ListType, RecordCategory
 from backend.notifications import PushEvent, notify
 from backend.platform import audit
 from backend.platform.access import Operator
 from backend.platform.clock import china_today
 from backend.platform.db import Page, db, paginate, use_case
-from backend.platform.errors import Conflict, NotFound
+from backend.platform.errors import Conflict, Forbidden, NotFound
 from backend.supervision.catalog import check_scope
 from backend.supervision.models import RiskWarning
 from backend.supervision.vocab import KEY_SECTORS, WARNING_RULE_ZH, WarningRule, WarningStatus
 
 LEVELS = "ABCD"
+COMMITMENT_CODE = re.compile(r"(?<!\d)\d{20}(?!\d)")  # the national 20-digit 承诺编码
 # Words in a penalty's department, title or legal basis that place it in a key sector (SUPERVISION_KEY_SECTORS
 # overrides them).
 DEFAULT_SECTOR_WORDS = {
@@ -86,8 +90,25 @@ def on_record_filed(*, record: CreditRecord, created: bool) -> None:
                       summary=f"{sector}领域行政处罚：{record.title}", department=record.department, sector=sector,
                       details={"document_no": record.document_no})
     elif record.category == RecordCategory.COMMITMENT_BROKEN:
-        raise_warning(record.subject_id, WarningRule.COMMITMENT_BROKEN, f"record:{record.id}",
+        raise_warning(record.subject_id, WarningRule.COMMITMENT_BROKEN, _breach_cause(record),
                       summary=record.title, department=record.department, details={"document_no": record.document_no})
+
+
+def _breach_cause(record: CreditRecord) -> str:
+    """One breach, one cause: a record naming a commitment we keep (a market files one before assessing the
+    commitment) has the commitment's cause, so the record and the assessment raise one warning."""
+    found = COMMITMENT_CODE.search(record.document_no or "")
+    if found and db.session.scalar(select(CreditCommitment.id).where(CreditCommitment.code == found.group())):
+        return f"commitment:{found.group()}"
+    return f"record:{record.id}"
+
+
+def on_commitment_broken(*, commitment: CreditCommitment, department: str) -> None:
+    """Rule: a credit commitment assessed 部分履行 or 全部未履行 (credit.commitments.assess)."""
+    raise_warning(commitment.subject_id, WarningRule.COMMITMENT_BROKEN, f"commitment:{commitment.code}",
+                  summary=f"违背信用承诺：{commitment.matter}", department=department,
+                  details={"commitment": commitment.code, "fulfilment": commitment.fulfilment,
+                           "unfulfilled": (commitment.unfulfilled or "")[:300]})
 
 
 def on_list_entry_added(*, entry: ListEntry) -> None:
@@ -99,15 +120,34 @@ def on_list_entry_added(*, entry: ListEntry) -> None:
 
 
 CREDIT_LISTENERS = {"grade_changed": on_grade_changed, "record_filed": on_record_filed,
-                    "list_entry_added": on_list_entry_added}
+                    "list_entry_added": on_list_entry_added, "commitment_broken": on_commitment_broken}
 
 
 def get_warning(warning_id: int, op: Operator) -> RiskWarning:
+    """Raises NotFound; Forbidden for another department's warning, and for an unassigned one unless admin."""
     warning = db.session.get(RiskWarning, warning_id)
     if warning is None:
         raise NotFound(f"没有编号为 {warning_id} 的风险预警。")
-    if warning.department is not None:
+    if warning.department is None:
+        if op.role != "admin":
+            raise Forbidden("该预警尚未分派部门，由信用办（平台管理员）处置或分派。", code="warning_unassigned")
+    else:
         check_scope(op, warning.department)
+    return warning
+
+
+@use_case
+def assign_warning(warning_id: int, department: str, reason: str, *, operator: Operator, actor: str) -> RiskWarning:
+    """The credit office (admin) assigns an open warning to a department; raises NotFound, Forbidden (admins only),
+    Conflict (warning_closed)."""
+    if operator.role != "admin":
+        raise Forbidden("只有信用办（平台管理员）可以分派预警。", code="warning_unassigned")
+    warning = get_warning(warning_id, operator)
+    if warning.status != WarningStatus.OPEN:
+        raise Conflict("该预警已处置，不能再分派。", code="warning_closed")
+    before, warning.department = warning.department, department
+    audit.record(actor, "supervision.warning.assign", "risk_warning", warning.id,
+                 details={"from": before, "to": department, "reason": reason})
     return warning
 
 
@@ -122,10 +162,14 @@ def close_warning(warning_id: int, reason: str, *, operator: Operator, actor: st
     return warning
 
 
-def list_warnings(department: str | None, status: str | None, page: int, per_page: int) -> Page:
+def list_warnings(department: str | None, status: str | None, page: int, per_page: int,
+                  unassigned: bool = False) -> Page:
+    """A department's warnings (department None: every one, for the admin; unassigned: those with none)."""
     query = select(RiskWarning).order_by(RiskWarning.id.desc())
     if department:
         query = query.where(RiskWarning.department == department)
+    if unassigned:
+        query = query.where(RiskWarning.department.is_(None))
     if status:
         query = query.where(RiskWarning.status == status)
     return paginate(query, page, per_page)

@@ -829,6 +829,8 @@ TRIGGERS: dict[str, Callable] = {
     "talk_state": lambda w: w.post(f"{SUP}/talks/{_sup_talk(w)['id']}/verify", w.dept, json={}),
     "warning_closed": lambda w: [w.post(f"{SUP}/warnings/{wid}/close", w.dept, json={"reason": "已处理"})
                                  for wid in [_sup_warning(w)] * 2][-1],
+    "warning_unassigned": lambda w: w.post(f"{SUP}/warnings/{_sup_unassigned_warning(w)}/close", w.dept,
+                                           json={"reason": "已处理"}),
     "item_not_found": lambda w: _objector(w)[0].post("/me/objections", json=objection_body(999)),
     "objection_open": lambda w: (lambda u, r: [u.post("/me/objections", json=objection_body(r)) for _ in range(2)][-1])(
         *_objector(w)),
@@ -893,6 +895,13 @@ def _sup_talk(w) -> dict:
 def _sup_warning(w) -> int:
     w.post("/api/dept/v1/records", w.dept, json=penalty({"uscc": uscc_code(7777)}, severity="minor"))
     return w.get(f"{SUP}/warnings", w.dept).get_json()["items"][0]["id"]
+
+
+def _sup_unassigned_warning(w) -> int:
+    from backend.supervision import raise_warning
+
+    subject_id = w.merchant.subject_id
+    return use_case(lambda: raise_warning(subject_id, "grade_drop", "walk", summary="等级下降").id)()
 
 
 def _upload(w, data: bytes, name: str):

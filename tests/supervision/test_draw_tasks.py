@@ -9,6 +9,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from backend.models import AuditEntry, CreditRecord, DrawnObject, SamplingTask
 from backend.platform.extensions import db
 from sampling import verify
@@ -182,3 +184,32 @@ def test_another_departments_task_is_out_of_reach(client):
     resp = other.client.get(f"/api/dept/v1/supervision/tasks/{task['id']}", headers=other.headers)
     assert resp.status_code == 403 and resp.get_json()["error"]["code"] == "outside_department"
     assert client.get(f"/api/public/v1/supervision/tasks/{task['number']}").status_code == 404  # drafts unpublished
+
+
+def test_the_drawn_rows_commit_and_roll_back_with_the_draw(client):
+    from backend.models import Subject
+    from backend.platform import dbio
+    from backend.platform.db import use_case
+    from backend.platform.errors import Conflict
+    from backend.supervision.tasks import DRAWN_COLUMNS
+
+    s = Supervisor(client)
+    handles = graded_merchants({"B": 2})
+    task = s.task(s.item()["id"])
+    s.commit(task["id"])
+    subject_id = db.session.query(Subject.id).filter_by(handle=handles[0]).scalar()
+    row = (task["id"], subject_id, handles[0], "B", 1, "ab" * 32, ["ZF001", "执法员"])
+
+    @use_case
+    def store(fail: bool):
+        assert dbio.copy_rows(DrawnObject.__table__, DRAWN_COLUMNS, [row], json_columns=("inspectors",)) == 1
+        if fail:
+            raise Conflict("回滚")
+
+    with pytest.raises(Conflict):
+        store(True)
+    assert db.session.query(DrawnObject).filter_by(task_id=task["id"]).count() == 0
+    store(False)
+    [kept] = db.session.query(DrawnObject).filter_by(task_id=task["id"]).all()
+    assert kept.inspectors == ["ZF001", "执法员"] and kept.rank == "ab" * 32
+    assert db.session.get(SamplingTask, task["id"]).state == "committed"

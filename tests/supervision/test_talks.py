@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from backend.models import ListEntry, RiskWarning, Talk
+from backend.models import AuditEntry, CreditCommitment, CreditRecord, ListEntry, RiskWarning, Talk
 from backend.platform.calendar import add_working_days
 from backend.platform.clock import china_today
 from backend.platform.extensions import db
@@ -53,12 +53,21 @@ def test_a_talk_held_rectified_and_verified(client):
     held = step(client, talk["id"], "hold", outcome="经营者承认问题", commitment_text="七个工作日内建立台账",
                 commitment_signer="经营者 王某")
     assert held["state"] == "held" and held["commitment_text"] == "七个工作日内建立台账"
-    assert held["commitment_id"] is None  # linked once credit commitments exist (issue 13)
+    commitment = db.session.get(CreditCommitment, held["commitment_id"])
+    penalty_record = db.session.query(CreditRecord).filter_by(subject_id=subject.id).one()
+    # The talk is about a penalty: a 信用修复型 commitment naming it, accepted by the talk's department.
+    assert (commitment.commitment_type, commitment.record_id, commitment.status) == ("repair", penalty_record.id,
+                                                                                    "active")
+    assert commitment.subject_id == subject.id and commitment.accepting_unit == talk["department"]
+    assert commitment.disclosure == "restricted" and commitment.content == "七个工作日内建立台账"
+    assert len(commitment.code) == 20 and held["commitment"]["code"] == commitment.code
+    assert held["commitment_signer"] == "经营者 王某"
     due = step(client, talk["id"], "rectify")
     assert due["state"] == "rectification_due"
     assert due["rectification_due_on"] == add_working_days(china_today(), 5).isoformat()
     done = step(client, talk["id"], "verify", outcome="现场核查台账已建立")
     assert done["state"] == "verified"
+    assert done["commitment"]["status"] == "kept" and done["commitment"]["fulfilment"] == "full"
     assert [h["action"] for h in done["history"]] == ["plan", "notify", "hold", "rectify", "verify"]
     step(client, talk["id"], "escalate", expect=409, escalation="penalty")
     assert client.post(f"{BASE}/talks/{talk['id']}/dance", json={}, headers=dept()).status_code == 404
@@ -129,3 +138,37 @@ def test_overdue_rectifications_and_reviews_in_the_csv(client, clock):
     assert "整改逾期" in kinds and "预防清单待复核" in kinds and "约谈未记录" not in kinds
     assert subject.handle in csv_text and "逾期商户" in csv_text
     assert client.get(f"{BASE}/overdue.csv", headers=dept("汕尾市生态环境局")).get_data(as_text=True).count("\n") == 1
+
+
+def test_a_rectification_not_done_breaks_the_commitment_through_credit(client):
+    subject, warning = warned_subject(client, "失约档口")
+    talk = plan(client, warning.id)
+    step(client, talk["id"], "notify")
+    held = step(client, talk["id"], "hold", commitment_text="五个工作日内建立进货查验台账", commitment_signer="经营者")
+    step(client, talk["id"], "rectify")
+    done = step(client, talk["id"], "escalate", escalation="watch_list", outcome="复查时仍未建立台账")
+    commitment = db.session.get(CreditCommitment, held["commitment_id"])
+    assert (commitment.status, commitment.fulfilment) == ("broken", "none")
+    assert commitment.unfulfilled == "复查时仍未建立台账"
+    # The breach listed the subject (credit's breach path): the escalation names that entry, no second one.
+    [entry] = db.session.query(ListEntry).filter_by(subject_id=subject.id, list_type="watch").all()
+    assert done["escalation_ref"] == f"list_entry:{entry.id}" == f"list_entry:{commitment.watch_entry_id}"
+    assert entry.decision_document == commitment.code
+    # Supervision heard of the breach through credit's event: one warning for this cause.
+    [broken] = db.session.query(RiskWarning).filter_by(subject_id=subject.id, rule="commitment_broken").all()
+    assert broken.cause_key == f"commitment_broken:commitment:{commitment.code}"
+    assert db.session.query(AuditEntry).filter_by(action="commitment.broken", target_id=commitment.code).count() == 1
+
+
+def test_a_talk_not_about_a_penalty_signs_an_other_type_commitment(client):
+    target = handle_of(merchant("普通档口", grade="C"))
+    talk = client.post(f"{BASE}/talks", json={"handle": target, "kind": "reminder", "place": "市场办公室",
+                                             "scheduled_at": "2026-12-08T09:30:00+08:00", "content": "约谈"},
+                       headers=dept()).get_json()
+    step(client, talk["id"], "notify")
+    held = step(client, talk["id"], "hold", commitment_text="规范明码标价")
+    assert held["commitment"]["commitment_type"] == "other"
+    step(client, talk["id"], "rectify", rectification="整改标价签")
+    done = step(client, talk["id"], "escalate", escalation="penalty", reference="汕市监罚〔2026〕90号",
+                fulfilment="partial")
+    assert done["commitment"]["status"] == "broken" and done["commitment"]["fulfilment"] == "partial"

@@ -8,12 +8,16 @@ console = Blueprint("console", __name__, url_prefix="/console", template_folder=
 
 from backend.console.views import (  # noqa: E402,F401  (routes register on import)
     admin,
+    case_disclosures,
+    case_objections,
+    cases,
     department,
     errors,
     home,
     market,
     partner,
     window,
+    window_cases,
 )
 
 __all__ = ["console"]

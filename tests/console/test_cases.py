@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 
 import pytest
 from sqlalchemy import select
 
-from backend.models import AuditEntry, CreditRecord, Disclosure, RepairApplication
-from backend.objections import declarations
+from backend.models import AuditEntry, CreditRecord, Disclosure, Objection, RepairApplication
+from backend.objections import declarations, objections
 from backend.platform.audit import DENIED
 from backend.platform.extensions import db
 from tests.console.helpers import ConsoleClient, signed_in, text_of
@@ -212,6 +214,37 @@ def test_objection_from_the_window_through_the_credit_office_and_the_department(
     assert export.splitlines()[0].startswith("异议编号") and number in export
 
 
+def test_extension_upheld_and_the_credit_offices_review(client):
+    code, record_id = org_penalty(client, 7, days=20)
+    w = window(client)
+    assert window_objection(w, code, record_id).status_code == 303
+    obj = db.session.execute(select(Objection)).scalar_one()
+    number = obj.number
+    admin = signed_in(client.application.test_client(), "admin")
+    assert admin.post(f"/console/objections/{number}/accept").status_code == 303
+    assert admin.post(f"/console/objections/{number}/check", {"own_error": "false"}).status_code == 303
+    samr = signed_in(client.application.test_client(), "department", department=SAMR)
+    before = db.session.execute(select(Objection.due_on)).scalar_one()
+    assert samr.post(f"/console/objections/{number}/extend", {"reason": "需调取执法记录核实"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.execute(select(Objection.due_on)).scalar_one() > before
+    assert "提供单位延期核实" in text_of(samr.get(f"/console/objections/{number}"))
+    assert samr.post(f"/console/objections/{number}/decide", {"outcome": "upheld",
+                                                              "reason": "经核实原信息无误"}).status_code == 303
+    objections.request_review(db.session.get(Objection, obj.id), "决定书标题与公示确有不同", actor="test")
+    page = samr.get(f"/console/objections/{number}")
+    assert "复核中" in text_of(page) and 'id="decide-form"' not in page.get_data(as_text=True)
+    assert samr.post(f"/console/objections/{number}/decide", {"outcome": "corrected",
+                                                              "reason": "越权复核"}).status_code == 403
+    page = admin.get(f"/console/objections/{number}")
+    assert "复核决定（市信用办）" in text_of(page)
+    resp = admin.post(f"/console/objections/{number}/decide", {
+        "outcome": "corrected", "reason": "复核认定标题录入有误", "corr_field_1": "title",
+        "corr_value_1": "销售标签不合格的预包装食品"})
+    assert resp.status_code == 303
+    assert db.session.get(CreditRecord, record_id).title == "销售标签不合格的预包装食品"
+
+
 def test_declaration_verified_by_the_competent_department(client):
     code, _ = org_penalty(client)
     subject = db.session.execute(select(CreditRecord)).scalar_one().subject
@@ -281,6 +314,10 @@ def test_reports_printed_for_an_organisation_and_a_resident_at_the_counter(clien
     assert resp.status_code == 303
     page = w.get(resp.headers["Location"])
     assert rid not in text_of(page) and f"{rid[:4]}**********{rid[-4:]}" in text_of(page)
+    printed = w.get(resp.headers["Location"] + ".pdf")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=printed.data, capture_output=True, check=True).stdout
+        assert "欧阳震华" in text.decode() and rid not in text.decode()  # the full name only in the printed PDF
     # another window cannot open this window's report
     other = signed_in(client.application.test_client(), "window", department=CENTRE)
     assert other.get(resp.headers["Location"] + ".pdf").status_code == 404

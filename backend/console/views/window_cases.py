@@ -34,7 +34,8 @@ from backend.repair.presenting import describe
 from backend.repair.schemas import CompletionFormSchema, WindowRepairFormSchema
 
 WINDOW = (OperatorRole.WINDOW, OperatorRole.ADMIN)
-NAV[OperatorRole.WINDOW] += [("代办信用修复", "console.window_repair"), ("代办异议", "console.window_objection"),
+NAV[OperatorRole.WINDOW] += [("代办信用修复", "console.window_repair"),
+                             ("修复补正", "console.window_repair_completion"), ("代办异议", "console.window_objection"),
                              ("窗口异议办件", "console.window_objections"), ("出具信用报告", "console.window_report")]
 FILES = field("files", "证明材料（PDF、PNG、JPEG，可多选）", "file")
 REPAIR_FIELDS = [field("uscc", "统一社会信用代码", required=True,

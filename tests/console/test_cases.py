@@ -21,6 +21,7 @@ from backend.platform.audit import DENIED
 from backend.platform.extensions import db
 from tests.console.helpers import ConsoleClient, signed_in, text_of
 from tests.credit.helpers import SAMR, TAX, days_ago, dept, penalty
+from tests.disclosure.helpers import licence
 from tests.disclosure.helpers import penalty as cf_penalty
 from tests.factories import bearer, operator_token, resident_id, uscc_code
 
@@ -287,6 +288,35 @@ def test_disclosure_filed_held_then_overdue_in_the_report_and_published(client, 
     assert disclosure.state == "published"
     after = d.get("/console/publication-report")
     assert "逾期公示" in text_of(after)
+
+
+def test_denial_not_acceptance_and_a_licence(client):
+    code, record_id = org_penalty(client, 8)
+    ref = ref_in(window_repair(window(client), code, record_id))
+    d = signed_in(client.application.test_client(), "department", department=SAMR)
+    assert 'id="deny-form"' not in d.get(f"/console/repairs/{ref}").get_data(as_text=True)  # not yet accepted
+    assert d.post(f"/console/repairs/{ref}/accept").status_code == 303
+    no_reason = d.post(f"/console/repairs/{ref}/deny", {})
+    assert no_reason.status_code == 422 and db.session.execute(select(RepairApplication.state)).scalar_one() != "denied"
+    assert d.post(f"/console/repairs/{ref}/deny", {"reason": "罚款尚未缴清"}).status_code == 303
+    assert "不予信用修复" in text_of(d.get(f"/console/repairs/{ref}"))
+    assert db.session.get(CreditRecord, record_id).publication_state == "published"
+    # an objection not accepted, with every reason at once: closed, the item free again
+    code2, record2 = org_penalty(client, 9, days=20)
+    w = window(client)
+    assert window_objection(w, code2, record2).status_code == 303
+    number = db.session.execute(select(Objection.number)).scalar_one()
+    admin = signed_in(client.application.test_client(), "admin")
+    resp = admin.post(f"/console/objections/{number}/not-accept", {"reason": "未提交决定书原件，且异议事项不属于本平台归集信息"})
+    assert resp.status_code == 303 and "不予受理" in text_of(admin.get(resp.headers["Location"]))
+    assert window_objection(w, code2, record2).status_code == 303
+    # a licence (XK_ items) from the form
+    form = d.get("/console/disclosures/new?kind=licence")
+    assert "行政许可决定文书名称" in text_of(form)
+    resp = d.post("/console/disclosures/new?kind=licence", {**licence(n=501), "XK_JDRQ": days_ago(2),
+                                                            "XK_YXQZ": days_ago(2), "publish": "true"})
+    assert resp.status_code == 200 and "已公示" in text_of(resp), text_of(resp)[:1500]
+    assert db.session.execute(select(Disclosure.kind)).scalar_one() == "licence"
 
 
 def report_form(w: ConsoleClient, **body):

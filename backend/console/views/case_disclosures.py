@@ -115,8 +115,7 @@ def _receipt(decision: dict, created: bool, notice: str | None = None):
 def publish_disclosure(disclosure_id: int):
     """As POST /disclosures/<id>/publish: a held decision published now (its lateness counted)."""
     filing.publish_decision(disclosure_id, operator=current(), actor=current().actor)
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url + "console/")
-                    else url_for("console.publication_report_page"), code=303)
+    return redirect(url_for("console.publication_report_page"), code=303)
 
 
 REPORT_COLUMNS = [("department", "部门"), ("problem_zh", "问题"), ("kind_zh", "类别"), ("document_no", "决定书文号"),

@@ -7,6 +7,8 @@ own applications, admins see all), so its audit entries and refusals are the API
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import redirect, request, url_for
 
 from backend.console.views import console
@@ -114,14 +116,14 @@ def _actions(app) -> list[dict]:
 
 def _repair_page(app, status: int = 200, notice: str | None = None, errors: dict | None = None):
     d = describe(app)
-    steps = [{**h, "at": h["at"][:19].replace("T", " ")} for h in d["history"]]
+    steps = [{**h, "at": dt.datetime.fromisoformat(h["at"])} for h in d["history"]]  # shown in Beijing time
     return detail(f"信用修复申请 {app.ref}", status, facts=_facts(d, app), notice=notice, errors=errors,
                   back=("← 返回信用修复申请列表", url_for("console.repairs")), actions=_actions(app),
                   labels={"items": "补正材料", "reason": "理由", "_": "办理"},
                   files=[(p["filename"], url_for("console.repair_proof", ref=app.ref, upload_ref=p["ref"]))
                          for p in d["proofs"]],
                   sections=[{"title": "办理过程", "id": "history", "rows": steps,
-                             "columns": [("at", "时间（UTC）"), ("step_zh", "环节"), ("by", "经办"),
+                             "columns": [("at", "时间"), ("step_zh", "环节"), ("by", "经办"),
                                          ("note", "说明")]}])
 
 

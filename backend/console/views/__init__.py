@@ -8,6 +8,7 @@ console = Blueprint("console", __name__, url_prefix="/console", template_folder=
 
 from backend.console.views import (  # noqa: E402,F401  (routes register on import)
     admin,
+    case_declarations,
     case_disclosures,
     case_objections,
     cases,
@@ -18,6 +19,7 @@ from backend.console.views import (  # noqa: E402,F401  (routes register on impo
     partner,
     window,
     window_cases,
+    window_reports,
 )
 
 __all__ = ["console"]

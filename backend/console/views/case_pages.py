@@ -11,11 +11,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import request
+from flask import request, url_for
 from marshmallow import Schema
 
+from backend.console.views.errors import wants_json
 from backend.console.views.forms import parse
-from backend.console.views.guard import CSV_ROWS, export, render, wants_csv
+from backend.console.views.guard import CSV_ROWS, current, export, render, wants_csv
+from backend.platform.access import OperatorRole
 from backend.platform.errors import InvalidInput, NotFound
 from backend.platform.web.denials import audit_denial
 
@@ -86,3 +88,32 @@ def corrections(prefix: str = "corr", count: int = 3) -> list[dict]:
 
 def detail(title: str, status: int = 200, **context):
     return render("console/cases/detail.html", status, title=title, **context)
+
+
+def state_filters(states: dict) -> list[dict]:
+    """A worklist's filters: state, only overdue, and (admins) one department."""
+    found = [{"name": "state", "label": "状态", "type": "select", "options": [("", "全部"), *states.items()]},
+             {"name": "overdue", "label": "只看逾期", "type": "select", "options": [("", "否"), ("true", "是")]}]
+    if current().role == OperatorRole.ADMIN:
+        found.append({"name": "department", "label": "部门", "type": "text"})
+    return found
+
+
+def linked_rows(items: list[dict], endpoint: str) -> list[dict]:
+    """Worklist rows (the API's dicts) with the number linked to its page and an overdue deadline in red."""
+    rows = []
+    for r in items:
+        row = {**r, "_links": {"number": url_for(endpoint, number=r["number"])}}
+        due_cell(row, "due_on", r["overdue"])
+        rows.append(row)
+    return rows
+
+
+def found_or_field(lookup: Callable[[], Any], name: str) -> tuple[Any, dict]:
+    """(the subject, {}) or (None, {field: [message]}): a subject not found is shown on the form, not as a 404."""
+    try:
+        return lookup(), {}
+    except NotFound as e:
+        if wants_json():
+            raise
+        return None, {name: [e.message]}

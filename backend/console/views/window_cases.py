@@ -1,33 +1,34 @@
 """Service-window pages on a subject's behalf: an organisation's credit-repair application (with proofs and the
 signed 信用修复型 commitment) and its completion after a return, objections (with evidence) and this window's
-list of them, and 专项信用报告 for an organisation or the resident at the counter, printed as the PDF.
+list of them (reports are in window_reports.py).
 
-As POST /repairs, /repairs/<ref>/completion, /objections, /objections/<number>/evidence and /credit-reports: the
+As POST /repairs, /repairs/<ref>/completion, /objections and /objections/<number>/evidence: the
 same schemas and use cases with this clerk; a window sees only the objections and reports it filed."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Response, redirect, request, url_for
+from flask import redirect, request, url_for
 
 from backend.console.views import console
-from backend.console.views.case_pages import corrections, detail, due_cell, list_args, scoped, worklist
+from backend.console.views.case_pages import (
+    corrections,
+    detail,
+    due_cell,
+    found_or_field,
+    list_args,
+    scoped,
+    worklist,
+)
 from backend.console.views.errors import wants_json
 from backend.console.views.forms import attempt, field, labels_of, parse
 from backend.console.views.guard import NAV, console_page, current, form_data, render
-from backend.credit import find_subject, operator_viewer
-from backend.disclosure import reports
-from backend.disclosure.schemas import OperatorReportInSchema
-from backend.disclosure.subjects import organisation_by_uscc, person_at_counter
-from backend.disclosure.vocab import DOMAIN_ZH, PURPOSES, Requester
+from backend.credit import find_subject
 from backend.objections import evidence, objections, reading
 from backend.objections.schemas import FIELDS as CORRECTABLE
 from backend.objections.schemas import WindowObjectionInSchema, WorklistArgsSchema
 from backend.objections.vocab import GROUNDS_ZH, STATE_ZH, Channel
-from backend.platform.access import OperatorRole, check_role
-from backend.platform.clock import china_today
-from backend.platform.errors import DomainError, NotFound
+from backend.platform.access import OperatorRole
+from backend.platform.errors import DomainError
 from backend.platform.web.uploads import files_in_request
 from backend.repair import applications
 from backend.repair.presenting import describe
@@ -36,7 +37,7 @@ from backend.repair.schemas import CompletionFormSchema, WindowRepairFormSchema
 WINDOW = (OperatorRole.WINDOW, OperatorRole.ADMIN)
 NAV[OperatorRole.WINDOW] += [("代办信用修复", "console.window_repair"),
                              ("修复补正", "console.window_repair_completion"), ("代办异议", "console.window_objection"),
-                             ("窗口异议办件", "console.window_objections"), ("出具信用报告", "console.window_report")]
+                             ("窗口异议办件", "console.window_objections")]
 FILES = field("files", "证明材料（PDF、PNG、JPEG，可多选）", "file")
 REPAIR_FIELDS = [field("uscc", "统一社会信用代码", required=True,
                        help="申请修复的企业或组织；自然人请本人在小程序申请"),
@@ -72,7 +73,8 @@ def window_repair():
         body, errors = parse(WindowRepairFormSchema(), {"sign_commitment": "false", **form_data()})
         files, file_errors = _files_or_errors()
         errors = {**errors, **file_errors}
-        subject, errors = (None, errors) if errors else _found(lambda: find_subject({"uscc": body["uscc"]}), "uscc")
+        if not errors:
+            subject, errors = found_or_field(lambda: find_subject({"uscc": body["uscc"]}), "uscc")
         if not errors:
             app, errors = attempt(lambda: applications.submit_at_window(subject, current().id, body, files,
                                                                         actor=current().actor))
@@ -81,16 +83,6 @@ def window_repair():
     return _upload_form("代办信用修复申请", REPAIR_FIELDS, 422 if errors else 200, values=values, errors=errors,
                         submit="提交申请",
                         intro="核对申请人身份与授权后录入；证明材料请扫描上传。信用修复不收取任何费用。")
-
-
-def _found(lookup, name: str) -> tuple[object, dict]:
-    """(the subject, {}) or (None, {field: [message]}): a miss is shown on the form, not as a 404 page."""
-    try:
-        return lookup(), {}
-    except NotFound as e:
-        if wants_json():
-            raise
-        return None, {name: [e.message]}
 
 
 def _repair_receipt(app, notice: str):
@@ -159,7 +151,8 @@ def window_objection():
         files, file_errors = _files_or_errors()
         errors = {**errors, **file_errors}
         ref = {k: body[k] for k in ("uscc", "resident_id") if body and body.get(k)}
-        subject, errors = (None, errors) if errors else _found(lambda: find_subject(ref), next(iter(ref), "uscc"))
+        if not errors:
+            subject, errors = found_or_field(lambda: find_subject(ref), next(iter(ref), "uscc"))
         if not errors:
             obj, errors = attempt(lambda: objections.submit(subject, body, channel=Channel.WINDOW,
                                                             actor=current().actor, operator=current()))
@@ -227,70 +220,3 @@ def window_objection_page(number: str):
                   back=("← 本窗口代办的异议", url_for("console.window_objections")),
                   sections=[{"title": "办理过程", "id": "steps", "rows": d["steps"],
                              "columns": [("at", "时间"), ("state_zh", "环节"), ("by", "办理单位"), ("note", "说明")]}])
-
-
-@console.route("/window/reports/new", methods=["GET", "POST"])
-@console_page(*WINDOW, OperatorRole.DEPARTMENT)
-def window_report():
-    """A 专项信用报告 (as POST /credit-reports): an organisation by USCC, or (windows) the resident at the counter by
-    the ID card checked in person; then printed as its PDF."""
-    errors, values = {}, {}
-    today = china_today()
-    if request.method == "POST":
-        values = {k: v for k, v in request.form.items() if k != "resident_id"}
-        data = {k: v for k, v in form_data().items() if k != "domains"}
-        body, errors = parse(OperatorReportInSchema(), {**data, "domains": request.form.getlist("domains")})
-        subject, errors = (None, errors) if errors else _found(lambda: _subject(body), "uscc")
-        if not errors:
-            report, errors = attempt(lambda: _issue(subject, body))
-            if not errors:
-                return redirect(url_for("console.window_report_page", report_no=report.report_no), code=303)
-    return render("console/cases/report_form.html", 422 if errors else 200, title="出具专项信用报告", errors=errors,
-                  values=values, domains=list(DOMAIN_ZH.items()), purposes=PURPOSES,
-                  window=current().role != "department",
-                  chosen=request.form.getlist("domains") if request.method == "POST" else list(DOMAIN_ZH),
-                  default_from=(today - dt.timedelta(days=3 * 365)).isoformat(), default_to=today.isoformat(),
-                  labels={"uscc": "统一社会信用代码", "resident_id": "居民身份证号", "name": "姓名",
-                          "period_from": "报告期间自",
-                          "period_to": "报告期间至", "domains": "查询领域", "purpose": "用途", "_": "出具"})
-
-
-def _subject(body: dict):
-    """The organisation, or (windows only, as the API) the resident whose ID card was checked; raises NotFound."""
-    if body.get("resident_id"):
-        check_role(current(), ("window", "admin"))
-        return person_at_counter(body["resident_id"], body["name"])
-    return organisation_by_uscc(body["uscc"])
-
-
-def _issue(subject, body: dict):
-    op = current()
-    requester = Requester.WINDOW if op.role == "window" else Requester.DEPARTMENT
-    return reports.request_report(subject, body, requester=requester, viewer=operator_viewer(op), actor=op.actor,
-                                  operator_id=op.id)
-
-
-@console.get("/window/reports/<report_no>")
-@console_page(*WINDOW, OperatorRole.DEPARTMENT)
-def window_report_page(report_no: str):
-    report = scoped(lambda: reports.operator_report(current().id, report_no))
-    d = reports.described(report)
-    s = d["summary"] or {}
-    facts = [("报告编号", d["report_no"], None), ("主体", s.get("sub_name"), None),
-             ("证件号码（打码）", s.get("sub_id"), None),
-             ("报告期间", f"{d['period_from']} 至 {d['period_to']}", None), ("用途", d["purpose"], None),
-             ("查询结果", f"发现 {s.get('findings', 0)} 条记录" if s.get("result") == "found" else "未发现记录", None),
-             ("生成时间", d["generated_at"], None), ("核验地址", d["verify_url"], None)]
-    return detail(f"专项信用报告 {report_no}", facts=facts,
-                  notice="报告已出具，可打印交申请人；扫描报告上的二维码可核验真伪。",
-                  links=[("打印报告（PDF）", url_for("console.window_report_pdf", report_no=report_no), "print-pdf"),
-                         ("继续出具", url_for("console.window_report"), "again")])
-
-
-@console.get("/window/reports/<report_no>.pdf")
-@console_page(*WINDOW, OperatorRole.DEPARTMENT)
-def window_report_pdf(report_no: str):
-    """The PDF of a report this operator issued (as GET /credit-reports/<no>.pdf)."""
-    report = scoped(lambda: reports.operator_report(current().id, report_no))
-    return Response(report.pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{report.report_no}.pdf"'})

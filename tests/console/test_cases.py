@@ -89,6 +89,9 @@ def test_repair_at_the_window_decided_by_the_department(client):
                                                          "files": [(io.BytesIO(PDF), "完税证明.pdf")]},
                   content_type="multipart/form-data")
     assert resp.status_code == 200 and "重新进入受理" in text_of(resp)
+    typo = w.post("/console/window/repairs/completion", {"ref": "XF2026", "note": "补交"},
+                  content_type="multipart/form-data")
+    assert typo.status_code == 422 and "申请编号" in text_of(typo)
     page = d.get(f"/console/repairs/{ref}")
     assert 'id="return-form"' not in page.get_data(as_text=True)
     assert d.post(f"/console/repairs/{ref}/accept").status_code == 303
@@ -283,6 +286,7 @@ def test_disclosure_filed_held_then_overdue_in_the_report_and_published(client, 
     disclosure = db.session.execute(select(Disclosure)).scalar_one()
     assert signed_in(client.application.test_client(), "department", department=TAX).post(
         f"/console/disclosures/{disclosure.id}/publish").status_code == 404
+    assert denials("decision_not_found")
     assert d.post(f"/console/disclosures/{disclosure.id}/publish").status_code == 303
     db.session.refresh(disclosure)
     assert disclosure.state == "published"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from backend.console.views import console
-from backend.console.views.case_pages import detail, due_cell, worklist
+from backend.console.views.case_pages import detail, due_cell, scoped, worklist
 from backend.console.views.errors import wants_json
 from backend.console.views.forms import attempt, field, parse
 from backend.console.views.guard import CSV_ROWS, console_page, current, render, wants_csv
@@ -114,7 +114,7 @@ def _receipt(decision: dict, created: bool, notice: str | None = None):
 @console_page(*DEPT)
 def publish_disclosure(disclosure_id: int):
     """As POST /disclosures/<id>/publish: a held decision published now (its lateness counted)."""
-    filing.publish_decision(disclosure_id, operator=current(), actor=current().actor)
+    scoped(lambda: filing.publish_decision(disclosure_id, operator=current(), actor=current().actor))
     return redirect(url_for("console.publication_report_page"), code=303)
 
 

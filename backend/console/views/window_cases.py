@@ -107,8 +107,9 @@ def window_repair_completion():
         files, file_errors = _files_or_errors()
         errors = {**errors, **file_errors}
         if not errors:
-            ref = request.form.get("ref", "").strip()
-            app = scoped(lambda: applications.at_window(ref))
+            ref = request.form.get("ref", "").strip()  # any window may complete one filed at a window
+            app, errors = found_or_field(lambda: applications.at_window(ref), "ref")
+        if not errors:
             done, errors = attempt(lambda: applications.complete(app, body.get("note"), files, actor=current().actor))
             if not errors:
                 return _repair_receipt(done, "已补正，申请重新进入受理。")

@@ -323,6 +323,24 @@ def test_denial_not_acceptance_and_a_licence(client):
     assert db.session.execute(select(Disclosure.kind)).scalar_one() == "licence"
 
 
+def test_disclosure_csv_import_shows_bad_rows_and_hides_identity_numbers(client):
+    d = signed_in(client.application.test_client(), "department", department=SAMR)
+    good, person = cf_penalty(n=601, CF_JDRQ=days_ago(1)), cf_penalty("person", n=602, CF_JDRQ="2026-13-01")
+    header = list(dict.fromkeys([*good, *person]))
+    lines = [",".join(header), *(",".join(row.get(k, "") for k in header) for row in (good, person))]
+    upload = lambda text: d.post("/console/disclosures/import?kind=penalty",
+                                 {"file": (io.BytesIO(text.encode("gbk")), "cf.csv")},
+                                 content_type="multipart/form-data")
+    resp = upload("\n".join(lines) + "\n")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'id="row-errors"' in html and "<td>3</td>" in html and "CF_JDRQ" in html
+    assert person["CF_XDR_ZJHM"] not in html and "（已隐去）" in html
+    assert db.session.execute(select(Disclosure.id)).first() is None  # all rows or none
+    resp = upload("\n".join(lines[:2]) + "\n")
+    assert resp.status_code == 200 and "已导入 1 行" in text_of(resp) and "GBK" in text_of(resp).upper()
+    assert db.session.execute(select(Disclosure.document_no)).scalar_one() == good["CF_WSH"]
+
+
 def report_form(w: ConsoleClient, **body):
     w.get("/console/window/reports/new")
     return w.post("/console/window/reports/new", {"period_from": days_ago(700), "period_to": days_ago(0),

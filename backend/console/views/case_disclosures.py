@@ -13,7 +13,8 @@ from backend.console.views.case_pages import detail, due_cell, scoped, worklist
 from backend.console.views.errors import wants_json
 from backend.console.views.forms import attempt, field, parse
 from backend.console.views.guard import CSV_ROWS, console_page, current, render, wants_csv
-from backend.disclosure import deadlines, filing
+from backend.credit import decode_csv
+from backend.disclosure import csv_import, deadlines, filing
 from backend.disclosure.schemas import LicenceInSchema, PenaltyInSchema, ReportArgsSchema
 from backend.disclosure.vocab import (
     LICENCE_FIELDS,
@@ -23,7 +24,7 @@ from backend.disclosure.vocab import (
     PRIVATE_FIELDS,
 )
 from backend.platform.access import OperatorRole
-from backend.platform.errors import InvalidInput
+from backend.platform.errors import Conflict, InvalidInput
 
 DEPT = (OperatorRole.DEPARTMENT, OperatorRole.ADMIN)
 KINDS = {"penalty": ("行政处罚", "CF_", PENALTY_FIELDS, PENALTY_REQUIRED, PenaltyInSchema),
@@ -116,6 +117,44 @@ def publish_disclosure(disclosure_id: int):
     """As POST /disclosures/<id>/publish: a held decision published now (its lateness counted)."""
     scoped(lambda: filing.publish_decision(disclosure_id, operator=current(), actor=current().actor))
     return redirect(url_for("console.publication_report_page"), code=303)
+
+
+@console.route("/disclosures/import", methods=["GET", "POST"])
+@console_page(*DEPT, upload=True)
+def disclosure_import():
+    """A CSV of decisions (the national codes or their Chinese names as the header; UTF-8 or GBK), as
+    POST /disclosures/penalties|licences/import: every row or none, the bad rows shown against their lines."""
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else "penalty"
+    report, row_errors, message = None, [], None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        raw = upload.read() if upload else b""
+        parsed: list = []
+        try:
+            if not raw:
+                raise InvalidInput("请选择要导入的 CSV 文件。")
+            text, encoding = decode_csv(raw)
+            parsed = csv_import.parse(kind, text)
+            report = filing.file_decisions(kind, parsed, operator=current(), actor=current().actor, source="csv",
+                                           encoding=encoding)
+        except (InvalidInput, Conflict) as e:
+            if wants_json():
+                raise
+            message, row_errors = e.message, _row_errors(e.details, dict(parsed))
+    return render("console/cases/disclosure_import.html", 422 if message else 200,
+                  title=f"双公示批量导入：{KINDS[kind][0]}", report=report, row_errors=row_errors, message=message,
+                  kind=kind,
+                  switch=[(zh, url_for("console.disclosure_import", kind=k)) for k, (zh, *_r) in KINDS.items()])
+
+
+def _row_errors(details, rows: dict[int, dict]) -> list[dict]:
+    """Each problem beside what its row said; identity documents never shown back."""
+    found = []
+    for item in (details or {}).get("errors", []) if isinstance(details, dict) else []:
+        said = {k: ("（已隐去）" if k.split("_", 1)[-1] in PRIVATE_FIELDS else v)
+                for k, v in rows.get(item.get("row"), {}).items()}
+        found.append({**item, "content": "，".join(f"{k}={v}" for k, v in said.items()), "_bad": True})
+    return found
 
 
 REPORT_COLUMNS = [("department", "部门"), ("problem_zh", "问题"), ("kind_zh", "类别"), ("document_no", "决定书文号"),

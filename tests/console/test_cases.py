@@ -356,6 +356,9 @@ def test_reports_printed_for_an_organisation_and_a_resident_at_the_counter(clien
     w = window(client)
     resp = report_form(w, uscc=code)
     assert resp.status_code == 303, text_of(resp)[:1200]
+    assert report_form(w, uscc=code).headers["Location"] == resp.headers["Location"]  # a double click: one report
+    bad = report_form(w, uscc=code[:-1] + ("0" if code[-1] != "0" else "1"))
+    assert bad.status_code == 422 and "统一社会信用代码" in text_of(bad)
     page = w.get(resp.headers["Location"])
     assert "发现 1 条记录" in text_of(page)
     pdf = w.get(re.search(r'href="(/console/window/reports/[^"]+\.pdf)"', page.get_data(as_text=True)).group(1))

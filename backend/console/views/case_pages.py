@@ -110,10 +110,11 @@ def linked_rows(items: list[dict], endpoint: str) -> list[dict]:
 
 
 def found_or_field(lookup: Callable[[], Any], name: str) -> tuple[Any, dict]:
-    """(the subject, {}) or (None, {field: [message]}): a subject not found is shown on the form, not as a 404."""
+    """(the subject, {}) or (None, {field: [message]}): a subject not found (or a malformed code) is shown on the
+    form, not as an error page."""
     try:
         return lookup(), {}
-    except NotFound as e:
+    except (NotFound, InvalidInput) as e:
         if wants_json():
             raise
         return None, {name: [e.message]}

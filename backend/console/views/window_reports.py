@@ -7,8 +7,9 @@ operator who issued a report opens it (another's is 404, audited)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from flask import Response, redirect, request, url_for
+from flask import Response, g, redirect, request, url_for
 
 from backend.console.views import console
 from backend.console.views.case_pages import detail, found_or_field, scoped
@@ -37,9 +38,11 @@ def window_report():
         values = {k: v for k, v in request.form.items() if k != "resident_id"}
         data = {k: v for k, v in form_data().items() if k != "domains"}
         body, errors = parse(OperatorReportInSchema(), {**data, "domains": request.form.getlist("domains")})
-        subject, errors = (None, errors) if errors else found_or_field(lambda: _subject(body), "uscc")
         if not errors:
-            report, errors = attempt(lambda: _issue(subject, body))
+            named = "resident_id" if body.get("resident_id") else "uscc"
+            subject, errors = found_or_field(lambda: _subject(body), named)
+        if not errors:
+            report, errors = attempt(lambda: _issue(subject, body, _idempotency_key()))
             if not errors:
                 return redirect(url_for("console.window_report_page", report_no=report.report_no), code=303)
     return render("console/cases/report_form.html", 422 if errors else 200, title="出具专项信用报告", errors=errors,
@@ -60,10 +63,19 @@ def _subject(body: dict):
     return organisation_by_uscc(body["uscc"])
 
 
-def _issue(subject, body: dict):
+def _idempotency_key() -> str:
+    """The same form sent twice today from this session (a double click) is the same report, as with the API's
+    Idempotency-Key."""
+    form = sorted((k, v) for k, v in request.form.items(multi=True) if k != "csrf_token")
+    seed = f"{g.console_session.id}:{china_today()}:{form}".encode()
+    return "console-" + hashlib.sha256(seed).hexdigest()[:40]
+
+
+def _issue(subject, body: dict, key: str):
     op = current()
     requester = Requester.WINDOW if op.role == "window" else Requester.DEPARTMENT
-    return reports.request_report(subject, body, requester=requester, viewer=operator_viewer(op), actor=op.actor,
+    return reports.request_report(subject, {**body, "idempotency_key": key}, requester=requester,
+                                  viewer=operator_viewer(op), actor=op.actor,
                                   operator_id=op.id)
 
 

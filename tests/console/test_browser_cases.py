@@ -36,6 +36,7 @@ def file_repair(page, code: str, record_id: int, proof: Path) -> str:
     page.fill("#f-uscc", code)
     page.fill("#f-record_id", str(record_id))
     page.fill("#f-statement", "已缴纳罚款并完成整改，附缴款凭证。")
+    assert page.get_attribute("#f-files", "accept").startswith(".pdf") and page.get_attribute("#f-files", "multiple") is not None
     page.set_input_files("#f-files", str(proof))
     page.check("#f-sign_commitment")
     page.click("#main-form button[type=submit]")

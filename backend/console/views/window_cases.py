@@ -38,7 +38,8 @@ WINDOW = (OperatorRole.WINDOW, OperatorRole.ADMIN)
 NAV[OperatorRole.WINDOW] += [("代办信用修复", "console.window_repair"),
                              ("修复补正", "console.window_repair_completion"), ("代办异议", "console.window_objection"),
                              ("窗口异议办件", "console.window_objections")]
-FILES = field("files", "证明材料（PDF、PNG、JPEG，可多选）", "file")
+FILES = {**field("files", "证明材料（PDF、PNG、JPEG，可多选）", "file"), "multiple": True,
+         "accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
 REPAIR_FIELDS = [field("uscc", "统一社会信用代码", required=True,
                        help="申请修复的企业或组织；自然人请本人在小程序申请"),
                  field("record_id", "信用记录编号", required=True, help="申请人档案中该失信记录的编号（每次一条）"),
@@ -129,7 +130,7 @@ OBJECTION_FIELDS = [
                                         options=[(c, c) for c in CORRECTABLE]),
                                   field(f"corr_current_{n}", f"现值 {n}"),
                                   field(f"corr_proposed_{n}", f"应更正为 {n}"))],
-    field("files", "证据材料（PDF、PNG、JPEG，可多选）", "file")]
+    {**FILES, "label": "证据材料（PDF、PNG、JPEG，可多选）"}]
 
 
 def _asked_corrections() -> list[dict]:

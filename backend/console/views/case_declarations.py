@@ -19,7 +19,7 @@ from backend.platform.web.uploads import send_upload
 
 DEPT = (OperatorRole.DEPARTMENT, OperatorRole.ADMIN)
 DECLARATION_COLUMNS = [(k, label) for k, label in reading.CSV_COLUMNS["declaration"] if k != "overdue"] + [
-    ("overdue_zh", "逾期")]
+    ("overdue_zh", "期限情况")]
 DONE_ZH = {"verified": "已核验通过。", "rejected": "已作出不予核验决定。", "more_info": "已通知申报主体补充材料。",
            "found-false": "已认定申报不实：承诺记为违背，主体列入重点关注名单。"}
 

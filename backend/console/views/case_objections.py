@@ -37,7 +37,7 @@ from backend.platform.web.uploads import send_upload
 DEPT = (OperatorRole.DEPARTMENT, OperatorRole.ADMIN)
 S = ObjectionState
 OBJECTION_COLUMNS = [(k, label) for k, label in reading.CSV_COLUMNS["objection"] if k != "overdue"] + [
-    ("overdue_zh", "逾期")]
+    ("overdue_zh", "期限情况")]
 DONE_ZH = {"accept": "已受理：相关信息已标注“信息主体已提出异议，正在核实”。", "not-accept": "已作出不予受理决定。",
            "check": "已完成核查。", "extend": "已延长核实期限。", "decide": "已作出处理决定，异议办结。"}
 

@@ -6,6 +6,7 @@ exist (nothing leaks), and the attempt is audited like a refusal: who, which rou
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,8 @@ from backend.console.views.errors import wants_json
 from backend.console.views.forms import parse
 from backend.console.views.guard import CSV_ROWS, current, export, render, wants_csv
 from backend.platform.access import OperatorRole
+from backend.platform.calendar import working_days_between
+from backend.platform.clock import china_today
 from backend.platform.errors import InvalidInput, NotFound
 from backend.platform.web.denials import audit_denial
 
@@ -65,8 +68,15 @@ def worklist(title: str, filename: str, columns: list[tuple[str, str]], rows: li
 
 
 def due_cell(row: dict, key: str, overdue: bool) -> None:
-    """Overdue deadlines in red (the cell and the row's 逾期 column)."""
+    """Overdue deadlines in red (the cell and the row's 逾期 column), and the working days left or past (calendar)."""
+    due, today = row.get(key), china_today()
     row["overdue_zh"] = "已逾期" if overdue else ""
+    if isinstance(due, dt.date) and not isinstance(due, dt.datetime):
+        if overdue:
+            row["overdue_zh"] = f"已逾期 {working_days_between(due, today)} 个工作日"
+        else:
+            left = working_days_between(today, due)
+            row["overdue_zh"] = f"剩 {left} 个工作日" if left else "今日到期"
     if overdue:
         row["_class"] = {key: "overdue", "overdue_zh": "overdue"}
 

@@ -35,7 +35,7 @@ for _role in DEPT:
 
 REPAIR_COLUMNS = [("ref", "申请编号"), ("state_zh", "状态"), ("department", "认定部门"), ("record_title", "失信记录"),
                   ("document_no", "决定文书号"), ("channel_zh", "渠道"), ("submitted_at", "提交时间"),
-                  ("due", "当前期限"), ("overdue_zh", "逾期"), ("extended_zh", "已延期")]
+                  ("due", "当前期限"), ("overdue_zh", "期限情况"), ("extended_zh", "已延期")]
 REPAIR_STATES = [("", "全部"), *((s.value, zh) for s, zh in STATE_ZH.items())]
 ACTIONS_ZH = {"accept": "已受理", "return": "已退回补正（一次性告知）", "extend": "已延长审查期限",
               "approve": "已准予信用修复：停止公示，移出相关名单，重新评价", "deny": "已作出不予修复决定"}

@@ -182,7 +182,8 @@ def window_objections():
         due_cell(row, "due_on", r["overdue"])
         rows.append(row)
     columns = [("number", "异议编号"), ("state_zh", "状态"), ("title", "信息"), ("department", "提供单位"),
-               ("submitted_at", "提交时间"), ("due_on", "当前期限"), ("overdue_zh", "逾期"), ("outcome_zh", "处理结果")]
+               ("submitted_at", "提交时间"), ("due_on", "当前期限"), ("overdue_zh", "期限情况"),
+               ("outcome_zh", "处理结果")]
     return worklist("本窗口代办的异议", "window-objections.csv", columns, rows, args, page.total,
                     filters=[{"name": "state", "label": "状态", "type": "select",
                               "options": [("", "全部"), *((s.value, zh) for s, zh in STATE_ZH.items())]}])

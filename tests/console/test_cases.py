@@ -314,6 +314,15 @@ def test_denial_not_acceptance_and_a_licence(client):
     resp = admin.post(f"/console/objections/{number}/not-accept", {"reason": "未提交决定书原件，且异议事项不属于本平台归集信息"})
     assert resp.status_code == 303 and "不予受理" in text_of(admin.get(resp.headers["Location"]))
     assert window_objection(w, code2, record2).status_code == 303
+    # the credit office finds its own error: corrected at once and closed
+    second = db.session.execute(select(Objection.number).where(Objection.number != number)).scalar_one()
+    assert admin.post(f"/console/objections/{second}/accept").status_code == 303
+    no_reason = admin.post(f"/console/objections/{second}/check", {"own_error": "true"})
+    assert no_reason.status_code == 422 and "理由" in text_of(no_reason)
+    resp = admin.post(f"/console/objections/{second}/check", {"own_error": "true", "reason": "归集时录入错误",
+                                                              "corr_field_1": "title", "corr_value_1": "标签不合格"})
+    assert resp.status_code == 303 and "已办结" in text_of(admin.get(resp.headers["Location"]))
+    assert db.session.get(CreditRecord, record2).title == "标签不合格"
     # a licence (XK_ items) from the form
     form = d.get("/console/disclosures/new?kind=licence")
     assert "行政许可决定文书名称" in text_of(form)

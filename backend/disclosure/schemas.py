@@ -152,8 +152,20 @@ class MpReportInSchema(ReportInSchema):
 
 
 class OperatorReportInSchema(ReportInSchema):
-    uscc = PlainText(required=True, validate=V.Length(min=1, max=32),
+    uscc = PlainText(validate=V.Length(min=1, max=32),
                      metadata={"description": "The organisation the report is about"})
+    resident_id = PlainText(validate=V.Length(min=1, max=32), metadata={
+        "description": "Service windows only, instead of uscc: the resident at the counter whose ID card the clerk "
+                       "checked (居民身份证号); never stored with the report"})
+    name = PlainText(validate=V.Length(min=1, max=100),
+                     metadata={"description": "With resident_id: the name on the ID card (must match the file)"})
+
+    @ma.validates_schema
+    def _one_subject(self, data, **kwargs):
+        if bool(data.get("uscc")) == bool(data.get("resident_id")):
+            raise ma.ValidationError("请填写统一社会信用代码，或（服务窗口）居民身份证号和姓名，二者选一。", "uscc")
+        if data.get("resident_id") and not data.get("name"):
+            raise ma.ValidationError("按身份证号出具报告时须填写身份证上的姓名。", "name")
 
 
 class ReportSchema(ma.Schema):

@@ -21,9 +21,9 @@ from backend.disclosure.schemas import (
     ReportSchema,
     WithdrawalSchema,
 )
-from backend.disclosure.subjects import organisation_by_uscc
+from backend.disclosure.subjects import organisation_by_uscc, person_at_counter
 from backend.disclosure.vocab import Requester
-from backend.platform.access import current_operator, operator_actor, require_operator
+from backend.platform.access import check_role, current_operator, operator_actor, require_operator
 from backend.platform.web.http import accepts
 from backend.platform.web.schemas import OptionalIdempotencyHeaderSchema
 
@@ -152,9 +152,14 @@ def publication_report_csv(args):
 @blp.response(201, ReportSchema)
 def issue_report(body, headers):
     """A 专项信用报告 about an organisation (USCC): at a service window for the organisation, or by a department
-    for a procurement or approval file. Logged as a look at the organisation's file."""
+    for a procurement or approval file; at a service window also for the resident at the counter (resident_id and
+    name from the ID card the clerk checked; not counted against the free reports). Logged as a look at the file."""
     op = current_operator()
-    subject = organisation_by_uscc(body["uscc"])
+    if body.get("resident_id"):  # a resident at the counter, the ID card checked in person: windows only
+        check_role(op, ("window", "admin"))
+        subject = person_at_counter(body["resident_id"], body["name"])
+    else:
+        subject = organisation_by_uscc(body["uscc"])
     requester = Requester.WINDOW if op.role == "window" else Requester.DEPARTMENT
     report = reports.request_report(subject, {**body, "idempotency_key": headers.get("idempotency_key")},
                                     requester=requester, viewer=operator_viewer(op),

@@ -9,6 +9,10 @@ console = Blueprint("console", __name__, url_prefix="/console", template_folder=
 from backend.console.views import (  # noqa: E402,F401  (routes register on import)
     admin,
     admin_calendar,
+    case_declarations,
+    case_disclosures,
+    case_objections,
+    cases,
     department,
     errors,
     home,
@@ -18,6 +22,8 @@ from backend.console.views import (  # noqa: E402,F401  (routes register on impo
     supervision_talks,
     supervision_tasks,
     window,
+    window_cases,
+    window_reports,
 )
 
 __all__ = ["console"]

@@ -240,7 +240,8 @@ def test_a_warning_becomes_a_talk_taken_to_verification(client, clock):
     assert talk.number in text_of(c.get("/console/supervision/overdue"))
     assert c.post(f"{base}/verify", {"outcome": "台账已建立"}).status_code == 303
     db.session.refresh(talk)
-    assert talk.state == "verified" and talk.commitment_text == "五个工作日内建立台账"
+    assert talk.state == "verified" and talk.commitment.content == "五个工作日内建立台账"
+    assert talk.commitment.code in text_of(c.get(base))  # the credit commitment the talk signed, by its code
     assert [e.action for e in db.session.execute(select(AuditEntry)).scalars() if e.action.startswith(
         "supervision.talk.")] == ["supervision.talk.plan", "supervision.talk.notify", "supervision.talk.hold",
                                   "supervision.talk.rectify", "supervision.talk.verify"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.models import Declaration, DeclarationCommitment, ListEntry, Subject
+from backend.models import CreditCommitment, Declaration, ListEntry, Subject
 from backend.objections.declarations import expire_declarations
 from backend.platform.extensions import db
 from tests.credit.helpers import SAMR, TAX, record
@@ -56,9 +56,13 @@ def test_verified_declarations_count_with_a_bounded_weight_then_one_found_false_
     assert mine["score"] == 80 and mine["model_version"] == "v2" and mine["grade"] == "B"
 
     false = desk.post(f"/declarations/{numbers[0]}/found-false", desk.samr, json={"reason": "经核查无此表彰文件"})
-    assert false.get_json()["state"] == "found_false" and false.get_json()["commitment"]["breached_at"]
+    broken = false.get_json()["commitment"]
+    assert false.get_json()["state"] == "found_false"
+    assert (broken["status"], broken["fulfilment"], broken["assessed_on"]) == ("broken", "none", "2026-09-29")
+    # credit's breach path made the one watch-list entry: the commitment's code is its decision document
     entry = db.session.scalar(select(ListEntry).where(ListEntry.list_type == "watch"))
-    assert entry.decision_document == numbers[0] and "违背信用承诺" in entry.reason
+    assert entry.decision_document == broken["code"] and "违背信用承诺" in entry.reason and numbers[0] in entry.reason
+    assert "经查不实" in entry.legal_basis and count(ListEntry) == 1
     mine = mp.get("/me/credit").get_json()
     assert mine["list_status"]["watch"] is True and mine["grade"] == "C"  # the watch list caps the grade at 中
     assert any("重点关注名单" in e["rule"] for e in mine["breakdown"]["lists"])
@@ -83,7 +87,7 @@ def test_no_commitment_no_declaration_and_nothing_stored(client, mp):
     assert "真实" in refused.get_json()["error"]["details"]["commitment"]
     bad = mp.post("/me/declarations", json=declaration(category="lottery"))
     assert bad.status_code == 422
-    assert count(Declaration) == 0 and count(DeclarationCommitment) == 0
+    assert count(Declaration) == 0 and count(CreditCommitment) == 0
 
 
 def test_more_information_then_rejected_with_the_reason(client, mp):

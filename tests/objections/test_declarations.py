@@ -142,3 +142,24 @@ def test_the_public_page_shows_verified_declarations_unless_positive_information
     shown = client.get(f"/api/public/v1/merchants/{handle}").get_json()["declarations"]
     assert [d["kind"] for d in shown] == ["contract"]  # the award is no longer shown; the grade is unchanged
     assert db.session.get(Subject, merchant.subject_id).hides_positive is True
+
+
+def test_a_commitment_already_broken_by_its_department_is_not_broken_twice_when_the_declaration_is_found_false(
+        client, mp):
+    """The department may record the breach on the commitment itself (POST /commitments/<code>/fulfilment): finding
+    the declaration false afterwards withdraws its record and keeps that one watch-list entry."""
+    desk = Desk(client)
+    bound(mp)
+    number = mp.post("/me/declarations", json=declaration()).get_json()["number"]
+    code = desk.post(f"/declarations/{number}/decide", desk.samr, json={"decision": "verified"}).get_json()[
+        "commitment"]["code"]
+    assert desk.post(f"/commitments/{code}/fulfilment", desk.tax, json={
+        "fulfilment": "none", "unfulfilled": "不实"}).status_code == 404  # accepted by SAMR, not the tax bureau
+    broken = desk.post(f"/commitments/{code}/fulfilment", desk.samr, json={"fulfilment": "none",
+                                                                            "unfulfilled": "表彰文件系伪造"})
+    assert broken.status_code == 200 and broken.get_json()["status"] == "broken"
+    false = desk.post(f"/declarations/{number}/found-false", desk.samr, json={"reason": "表彰文件系伪造"}).get_json()
+    assert false["state"] == "found_false" and false["commitment"]["unfulfilled"] == "表彰文件系伪造"
+    assert count(ListEntry) == 1
+    assert db.session.scalar(select(Declaration.watch_entry_id)) == db.session.scalar(select(ListEntry.id))
+    assert mp.get("/me/credit").get_json()["records"][0]["status"] == "removed"

@@ -165,8 +165,7 @@ def submit(subject: Subject, data: dict, *, actor: str, channel: str, account_id
     commitment = _sign_commitment(d, subject, actor=actor, online=channel != Channel.WINDOW)
     d.commitment_id = commitment.id
     audit.record(actor, "declaration.submit", "declaration", d.number, details={
-        "category": d.category, "department": d.department, "channel": channel, "commitment": commitment.code,
-        **({"applicant": d.applicant} if d.applicant else {})})
+        "category": d.category, "department": d.department, "channel": channel, "commitment": commitment.code})
     if _matching_record(d) is not None:
         _verify(d, VerificationMethod.DATA_MATCH, credit_office(), actor)
     else:

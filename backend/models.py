@@ -66,7 +66,6 @@ from backend.notifications.models import (
 )
 from backend.objections.models import (
     Declaration,
-    DeclarationCommitment,
     Objection,
     ObjectionCorrection,
     ObjectionStep,
@@ -138,7 +137,6 @@ __all__ = [
     "CreditRecord",
     "CreditReport",
     "Declaration",
-    "DeclarationCommitment",
     "Disclosure",
     "DisclosureEvent",
     "DrawnObject",

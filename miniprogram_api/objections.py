@@ -21,7 +21,7 @@ from backend.objections.schemas import (
 )
 from backend.objections.vocab import DECLARATION_COMMITMENT, Channel
 from backend.platform.web.http import accepts
-from backend.platform.web.schemas import PageArgsSchema
+from backend.platform.web.schemas import OptionalIdempotencyHeaderSchema, PageArgsSchema
 from backend.platform.web.uploads import files_in_request, send_upload
 from miniprogram_api import blp
 from miniprogram_api.auth import current_mp, require_bound_person, require_mp_session
@@ -125,26 +125,38 @@ def declaration_commitment():
     return {"text": DECLARATION_COMMITMENT, "type_zh": "主动型"}
 
 
+def _declared(made) -> tuple[dict, int]:
+    d, replayed = made
+    return declarations.declaration_detail(d), 200 if replayed else 201
+
+
 @blp.route("/me/declarations", methods=["POST"])
 @require_bound_person
 @blp.arguments(DeclarationInSchema)
+@blp.arguments(OptionalIdempotencyHeaderSchema, location="headers")
 @blp.response(201, DeclarationSchema)
-def declare(body):
-    """Declare credit information about myself (资质证照, 生产经营, 合同履约, 表彰奖励, 社会公益), committed true."""
+@blp.alt_response(200, schema=DeclarationSchema, description="A retry with the same Idempotency-Key")
+def declare(body, headers):
+    """Declare credit information about myself (资质证照, 生产经营, 合同履约, 表彰奖励, 社会公益), committed true.
+    A retry with the same `Idempotency-Key` gives the same declaration; the key with another body is refused."""
     mp = current_mp()
-    return declarations.declaration_detail(declarations.submit(_me(), body, actor=mp.actor, account_id=mp.account_id))
+    return _declared(declarations.submit(_me(), body, actor=mp.actor, channel=Channel.RESIDENT,
+                                         account_id=mp.account_id, idempotency_key=headers.get("idempotency_key")))
 
 
 @blp.route("/me/merchants/<handle>/declarations", methods=["POST"])
 @require_mp_session
 @blp.arguments(DeclarationInSchema)
+@blp.arguments(OptionalIdempotencyHeaderSchema, location="headers")
 @blp.response(201, DeclarationSchema)
-def declare_for_merchant(body, handle):
-    """As an owner, declare credit information about the merchant under the commitment."""
+@blp.alt_response(200, schema=DeclarationSchema, description="A retry with the same Idempotency-Key")
+def declare_for_merchant(body, headers, handle):
+    """As an owner, declare credit information about the merchant under the commitment (Idempotency-Key as for
+    POST /me/declarations)."""
     mp = current_mp()
     _, subject = owned_merchant(mp.account_id, handle)
-    return declarations.declaration_detail(declarations.submit(subject, body, actor=mp.actor,
-                                                               account_id=mp.account_id))
+    return _declared(declarations.submit(subject, body, actor=mp.actor, channel=Channel.MERCHANT,
+                                         account_id=mp.account_id, idempotency_key=headers.get("idempotency_key")))
 
 
 @blp.route("/me/declarations", methods=["GET"])

@@ -51,6 +51,7 @@ from backend.credit.lists import (
 from backend.credit.marks import (
     any_mark,
     clear_mark,
+    entry_suspended,
     item_of,
     marks_of,
     notes_for,
@@ -155,6 +156,7 @@ __all__ = [
     "decode_csv",
     "describe_commitment",
     "end_entries_of_record",
+    "entry_suspended",
     "find_subject",
     "get_or_create_organisation",
     "get_or_create_person",

@@ -118,6 +118,13 @@ def any_mark():
     return exists().where(CreditMark.subject_id == Subject.id, CreditMark.cleared_at.is_(None))
 
 
+def entry_suspended():
+    """EXISTS an uncleared mark that suspends counting the list entry (SQL over ListEntry): the grade leaves such an
+    entry out (grades.suspended_items), and so must every check that refuses perks for it (the scan path)."""
+    return exists().where(CreditMark.list_entry_id == ListEntry.id, CreditMark.cleared_at.is_(None),
+                          CreditMark.suspends_grade.is_(True))
+
+
 # Departments mark their own records under 行政复议 or 行政诉讼 (深圳条例 art. 43).
 
 

@@ -1,11 +1,11 @@
 """Objections to one record or list entry, their field-level corrections and steps; self-declarations and the
-truthfulness commitment each is made under."""
+credit commitment (主动型, in credit_commitments) each is made under."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.objections.vocab import (
@@ -100,13 +100,22 @@ class Declaration(CreatedAt, Base):
         one_of("category", DeclarationCategory),
         one_of("state", DeclarationState),
         one_of("verification_method", VerificationMethod, nullable=True),
+        one_of("channel", Channel),
         Index("ix_declarations_department_state", "department", "state"),
+        # a retried POST with the same Idempotency-Key gives the same declaration (per account, per window clerk)
+        UniqueConstraint("account_id", "idempotency_key"),
+        UniqueConstraint("window_operator_id", "idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(24), unique=True)  # SB + China date + id
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="RESTRICT"), index=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("mp_accounts.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    window_operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))  # the clerk at the counter
+    applicant: Mapped[str | None] = mapped_column(String(100))  # the agent's name at a window (经办人)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    request_sha256: Mapped[str | None] = mapped_column(String(64))  # the same key with another body is refused
     category: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     content: Mapped[str | None] = mapped_column(Text)
@@ -123,21 +132,6 @@ class Declaration(CreatedAt, Base):
     note: Mapped[str | None] = mapped_column(String(1000))  # rejection reason, what more is needed, why false
     record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_records.id"))  # the record once verified
     watch_entry_id: Mapped[int | None] = mapped_column(ForeignKey("list_entries.id"))  # once found false
-
-
-class DeclarationCommitment(Base):
-    """The truthfulness commitment (主动型) a declaration is made under: its text and its acceptance.
-
-    commitment_id stays NULL until credit commitments exist for every subject (issue 13); the integrator links
-    each row to the commitment it creates then.
-    """
-
-    __tablename__ = "declaration_commitments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id", ondelete="CASCADE"), unique=True)
-    text: Mapped[str] = mapped_column(Text)
-    accepted_at: Mapped[dt.datetime]
-    accepted_by: Mapped[str] = mapped_column(String(64))  # the actor (mp account or window operator)
-    commitment_id: Mapped[int | None]
-    breached_at: Mapped[dt.datetime | None]
+    # the truthfulness commitment it is made under: a 主动型 credit commitment, filed in the same transaction (after
+    # the flush that gives the declaration its number, which the commitment's matter names)
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("credit_commitments.id"))

@@ -107,7 +107,8 @@ def declaration_row(d: Declaration) -> dict:
     return {"number": d.number, "state": d.state, "state_zh": DECLARATION_STATE_ZH[d.state], "category": d.category,
             "category_zh": DECLARATION_CATEGORY_ZH[d.category], "title": d.title, "issuer": d.issuer,
             "document_no": d.document_no, "issued_on": d.issued_on, "valid_until": d.valid_until,
-            "department": d.department, "due_on": d.due_on,
+            "department": d.department, "channel": d.channel, "channel_zh": CHANNEL_ZH[d.channel],
+            "applicant": d.applicant, "due_on": d.due_on,
             "overdue": is_overdue(d.due_on, d.state, DECLARATION_OPEN), "verification_method": d.verification_method,
             "verified_by": d.verified_by, "verified_at": d.verified_at, "note": d.note, "submitted_at": d.created_at,
             "subject_handle": db.session.get(Subject, d.subject_id).handle}
@@ -125,8 +126,8 @@ CSV_COLUMNS = {
                   ("overdue", "是否逾期"), ("outcome_zh", "处理结果"), ("subject_handle", "主体标识")],
     "declaration": [("number", "申报编号"), ("state_zh", "状态"), ("category_zh", "类别"), ("title", "申报事项"),
                     ("issuer", "颁发单位"), ("document_no", "证书或文书编号"), ("department", "核验部门"),
-                    ("submitted_at", "提交时间"), ("due_on", "核验期限"), ("overdue", "是否逾期"), ("note", "说明"),
-                    ("subject_handle", "主体标识")],
+                    ("channel_zh", "提交渠道"), ("submitted_at", "提交时间"), ("due_on", "核验期限"),
+                    ("overdue", "是否逾期"), ("note", "说明"), ("subject_handle", "主体标识")],
 }
 
 

@@ -164,6 +164,14 @@ class DeclarationInSchema(ma.Schema):
         "description": "true: I make the truthfulness commitment (GET /me/declarations/commitment gives the text)"})
 
 
+class WindowDeclarationInSchema(DeclarationInSchema, SubjectRefSchema):
+    applicant = PlainText(required=True, validate=V.Length(min=1, max=100),
+                          metadata={"description": "The agent at the window (经办人), as the receipt names them"})
+    commitment_accepted = JsonBoolean(required=True, metadata={
+        "description": "true: the subject (or its agent) signed the truthfulness commitment on paper at the "
+                       "counter; the window records it"})
+
+
 class DeclarationDecisionSchema(ma.Schema):
     decision = ma.fields.String(required=True, validate=V.OneOf(("verified", "rejected", "more_info")))
     note = PlainText(multiline=True, allow_none=True, validate=V.Length(max=1000),
@@ -175,11 +183,24 @@ class SupplementSchema(ma.Schema):
 
 
 class DeclarationCommitmentSchema(ma.Schema):
+    """The truthfulness commitment: its text (GET /me/declarations/commitment), and once signed the 主动型 credit
+    commitment it became (code, accepting unit, status, fulfilment)."""
+
     text = ma.fields.String(required=True)
     type_zh = ma.fields.String(required=True)
+    code = ma.fields.String(metadata={"description": "The 20-character credit commitment code"})
+    commitment_type = ma.fields.String(metadata={"description": "voluntary (主动型)"})
+    matter = ma.fields.String()
+    liability = ma.fields.String()
+    committed_on = ma.fields.Date()
+    valid_until = ma.fields.Date(allow_none=True)
+    accepting_unit = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "active / kept / broken / withdrawn"})
+    fulfilment = ma.fields.String(allow_none=True)
+    unfulfilled = ma.fields.String(allow_none=True)
+    assessed_on = ma.fields.Date(allow_none=True)
+    signed_online = ma.fields.Boolean(metadata={"description": "false: signed on paper at a service window"})
     accepted_at = ma.fields.DateTime()
-    breached_at = ma.fields.DateTime(allow_none=True)
-    commitment_id = ma.fields.Integer(allow_none=True, metadata={"description": "The credit commitment, once linked"})
 
 
 class DeclarationRowSchema(ma.Schema):
@@ -194,6 +215,9 @@ class DeclarationRowSchema(ma.Schema):
     issued_on = ma.fields.Date(required=True)
     valid_until = ma.fields.Date(allow_none=True)
     department = ma.fields.String(required=True)
+    channel = ma.fields.String(required=True, metadata={"description": "resident / merchant / window"})
+    channel_zh = ma.fields.String(required=True)
+    applicant = ma.fields.String(allow_none=True, metadata={"description": "At a window: the agent (经办人)"})
     due_on = ma.fields.Date(allow_none=True)
     overdue = ma.fields.Boolean(required=True)
     verification_method = ma.fields.String(allow_none=True, metadata={"description": "data_match or document_review"})

@@ -19,12 +19,14 @@ from backend.objections.schemas import (
     ObjectionSchema,
     ReasonSchema,
     UploadListSchema,
+    WindowDeclarationInSchema,
     WindowObjectionInSchema,
     WorklistArgsSchema,
 )
 from backend.objections.vocab import Channel
 from backend.platform.access import current_operator, operator_actor, require_operator
 from backend.platform.web.http import accepts
+from backend.platform.web.schemas import OptionalIdempotencyHeaderSchema
 from backend.platform.web.uploads import files_in_request, send_upload
 
 blp = Blueprint("objections", __name__, url_prefix="/api/dept/v1",
@@ -153,12 +155,28 @@ def _declaration(number: str):
     return d
 
 
+@blp.route("/declarations", methods=["POST"])
+@require_operator("window", "admin")
+@blp.arguments(WindowDeclarationInSchema)
+@blp.arguments(OptionalIdempotencyHeaderSchema, location="headers")
+@blp.response(201, DeclarationSchema)
+@blp.alt_response(200, schema=DeclarationSchema, description="A retry with the same Idempotency-Key")
+def declare_at_window(body, headers):
+    """At a service window: a declaration for an organisation, or a person without the mini-program, named by
+    `uscc` or `resident_id` (the subject must have a file), under the truthfulness commitment signed at the
+    counter (a 主动型 commitment the window records); evidence next. The clerk and the window are recorded."""
+    op = current_operator()
+    d, replayed = declarations.submit(find_subject(body), body, actor=operator_actor(), channel=Channel.WINDOW,
+                                      operator=op, idempotency_key=headers.get("idempotency_key"))
+    return declarations.declaration_detail(d), 200 if replayed else 201
+
+
 @blp.route("/declarations", methods=["GET"])
-@require_operator("department", "admin")
+@require_operator("department", "admin", "window")
 @blp.arguments(DeclarationWorklistArgsSchema, location="query")
 @blp.response(200, DeclarationPageSchema)
 def declaration_worklist(args):
-    """Declarations by deadline: a department sees those it verifies, admins all."""
+    """Declarations by deadline: a department sees those it verifies, a window those it filed, admins all."""
     return reading.declaration_worklist(args, current_operator()).envelope()
 
 
@@ -173,15 +191,26 @@ def declaration_worklist_csv(args):
 
 
 @blp.route("/declarations/<number>", methods=["GET"])
-@require_operator("department", "admin")
+@require_operator("department", "admin", "window")
 @blp.response(200, DeclarationSchema)
 def get_declaration(number):
-    """One declaration with its commitment and evidence."""
+    """One declaration with its commitment and evidence (a window: those it filed)."""
     return declarations.declaration_detail(_declaration(number))
 
 
+@blp.route("/declarations/<number>/evidence", methods=["POST"])
+@blp.doc(requestBody=MULTIPART)
+@require_operator("window", "admin")
+@blp.response(201, UploadListSchema)
+@accepts("multipart/form-data")
+def add_declaration_evidence(number):
+    """Evidence (PDF, PNG, JPEG) for a declaration filed at this window, while it is being verified."""
+    files = files_in_request()
+    return {"items": evidence.add_evidence(_declaration(number), files, actor=operator_actor())}
+
+
 @blp.route("/declarations/<number>/evidence/<ref>", methods=["GET"])
-@require_operator("department", "admin")
+@require_operator("department", "admin", "window")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
 def get_declaration_evidence(number, ref):
     """One evidence file, as a download."""

@@ -97,3 +97,7 @@ class VerificationMethod(enum.StrEnum):
 DECLARATION_COMMITMENT = (
     "本主体郑重承诺：本次自主申报的信用信息及所附材料真实、准确、完整，并授权信用汕尾平台对申报信息进行归集、"
     "核验、共享和使用。如有虚假，自愿承担违背承诺的责任，接受列入重点关注名单等处理，并依法承担相应法律责任。")
+# Its liability clause (违诺责任): the legal basis of the watch-list entry a breach makes (credit.assess).
+DECLARATION_LIABILITY = (
+    "申报信息经查不实的，视为违背信用承诺：依据《汕尾市社会信用体系建设工作方案》（一）（五），撤销已核验的申报信息，"
+    "列入重点关注名单，纳入重点监管范围，并依法依规承担相应法律责任。")

@@ -19,7 +19,7 @@ from sqlalchemy import Date, bindparam, exists, func, select
 
 import qr
 from backend.cards import card_holder
-from backend.credit import CreditMark, ListEntry, ListType, Subject
+from backend.credit import CreditMark, ListEntry, ListType, Subject, entry_suspended
 from backend.keys import card_keys, keyring, seal_key
 from backend.platform import dbio
 from backend.platform.clock import from_ts, local_date, local_time
@@ -73,9 +73,12 @@ def open_code(code: str, ts: int, keys=None) -> OpenedCode | CodeCheck:
 
 
 def black_listed(day):
-    """EXISTS an active black-list entry of the subject on `day` (a date or a bound parameter)."""
+    """EXISTS a black-list entry of the subject in force on `day` (a date or a bound parameter) that counts: one
+    whose department suspended counting it while an objection, reconsideration or lawsuit is decided
+    (credit.entry_suspended) no longer weighs in the grade, so it refuses no perk either. Every scan path (verify,
+    redeem, desk, perks, offline bits, trust bundle) asks this one function."""
     return exists().where(ListEntry.subject_id == Subject.id, ListEntry.list_type == ListType.BLACK,
-                          ListEntry.active_on(day))
+                          ListEntry.active_on(day), ~entry_suspended())
 
 
 def mark_note():

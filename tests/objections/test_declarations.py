@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.models import Declaration, DeclarationCommitment, ListEntry, Subject
+from backend.models import CreditCommitment, Declaration, ListEntry, Subject
 from backend.objections.declarations import expire_declarations
 from backend.platform.extensions import db
 from tests.credit.helpers import SAMR, TAX, record
@@ -56,9 +56,13 @@ def test_verified_declarations_count_with_a_bounded_weight_then_one_found_false_
     assert mine["score"] == 80 and mine["model_version"] == "v2" and mine["grade"] == "B"
 
     false = desk.post(f"/declarations/{numbers[0]}/found-false", desk.samr, json={"reason": "经核查无此表彰文件"})
-    assert false.get_json()["state"] == "found_false" and false.get_json()["commitment"]["breached_at"]
+    broken = false.get_json()["commitment"]
+    assert false.get_json()["state"] == "found_false"
+    assert (broken["status"], broken["fulfilment"], broken["assessed_on"]) == ("broken", "none", "2026-09-29")
+    # credit's breach path made the one watch-list entry: the commitment's code is its decision document
     entry = db.session.scalar(select(ListEntry).where(ListEntry.list_type == "watch"))
-    assert entry.decision_document == numbers[0] and "违背信用承诺" in entry.reason
+    assert entry.decision_document == broken["code"] and "违背信用承诺" in entry.reason and numbers[0] in entry.reason
+    assert "经查不实" in entry.legal_basis and count(ListEntry) == 1
     mine = mp.get("/me/credit").get_json()
     assert mine["list_status"]["watch"] is True and mine["grade"] == "C"  # the watch list caps the grade at 中
     assert any("重点关注名单" in e["rule"] for e in mine["breakdown"]["lists"])
@@ -83,7 +87,7 @@ def test_no_commitment_no_declaration_and_nothing_stored(client, mp):
     assert "真实" in refused.get_json()["error"]["details"]["commitment"]
     bad = mp.post("/me/declarations", json=declaration(category="lottery"))
     assert bad.status_code == 422
-    assert count(Declaration) == 0 and count(DeclarationCommitment) == 0
+    assert count(Declaration) == 0 and count(CreditCommitment) == 0
 
 
 def test_more_information_then_rejected_with_the_reason(client, mp):
@@ -138,3 +142,24 @@ def test_the_public_page_shows_verified_declarations_unless_positive_information
     shown = client.get(f"/api/public/v1/merchants/{handle}").get_json()["declarations"]
     assert [d["kind"] for d in shown] == ["contract"]  # the award is no longer shown; the grade is unchanged
     assert db.session.get(Subject, merchant.subject_id).hides_positive is True
+
+
+def test_a_commitment_already_broken_by_its_department_is_not_broken_twice_when_the_declaration_is_found_false(
+        client, mp):
+    """The department may record the breach on the commitment itself (POST /commitments/<code>/fulfilment): finding
+    the declaration false afterwards withdraws its record and keeps that one watch-list entry."""
+    desk = Desk(client)
+    bound(mp)
+    number = mp.post("/me/declarations", json=declaration()).get_json()["number"]
+    code = desk.post(f"/declarations/{number}/decide", desk.samr, json={"decision": "verified"}).get_json()[
+        "commitment"]["code"]
+    assert desk.post(f"/commitments/{code}/fulfilment", desk.tax, json={
+        "fulfilment": "none", "unfulfilled": "不实"}).status_code == 404  # accepted by SAMR, not the tax bureau
+    broken = desk.post(f"/commitments/{code}/fulfilment", desk.samr, json={"fulfilment": "none",
+                                                                            "unfulfilled": "表彰文件系伪造"})
+    assert broken.status_code == 200 and broken.get_json()["status"] == "broken"
+    false = desk.post(f"/declarations/{number}/found-false", desk.samr, json={"reason": "表彰文件系伪造"}).get_json()
+    assert false["state"] == "found_false" and false["commitment"]["unfulfilled"] == "表彰文件系伪造"
+    assert count(ListEntry) == 1
+    assert db.session.scalar(select(Declaration.watch_entry_id)) == db.session.scalar(select(ListEntry.id))
+    assert mp.get("/me/credit").get_json()["records"][0]["status"] == "removed"

@@ -42,7 +42,7 @@ from backend.objections.vocab import (
 from backend.platform import audit, jobs, uploads
 from backend.platform.access import Operator
 from backend.platform.clock import china_today, local_date, utcnow
-from backend.platform.db import db, use_case
+from backend.platform.db import db, savepoint, use_case
 from backend.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 D = DeclarationState
@@ -153,7 +153,7 @@ def submit(subject: Subject, data: dict, *, actor: str, channel: str, account_id
                     document_no=data["document_no"], issued_on=data["issued_on"], valid_until=data.get("valid_until"),
                     department=data["department"], state=D.SUBMITTED)
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(d)
             db.session.flush()
     except IntegrityError:  # the same key, sent twice at once: the other request made it

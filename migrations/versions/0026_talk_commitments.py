@@ -9,7 +9,7 @@ type is 信用修复型 naming the record when the talk's warning was raised by 
 The downgrade puts the text back on the talks and deletes only the commitments this migration made.
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-01 15:10:00
 
 """
@@ -22,7 +22,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0026'
-down_revision = '0024'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 

@@ -169,7 +169,7 @@ test('the credit services through utils/api.js against the real backend: objecti
   expect(declared).toMatchObject({ category_zh: '表彰奖励', commitment: { text: commitment.text } })
   const declaring = sent.filter(r => r.method === 'POST' && r.path === '/api/mp/v1/me/declarations')
   expect(declaring).toHaveLength(1)
-  expect(declaring[0].header['Idempotency-Key']).toMatch(/^[!-~]{8,64}$/) // sent ahead of the spec (keyAhead)
+  expect(declaring[0].header['Idempotency-Key']).toMatch(/^[!-~]{8,64}$/) // the spec asks for it
   await api.upload('addDeclarationEvidence', { params: { number: declared.number }, filePath: proof })
   expect((await api.call('myDeclarations', { query: { page: 1, per_page: 20 } })).items.map(d => d.number)).toEqual([declared.number])
   expect(await api.call('setPreferences', { data: { hides_positive: true } })).toMatchObject({ hides_positive: true })

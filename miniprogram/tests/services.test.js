@@ -4,7 +4,7 @@
 const { answer, backend, installWx, openPage, root, text, flush } = require('./helpers/harness')
 const api = require('../utils/api')
 const elder = require('../utils/elder')
-const { dateZh } = require('../utils/format')
+const { addDays, dateZh } = require('../utils/format')
 
 const CREDIT = 'GET /api/mp/v1/me/credit (services)'
 
@@ -34,12 +34,15 @@ test('信用修复: my records with their windows and when repair is possible; a
     answer('POST /api/mp/v1/me/repairs'), answer('GET /api/mp/v1/me/repairs/commitment')])
   const page = await openPage('repair')
   const shown = text(page)
-  expect(shown).toContain('未按规定公示食品经营许可')
-  expect(shown).toContain('最短公示期至 2026年08月15日，最长公示至 2027年05月15日')
-  expect(shown).toContain('已满最短公示期，现在可以申请信用修复（免费）')
-  expect(shown).toContain('2027年02月12日起可申请信用修复') // the recent one: the server's date decides, not the phone's
-  expect(page.querySelectorAll('.record').length).toBe(2)
+  // Dates as recorded (the recorder files the penalties some days before the day it runs).
   const old = answer(CREDIT).body.records.find(r => r.title === '未按规定公示食品经营许可')
+  const recent = answer(CREDIT).body.records.find(r => r.title === '销售不合格食用农产品')
+  expect(shown).toContain('未按规定公示食品经营许可')
+  expect(shown).toContain(`最短公示期至 ${dateZh(old.min_publish_until)}，最长公示至 ${dateZh(old.max_publish_until)}`)
+  expect(shown).toContain('已满最短公示期，现在可以申请信用修复（免费）')
+  // the recent one: possible from the day after its minimum period, by the server's date, not the phone's
+  expect(shown).toContain(`${dateZh(addDays(recent.min_publish_until, 1))}起可申请信用修复`)
+  expect(page.querySelectorAll('.record').length).toBe(2)
 
   page.instance.start({ currentTarget: { dataset: { id: old.id } } })
   await flush()

@@ -41,7 +41,7 @@ const ENDPOINTS = {
   // 自主申报与正面信息的公开
   declarationCommitment: { method: 'GET', path: '/api/mp/v1/me/declarations/commitment' },
   myDeclarations: { method: 'GET', path: '/api/mp/v1/me/declarations' },
-  declare: { method: 'POST', path: '/api/mp/v1/me/declarations', idempotencyKey: true, keyAhead: true },
+  declare: { method: 'POST', path: '/api/mp/v1/me/declarations', idempotencyKey: true },
   addDeclarationEvidence: { method: 'POST', path: '/api/mp/v1/me/declarations/{number}/evidence', upload: true },
   supplementDeclaration: { method: 'POST', path: '/api/mp/v1/me/declarations/{number}/supplement' },
   preferences: { method: 'GET', path: '/api/mp/v1/me/preferences' },

@@ -252,9 +252,10 @@ def test_extension_upheld_and_the_credit_offices_review(client):
 def test_declaration_verified_by_the_competent_department(client):
     code, _ = org_penalty(client)
     subject = db.session.execute(select(CreditRecord)).scalar_one().subject
-    decl = declarations.submit(subject, {"category": "operation", "title": "守合同重信用企业", "issuer": "汕尾市市场监督管理局",
-                                         "document_no": "SW-2026-88", "issued_on": dt.date(2026, 3, 1),
-                                         "department": SAMR, "commitment_accepted": True}, actor="test")
+    decl, _ = declarations.submit(subject, {"category": "operation", "title": "守合同重信用企业",
+                                            "issuer": "汕尾市市场监督管理局", "document_no": "SW-2026-88",
+                                            "issued_on": dt.date(2026, 3, 1), "department": SAMR,
+                                            "commitment_accepted": True}, actor="test", channel="merchant")
     number = decl.number
     samr = signed_in(client.application.test_client(), "department", department=SAMR)
     assert number in text_of(samr.get("/console/declarations"))

@@ -7,9 +7,10 @@ WORKERS ?= 2
 THREADS ?= 4
 ## the suite runs on TEST_WORKERS processes (pytest-xdist; `auto` = one per core, 0 = in this process); a test
 ## file stays on one worker; on PostgreSQL each worker gets its own database (tests/worker_databases.py). The
-## contract fuzzing then runs in one process (its generated items share one node id, which xdist cannot spread).
+## contract fuzzing then runs as one process per core, each taking a shard of the operations (its generated items
+## share one node id, which xdist cannot spread: tests/fuzz_shards.py).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile && $(BIN)/python -m pytest -m fuzz tests/hardening
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile && $(BIN)/python tests/fuzz_shards.py
 export FLASK_APP := wsgi
 
 .PHONY: install install-dev run serve test test-miniprogram test-postgres lint check-migrations bench clean

@@ -16,7 +16,8 @@ import os
 
 
 def pytest_load_initial_conftests(early_config, parser, args) -> None:
-    url, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER") or os.environ.get("TEST_DATABASE_SUFFIX")  # the fuzz shards
     if not url or not worker:
         return
     from sqlalchemy import create_engine, make_url, text

@@ -1,40 +1,17 @@
 """The portal's stylesheet (inlined, allowed by its CSP hash) and security headers: no script, no third-party
-asset, the same policy as the merchant pages. The stylesheet is the merchant pages' own (one look for every
-public page) followed by the few rules only the portal needs (portal.css)."""
+asset, the same policy as the merchant pages (platform.web.page_policy). The stylesheet is the merchant pages' own
+(one look for every public page) followed by the few rules only the portal needs (portal.css)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from importlib import resources
 from pathlib import Path
 
-from flask import Response, current_app
+from backend.platform.web.page_policy import PagePolicy
 
 HERE = Path(__file__).parent
 PAGE_CSS = (resources.files("backend.merchants.public") / "page.css").read_text(encoding="utf-8")
 CSS = PAGE_CSS.rstrip("\n") + "\n" + (HERE / "portal.css").read_text(encoding="utf-8")
-CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
-TEMPLATE_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((HERE / "templates").rglob("*.html")))
-                                  + CSS.encode()).hexdigest()[:12]
-CSP = (f"default-src 'none'; style-src 'sha256-{CSS_HASH}'; img-src 'self' data:; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-
-
-def security_headers() -> list[tuple[str, str]]:
-    found = current_app.extensions.get("portal_headers")
-    if found is None:
-        found = [("Content-Security-Policy", CSP), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
-                 ("X-Content-Type-Options", "nosniff"),
-                 ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
-                 ("Cross-Origin-Opener-Policy", "same-origin"), ("Cross-Origin-Resource-Policy", "same-origin")]
-        if current_app.config["PUBLIC_BASE_URL"].startswith("https://"):
-            found.append(("Strict-Transport-Security", "max-age=31536000"))
-        current_app.extensions["portal_headers"] = found
-    return found
-
-
-def add_security_headers(response: Response) -> Response:
-    if "Content-Security-Policy" not in response.headers:
-        response.headers.extend(security_headers())
-    return response
+POLICY = PagePolicy("portal", CSS, HERE / "templates")
+CSS_HASH, CSP, TEMPLATE_VERSION = POLICY.css_hash, POLICY.csp, POLICY.template_version
+security_headers, add_security_headers = POLICY.headers, POLICY.add_headers

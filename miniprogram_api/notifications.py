@@ -6,7 +6,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from backend.notifications import messages_of, record_choices, template_list
-from backend.notifications.vocab import SubscriptionChoice
+from backend.notifications.vocab import EVENT_ZH, PUSH_STATUS_ZH, SubscriptionChoice
 from miniprogram_api import blp
 from miniprogram_api.auth import current_mp, require_mp_session
 
@@ -42,8 +42,10 @@ class ChoiceListSchema(ma.Schema):
 class MessageSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     event = ma.fields.String(required=True)
+    event_zh = ma.fields.Function(lambda m: EVENT_ZH.get(m.event, m.event), required=True)
     template_id = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
+    status_zh = ma.fields.Function(lambda m: PUSH_STATUS_ZH.get(m.status, m.status), required=True)
     errcode = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.DateTime()
     sent_at = ma.fields.DateTime(allow_none=True)

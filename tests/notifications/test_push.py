@@ -72,6 +72,7 @@ def test_a_record_filed_about_a_subscribed_resident_is_pushed_once(client, wecha
     assert len(wechat.requests_to(SEND)) == 1
     mine = resident.get("/me/messages").get_json()["items"]
     assert [(m["event"], m["status"]) for m in mine] == [("record_filed", "sent")]
+    assert (mine[0]["event_zh"], mine[0]["status_zh"]) == ("信用记录变动提醒", "已发送")  # as the page shows them
 
 
 REFUSALS = {

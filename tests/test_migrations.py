@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -26,6 +27,24 @@ def test_single_head():
     assert len(heads) == 1, f"several Alembic heads: {heads}; merge them"
 
 
+@contextlib.contextmanager
+def scratch_postgres():
+    """The URL of a new empty PostgreSQL database beside TEST_DATABASE_URL's, dropped afterwards (skips without it)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL not set")
+    name = f"mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def upgrade_and_compare(url: str) -> None:
     app = create_app(type("MigConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
                                                          "SQLALCHEMY_ENGINE_OPTIONS": {}}))
@@ -47,19 +66,8 @@ def test_upgrade_from_empty_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_upgrade_from_empty_postgres():
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL not set")
-    name = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        upgrade_and_compare(make_url(base).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres() as url:
+        upgrade_and_compare(url)
 
 
 def backfill_0010(url: str) -> None:
@@ -99,19 +107,8 @@ def test_0010_fills_departments_stall_names_and_agencies_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_0010_fills_departments_stall_names_and_agencies_postgres():
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL not set")
-    name = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        backfill_0010(make_url(base).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres() as url:
+        backfill_0010(url)
 
 
 def test_unrated_migration_clears_the_invented_grade_of_subjects_with_nothing_to_grade(tmp_path):

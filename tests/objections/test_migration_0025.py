@@ -4,18 +4,14 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from backend.app import create_app
 from backend.config import TestConfig
 from backend.platform.extensions import db
-from tests.test_migrations import MIGRATIONS
+from tests.test_migrations import MIGRATIONS, scratch_postgres
 
 TEXT = "本主体郑重承诺：申报信息真实。"
 
@@ -88,16 +84,5 @@ def test_0025_moves_declaration_commitments_into_credit_commitments_sqlite(tmp_p
 
 @pytest.mark.postgres
 def test_0025_moves_declaration_commitments_into_credit_commitments_postgres():
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL not set")
-    name = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        migrate_declaration_commitments(make_url(base).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres() as url:
+        migrate_declaration_commitments(url)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from backend.app import create_app
 from backend.config import TestConfig
 from backend.platform.extensions import db
+from tests.test_migrations import MIGRATIONS, scratch_postgres
 
-MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "migrations")
 TALK = ("INSERT INTO talks (id, number, warning_id, subject_id, department, kind, state, scheduled_at, place, "
         "attendees, content, rectification, rectification_days, commitment_text, commitment_signer, held_at, "
         "verified_at, escalation, history, created_at) VALUES (:id, :n, :w, 1, '汕尾市市场监督管理局', 'warning', :s, "
@@ -82,16 +78,5 @@ def test_talk_commitments_move_into_credit_commitments_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_talk_commitments_move_into_credit_commitments_postgres():
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL not set")
-    name = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        migrate_talk_commitments(make_url(base).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres() as url:
+        migrate_talk_commitments(url)

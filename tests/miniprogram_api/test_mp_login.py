@@ -85,7 +85,8 @@ def test_busy_always_is_503_after_bounded_retries(client, wechat):
     assert len(wechat.requests_to(JSCODE)) == 2
 
 
-def test_timeout_is_503_after_bounded_retries(client, wechat):
+def test_timeout_is_503_after_bounded_retries(app, client, wechat):
+    app.config["WECHAT_TIMEOUT"] = 0.5  # read when the gateway is first made, i.e. by this login
     wechat.delay_next(JSCODE, 3.0, times=None)
     resp = login(client, wechat.issue_login_code())
     assert resp.status_code == 503 and "Retry-After" in resp.headers

@@ -932,7 +932,7 @@ def world(app, client, clock, monkeypatch):
 
     with FakeWeChat() as fake:
         app.config.update(WECHAT_APP_ID=fake.app_id, WECHAT_APP_SECRET=fake.app_secret,
-                          WECHAT_API_BASE_URL=fake.base_url, WECHAT_TIMEOUT=0.5)
+                          WECHAT_API_BASE_URL=fake.base_url)
         yield World(app, client, clock, fake, monkeypatch)
 
 

@@ -84,7 +84,7 @@ def test_devices_and_mini_program_accounts_are_named(client, db, app):
     assert verify(client, devices["transit"]["token"], code_for(person()), scenario="lodging").status_code == 403
     with FakeWeChat() as fake:
         app.config.update(WECHAT_APP_ID=fake.app_id, WECHAT_APP_SECRET=fake.app_secret,
-                          WECHAT_API_BASE_URL=fake.base_url, WECHAT_TIMEOUT=0.5)
+                          WECHAT_API_BASE_URL=fake.base_url)
         mp = MpClient(client, fake, "o-unbound").login()
         assert mp.get("/me/code").status_code == 403
     device, account = denials(db)

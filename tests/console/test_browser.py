@@ -47,7 +47,8 @@ def browser():
 def new_page(browser, width: int = 1280, height: int = 900):
     context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False,
                                   accept_downloads=True, locale="zh-CN")
-    context.set_default_timeout(5000)
+    # Generous: a report's PDF renders in the request, and on a loaded machine its click waited >5 s for navigation.
+    context.set_default_timeout(20000)
     return context.new_page()
 
 

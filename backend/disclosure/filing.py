@@ -220,7 +220,8 @@ def file_decisions(kind: str, rows: list[tuple[int, dict]], *, operator: Operato
     return {"rows": len(checked), "created": created, "updated": len(checked) - created, "encoding": encoding}
 
 
-def _own(disclosure_id: int, operator: Operator) -> Disclosure:
+def own(disclosure_id: int, operator: Operator) -> Disclosure:
+    """The decision if this operator's department filed it (an admin: any); raises NotFound."""
     d = db.session.get(Disclosure, disclosure_id)
     if d is None or (operator.role != "admin" and d.department != operator.department):
         raise NotFound(f"没有编号为 {disclosure_id} 的本部门双公示决定。", code="decision_not_found")
@@ -230,7 +231,7 @@ def _own(disclosure_id: int, operator: Operator) -> Disclosure:
 @use_case
 def publish_decision(disclosure_id: int, *, operator: Operator, actor: str) -> dict:
     """Publish a held decision now; raises NotFound, Conflict (withdrawn)."""
-    d = _own(disclosure_id, operator)
+    d = own(disclosure_id, operator)
     if d.state == PublicationState.WITHDRAWN:
         raise Conflict("该决定已撤回公示。", code="decision_withdrawn")
     if d.state == PublicationState.REGISTERED:
@@ -243,7 +244,7 @@ def publish_decision(disclosure_id: int, *, operator: Operator, actor: str) -> d
 def withdraw_decision(disclosure_id: int, body: dict, *, operator: Operator, actor: str) -> dict:
     """Withdraw the publication of a changed or revoked decision (its credit record is removed and the subject
     re-graded); raises NotFound, InvalidInput, Conflict (already withdrawn)."""
-    d = _own(disclosure_id, operator)
+    d = own(disclosure_id, operator)
     if d.state == PublicationState.WITHDRAWN:
         raise Conflict("该决定已撤回公示。", code="decision_withdrawn")
     today = china_today()

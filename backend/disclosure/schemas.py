@@ -8,10 +8,11 @@ from backend.disclosure.vocab import (
     PENALTY_FIELDS,
     PURPOSES,
     DecisionKind,
+    PublicationState,
     ReportDomain,
     WithdrawalCause,
 )
-from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText
+from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, page_schema
 
 V = ma.validate
 MULTILINE = {"SY", "NR", "BZ", "YJ"}
@@ -68,6 +69,23 @@ class DisclosureSchema(ma.Schema):
     withdrawal_cause = ma.fields.String(allow_none=True)
     withdrawal_reason = ma.fields.String(allow_none=True)
     withdrawal_document = ma.fields.String(allow_none=True)
+
+
+class DisclosureRowSchema(DisclosureSchema):
+    kind_zh = ma.fields.String()
+    state_zh = ma.fields.String()
+
+
+DisclosurePageSchema = page_schema(DisclosureRowSchema, "DisclosurePageSchema")
+
+
+class DisclosureListArgsSchema(PageArgsSchema):
+    kind = ma.fields.String(validate=V.OneOf(tuple(DecisionKind)))
+    state = ma.fields.String(validate=V.OneOf(tuple(PublicationState)))
+    department = PlainText(validate=V.Length(min=1, max=100), metadata={"description": "Admins: one department"})
+    date_from = ma.fields.Date(metadata={"description": "Decided on or after"})
+    date_to = ma.fields.Date(metadata={"description": "Decided on or before"})
+    document_no = PlainText(validate=V.Length(min=1, max=100), metadata={"description": "Part of the 决定书文号"})
 
 
 class FiledSchema(ma.Schema):

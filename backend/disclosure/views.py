@@ -1,4 +1,4 @@
-"""/api/dept/v1 for departments and admins: 双公示 decisions in (one, batch, CSV), publish, withdraw, the
+"""/api/dept/v1 for departments and admins: 双公示 decisions in (one, batch, CSV), listed, publish, withdraw, the
 publication report (JSON or CSV); and reports at a service window or for a department's file."""
 
 from __future__ import annotations
@@ -7,8 +7,11 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
 from backend.credit import decode_csv, operator_viewer
-from backend.disclosure import csv_import, deadlines, filing, reports
+from backend.disclosure import csv_import, deadlines, filing, listing, reports
 from backend.disclosure.schemas import (
+    DisclosureListArgsSchema,
+    DisclosurePageSchema,
+    DisclosureRowSchema,
     FiledSchema,
     ImportedSchema,
     LicenceBatchSchema,
@@ -102,6 +105,24 @@ def import_penalties():
 def import_licences():
     """A CSV (UTF-8 or GBK) of licences (XK_ codes or their Chinese names); all rows or none."""
     return _import("licence")
+
+
+@blp.route("/disclosures", methods=["GET"])
+@require_operator("department", "admin")
+@blp.arguments(DisclosureListArgsSchema, location="query")
+@blp.response(200, DisclosurePageSchema)
+def list_decisions(args):
+    """Your department's decisions (admins: every department's, or one), newest decision first, with their
+    publication and withdrawal deadlines; filter by kind, state, decision date and part of the document number."""
+    return listing.decisions(args, operator=current_operator()).envelope()
+
+
+@blp.route("/disclosures/<int:disclosure_id>", methods=["GET"])
+@require_operator("department", "admin")
+@blp.response(200, DisclosureRowSchema)
+def get_decision(disclosure_id):
+    """One of your department's decisions (admins: any); another department's is 404."""
+    return listing.decision(disclosure_id, operator=current_operator())
 
 
 @blp.route("/disclosures/<int:disclosure_id>/publish", methods=["POST"])

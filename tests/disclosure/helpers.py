@@ -47,3 +47,10 @@ def licence(n: int | None = None, **over) -> dict:
             "XK_JDRQ": "2026-11-02", "XK_YXQZ": "2026-11-02", "XK_YXQZI": "2031-11-01", "XK_XKJG": "汕尾市市场监督管理局",
             "XK_XKJGDM": valid_authority(), "XK_ZT": "1", "XK_LYDW": "汕尾市市场监督管理局", "XK_LYDWDM": valid_authority()}
     return {**body, **over}
+
+
+def filed(client, kind: str, body: dict, headers: dict) -> dict:
+    """POST one decision to /api/dept/v1/disclosures/<kind> (penalties or licences); the decision as answered."""
+    resp = client.post(f"/api/dept/v1/disclosures/{kind}", json=body, headers=headers)
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()["decision"]

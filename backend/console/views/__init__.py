@@ -10,6 +10,7 @@ from backend.console.views import (  # noqa: E402,F401  (routes register on impo
     admin,
     admin_calendar,
     case_declarations,
+    case_disclosure_list,
     case_disclosures,
     case_objections,
     cases,

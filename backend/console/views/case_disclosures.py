@@ -107,7 +107,8 @@ def _receipt(decision: dict, created: bool, notice: str | None = None):
                 "action": url_for("console.publish_disclosure", disclosure_id=decision["id"])}] if held else []
     return detail("双公示报送结果", facts=facts, actions=actions,
                   notice=notice or ("已报送。" if created else "同一文号已报送过：已按本次内容更正。"),
-                  links=[("继续报送", url_for("console.disclosure_form", kind=decision["kind"]), "again"),
+                  links=[("查看该决定", url_for("console.disclosure", disclosure_id=decision["id"]), "to-decision"),
+                         ("继续报送", url_for("console.disclosure_form", kind=decision["kind"]), "again"),
                          ("公示超期报告", url_for("console.publication_report_page"), "to-report")])
 
 

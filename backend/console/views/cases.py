@@ -31,7 +31,8 @@ DEPT = (OperatorRole.DEPARTMENT, OperatorRole.ADMIN)
 for _role in DEPT:
     NAV[_role] += [("信用修复", "console.repairs"), ("异议", "console.objections"),
                    ("自主申报", "console.declarations"),
-                   ("双公示", "console.disclosure_form"), ("公示超期报告", "console.publication_report_page")]
+                   ("双公示", "console.disclosure_form"), ("双公示决定", "console.disclosures"),
+                   ("公示超期报告", "console.publication_report_page")]
 
 REPAIR_COLUMNS = [("ref", "申请编号"), ("state_zh", "状态"), ("department", "认定部门"), ("record_title", "失信记录"),
                   ("document_no", "决定文书号"), ("channel_zh", "渠道"), ("submitted_at", "提交时间"),

@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Date, bindparam, exists, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import MpAccount, MpSession
-from backend.credit import ListEntry, ListType, Subject
+from backend.credit import Subject
 from backend.platform import dbio
-from backend.platform.clock import china_today, utcnow
+from backend.platform.clock import utcnow
 from backend.platform.crypto import credential_hash, encrypt, keyed_hash, new_credential
 from backend.platform.db import db, use_case
 from backend.platform.errors import Forbidden, Unauthorized
@@ -22,8 +22,8 @@ TOKEN_PREFIX = "mps"
 
 @dataclass(frozen=True)
 class MpPrincipal:
-    """Who is calling: the session, its account and (once bound) the person's handle, grade, code
-    generation and black-list flag.
+    """Who is calling: the session, its account and (once bound) the person's handle, grade and code
+    generation. (Whether perks are refused is the scanner's to decide, with suspensions: scanning.checks.)
 
     Bound, it is a keys.CodeHolder: the code hot path signs from it without loading the subject.
     """
@@ -34,7 +34,6 @@ class MpPrincipal:
     handle: str | None
     grade: str | None  # None before binding, and for a bound person not rated yet
     code_generation: int = 0
-    blocked: bool = False
     kind: str = "person"
 
     @property
@@ -83,12 +82,10 @@ def login(openid: str, session_key: str) -> LoginResult:
 
 
 # One Core query on the hot path (GET /me/code): no ORM identity map, no lazy loads.
-_BLOCKED = exists().where(ListEntry.subject_id == Subject.id, ListEntry.list_type == ListType.BLACK,
-                          ListEntry.active_on(bindparam("today", type_=Date)))
 _PRINCIPAL = (
     select(MpSession.id.label("session_id"), MpSession.expires_at, MpSession.revoked_at,
            MpAccount.id.label("account_id"), MpAccount.subject_id, Subject.handle, Subject.grade,
-           Subject.code_generation, _BLOCKED.label("blocked"))
+           Subject.code_generation)
     .join(MpAccount, MpAccount.id == MpSession.account_id)
     .outerjoin(Subject, Subject.id == MpAccount.subject_id)
     .where(MpSession.token_hash == bindparam("token_hash"))
@@ -99,13 +96,13 @@ def authenticate(token: str) -> MpPrincipal:
     """The principal holding this session token; raises Unauthorized (unknown, expired, revoked)."""
     if not token.startswith(TOKEN_PREFIX + "_"):
         raise Unauthorized("登录凭证无效，请重新登录小程序。", code="invalid_session")
-    row = dbio.first(_PRINCIPAL, {"token_hash": credential_hash(token), "today": china_today()})
+    row = dbio.first(_PRINCIPAL, {"token_hash": credential_hash(token)})
     if row is None or row.revoked_at is not None:
         raise Unauthorized("登录已失效或已退出，请重新登录小程序。", code="invalid_session")
     if row.expires_at <= utcnow():
         raise Unauthorized("登录已过期，请重新登录小程序。", code="session_expired")
     return MpPrincipal(row.session_id, row.account_id, row.subject_id, row.handle, row.grade,
-                       row.code_generation or 0, bool(row.blocked))
+                       row.code_generation or 0)
 
 
 @use_case

@@ -163,6 +163,8 @@ def test_sync_workers_alone_freeze_and_nginx_in_front_keeps_them_answering(datab
 
 def test_make_run_gthread_workers_answer_with_a_couple_of_idle_connections(database, tmp_path):
     with gunicorn(database, tmp_path, "gthread", GUNICORN_THREADS="4") as app:
+        for _ in range(4):  # both workers' first requests (cold: a loaded machine once took over 1 s) come first
+            healthz(app.base, timeout=10)
         conns = half_open(app.port, 2)
         conns += [socket.create_connection(("127.0.0.1", app.port), timeout=5) for _ in range(2)]  # silent ones
         try:

@@ -35,7 +35,7 @@ from backend.platform.db import Page, db, on_commit, paginate, use_case
 from backend.platform.errors import Conflict, NotFound
 from backend.repair.applications import step
 from backend.repair.models import RepairApplication
-from backend.repair.vocab import REVIEW_STATES, STATE_ZH, RepairState
+from backend.repair.vocab import REVIEW_STATES, STATE_ZH, Channel, RepairState
 
 
 def _scoped(op: Operator):
@@ -141,7 +141,12 @@ def deny(op: Operator, ref: str, reason: str, *, actor: str) -> RepairApplicatio
 
 
 def applications(op: Operator, state: str | None, page: int, per_page: int) -> Page:
-    query = select(RepairApplication).where(_scoped(op))
+    """Newest first: to the operator's department (admins: all); for a service-window clerk, the ones they filed."""
+    if op.role == "window":
+        query = select(RepairApplication).where(RepairApplication.channel == Channel.WINDOW,
+                                                RepairApplication.applicant_operator_id == op.id)
+    else:
+        query = select(RepairApplication).where(_scoped(op))
     if state:
         query = query.where(RepairApplication.state == state)
     return paginate(query.order_by(RepairApplication.id.desc()), page, per_page)

@@ -59,11 +59,11 @@ def complete_at_window(form, ref):
 
 
 @blp.route("/repairs", methods=["GET"])
-@require_operator("department", "admin")
+@require_operator("department", "admin", "window")
 @blp.arguments(RepairArgsSchema, location="query")
 @blp.response(200, RepairPageSchema)
 def list_repairs(args):
-    """Applications to your department (admins: all), newest first."""
+    """Applications to your department (admins: all), newest first; a service-window clerk's: those they filed."""
     page = review.applications(current_operator(), args.get("state"), args["page"], args["per_page"])
     return {"items": [describe(a) for a in page.items], "meta": page.envelope()["meta"]}
 

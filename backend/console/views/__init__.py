@@ -24,6 +24,7 @@ from backend.console.views import (  # noqa: E402,F401  (routes register on impo
     supervision_tasks,
     window,
     window_cases,
+    window_repairs,
     window_reports,
 )
 

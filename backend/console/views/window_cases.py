@@ -101,7 +101,7 @@ def _repair_receipt(app, notice: str):
 @console_page(*WINDOW, upload=True)
 def window_repair_completion():
     """Supply what a return listed (applications.complete on an application filed at a window)."""
-    errors, values = {}, {}
+    errors, values = {}, {"ref": request.args.get("ref", "")}  # from the window's list of its applications
     if request.method == "POST":
         values = request.form
         body, errors = parse(CompletionFormSchema(), {k: v for k, v in form_data().items() if k == "note"})

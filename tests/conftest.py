@@ -136,6 +136,25 @@ def _sqlite_from_template() -> None:
         raw.close()
 
 
+_SEQUENCES: dict[str, list[tuple[str, str]]] | None = None
+
+
+def owned_sequences(conn) -> dict[str, list[tuple[str, str]]]:
+    """PostgreSQL: table → [(sequence, column)] of its serial and identity columns, read from the catalog once
+    per process (every worker's database has the same schema)."""
+    global _SEQUENCES
+    if _SEQUENCES is None:
+        _SEQUENCES = {}
+        for table, sequence, column in conn.execute(text(
+                "SELECT t.relname, s.oid::regclass::text, a.attname FROM pg_class s "
+                "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+                "JOIN pg_class t ON t.oid = d.refobjid "
+                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+                "WHERE s.relkind = 'S' AND t.relnamespace = 'public'::regnamespace")):
+            _SEQUENCES.setdefault(table, []).append((sequence, column))
+    return _SEQUENCES
+
+
 def _empty_postgres_tables() -> None:
     """Empty only the tables the test wrote to: one query finds them (a test touches a dozen of the ~100).
 
@@ -154,10 +173,7 @@ def _empty_postgres_tables() -> None:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             for name in used:
                 conn.execute(text(f'DELETE FROM "{name}"'))
-            sequences = [row[0] for row in conn.execute(text(
-                "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
-                "AND d.deptype IN ('a', 'i') JOIN pg_class t ON t.oid = d.refobjid "
-                "WHERE s.relkind = 'S' AND t.relname = ANY(:used)"), {"used": used})]
+            sequences = [seq for name in used for seq, _ in owned_sequences(conn).get(name, ())]
             if sequences:
                 conn.execute(text("SELECT setval(s, 1, false) FROM unnest(CAST(:seqs AS regclass[])) AS s"),
                              {"seqs": sequences})

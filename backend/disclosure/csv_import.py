@@ -6,7 +6,7 @@ import csv
 import io
 
 from backend.disclosure.items import field_names
-from backend.disclosure.vocab import PREFIX, DecisionKind
+from backend.disclosure.vocab import PREFIX, DecisionKind, item_key
 from backend.platform.errors import InvalidInput
 
 EXTRAS = {"严重程度": "severity", "失信信息分类": "severity", "是否公示": "publish", "报送部门": "department",
@@ -18,7 +18,7 @@ def _header(kind: str) -> dict[str, str]:
     prefix, names = PREFIX[DecisionKind(kind)], field_names(kind)
     by_name = {}
     for code, zh in names.items():
-        key = "BZ" if code == "BZ" else prefix + code
+        key = item_key(prefix, code)
         by_name[key] = by_name[zh] = key
     return {**by_name, **EXTRAS}
 

@@ -26,6 +26,7 @@ from backend.disclosure.vocab import (
     SERIOUS_CATEGORIES,
     DecisionKind,
     PartyCategory,
+    item_key,
 )
 from backend.platform.errors import DomainError
 from backend.platform.identifiers import valid_resident_id, valid_uscc
@@ -73,7 +74,7 @@ def clean_items(kind: str, raw: dict, today: dt.date) -> tuple[dict, Problems]:
             problems.append((key, "不认识的数据项（请按双公示数据标准填写，如 " + prefix + "WSH）"))
     items: dict = {}
     for code in names:
-        key = "BZ" if code == "BZ" else prefix + code
+        key = item_key(prefix, code)
         value = raw.get(key)
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             value = str(value)

@@ -11,6 +11,7 @@ from backend.disclosure.vocab import (
     PublicationState,
     ReportDomain,
     WithdrawalCause,
+    item_key,
 )
 from backend.platform.web.schemas import JsonBoolean, PageArgsSchema, PlainText, page_schema
 
@@ -21,7 +22,7 @@ MULTILINE = {"SY", "NR", "BZ", "YJ"}
 def _decision_schema(name: str, prefix: str, names: dict) -> type[ma.Schema]:
     fields: dict[str, ma.fields.Field] = {}
     for code, zh in names.items():
-        key = "BZ" if code == "BZ" else prefix + code
+        key = item_key(prefix, code)
         meta = {"description": zh}
         if code in AMOUNT_FIELDS:
             fields[key] = ma.fields.Raw(allow_none=True, metadata={**meta, "description": zh + "：数字或数字文本"})

@@ -15,6 +15,11 @@ KIND_ZH = {DecisionKind.PENALTY: "行政处罚", DecisionKind.LICENCE: "行政�
 PREFIX = {DecisionKind.PENALTY: "CF_", DecisionKind.LICENCE: "XK_"}
 
 
+def item_key(prefix: str, code: str) -> str:
+    """A national data item's name as filed: the prefix and the code (CF_WSH), but 备注 is plain BZ."""
+    return "BZ" if code == "BZ" else prefix + code
+
+
 class PartyCategory(enum.StrEnum):
     """CF_XDR_LB / XK_XDR_LB: 行政相对人类别."""
 

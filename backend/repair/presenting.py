@@ -9,7 +9,13 @@ from backend.platform.db import db
 from backend.repair.applications import OWNER_KIND
 from backend.repair.models import RepairApplication
 from backend.repair.review import is_overdue
-from backend.repair.vocab import STATE_ZH, STEP_ZH
+from backend.repair.vocab import REVIEW_STATES, STATE_ZH, STEP_ZH, RepairState
+
+
+def waiting_due(app: RepairApplication):
+    """The deadline of the step the application waits on (acceptance, or the decision), None when none is open."""
+    return app.decide_due if app.state in REVIEW_STATES else app.accept_due if app.state == RepairState.SUBMITTED \
+        else None
 
 
 def describe(app: RepairApplication) -> dict:

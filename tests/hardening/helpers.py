@@ -13,6 +13,7 @@ from backend.demo import data as D
 from backend.demo.seed import demo_resident_id, seed_demo
 from backend.models import Base
 from backend.platform.extensions import db
+from tests.conftest import owned_sequences
 from tests.factories import bearer
 
 OPERATOR_ROLES = ("admin", "department", "market", "partner", "window", "bank")
@@ -92,14 +93,13 @@ def _restore_rows(dump: list[tuple[str, list[dict]]]) -> None:
     """Insert the dumped rows into this test's (empty) database; on PostgreSQL move each id sequence past them."""
     tables = Base.metadata.tables
     for name, rows in dump:
-        db.session.execute(insert(tables[name]), copy.deepcopy(rows))
+        db.session.execute(insert(tables[name]), rows)  # the parameters are only read
     if db.engine.dialect.name == "postgresql":
-        for name, _ in dump:
-            for col in tables[name].primary_key.columns:
-                if col.autoincrement is True or (col.autoincrement == "auto" and col.type.python_type is int):
-                    db.session.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', '{col.name}'), "
-                        f"(SELECT max({col.name}) FROM {name}))"))
+        owned = owned_sequences(db.session.connection())
+        moves = [f"setval('{seq}', (SELECT max({col}) FROM {name}))" for name, _ in dump for seq, col in
+                 owned.get(name, ())]
+        if moves:
+            db.session.execute(text("SELECT " + ", ".join(moves)))
     db.session.commit()
 
 

@@ -10,20 +10,13 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from backend.console.views import console
+from backend.console.views.case_disclosures import KINDS
 from backend.console.views.case_pages import detail, due_cell, list_args, scoped, worklist
 from backend.console.views.forms import attempt, field, parse
 from backend.console.views.guard import console_page, current
 from backend.disclosure import filing, listing
 from backend.disclosure.schemas import DisclosureListArgsSchema, WithdrawalSchema
-from backend.disclosure.vocab import (
-    CAUSE_ZH,
-    KIND_ZH,
-    LICENCE_FIELDS,
-    PENALTY_FIELDS,
-    STATE_ZH,
-    DecisionKind,
-    PublicationState,
-)
+from backend.disclosure.vocab import CAUSE_ZH, KIND_ZH, STATE_ZH, PublicationState, item_key
 from backend.platform.access import OperatorRole
 from backend.platform.clock import china_today
 
@@ -37,9 +30,8 @@ LABELS = {"cause": "撤回原因", "changed_on": "变更或撤销日期", "reaso
 
 def _row(d: dict) -> dict:
     late = [zh for flag, zh in ((d["published_late"], "逾期公示"), (d["withdrawn_late"], "逾期撤回")) if flag]
-    row = {**d, "late_zh": "、".join(late), "_links": {"id": url_for("console.disclosure", disclosure_id=d["id"]),
-                                                      "document_no": url_for("console.disclosure",
-                                                                             disclosure_id=d["id"])}}
+    page = url_for("console.disclosure", disclosure_id=d["id"])
+    row = {**d, "late_zh": "、".join(late), "_links": {"id": page, "document_no": page}}
     if d["state"] == PublicationState.REGISTERED:  # held: its 7-working-day clock is running
         due_cell(row, "publish_due", china_today() > d["publish_due"])
     if late:
@@ -97,8 +89,8 @@ def _page(d: dict, status: int = 200, notice: str | None = None, errors: dict | 
              ("变更或撤销文书", d["withdrawal_document"], None), ("撤回期限（3 个工作日）", d["withdraw_due"], None),
              ("撤回时间", d["withdrawn_at"], None),
              ("逾期撤回", "是" if d["withdrawn_late"] else "", "overdue" if d["withdrawn_late"] else None)]
-    names, prefix = (PENALTY_FIELDS, "CF_") if d["kind"] == DecisionKind.PENALTY else (LICENCE_FIELDS, "XK_")
-    items = [{"code": f"{zh}（{'BZ' if code == 'BZ' else prefix + code}）", "value": d["items"][code]}
+    _, prefix, names, _, _ = KINDS[d["kind"]]
+    items = [{"code": f"{zh}（{item_key(prefix, code)}）", "value": d["items"][code]}
              for code, zh in names.items() if d["items"].get(code) not in (None, "")]
     return detail(f"双公示决定 {d['document_no']}", status, facts=facts, notice=notice, errors=errors, labels=LABELS,
                   back=("← 返回双公示决定列表", url_for("console.disclosures")), actions=_actions(d),

@@ -22,6 +22,7 @@ from backend.disclosure.vocab import (
     PENALTY_FIELDS,
     PENALTY_REQUIRED,
     PRIVATE_FIELDS,
+    item_key,
 )
 from backend.platform.access import OperatorRole
 from backend.platform.errors import Conflict, InvalidInput
@@ -40,7 +41,7 @@ def _fields(kind: str) -> list[dict]:
     _, prefix, names, required, _ = KINDS[kind]
     found = []
     for code, zh in names.items():
-        key = "BZ" if code == "BZ" else prefix + code
+        key = item_key(prefix, code)
         help_text = HELP.get(code, "")
         if code in PRIVATE_FIELDS:
             help_text = "加密保存，不公示"

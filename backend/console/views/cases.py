@@ -22,7 +22,7 @@ from backend.platform.clock import china_today
 from backend.platform.web.uploads import send_upload
 from backend.repair import review
 from backend.repair.applications import OWNER_KIND
-from backend.repair.presenting import describe
+from backend.repair.presenting import describe, waiting_due
 from backend.repair.schemas import ApproveSchema, RepairArgsSchema, RepairReasonSchema, ReturnSchema
 from backend.repair.vocab import CHANNEL_ZH, REVIEW_STATES, STATE_ZH, RepairState
 
@@ -42,15 +42,10 @@ ACTIONS_ZH = {"accept": "已受理", "return": "已退回补正（一次性告�
               "approve": "已准予信用修复：停止公示，移出相关名单，重新评价", "deny": "已作出不予修复决定"}
 
 
-def _due(app) -> object:
-    """The deadline of the step the application waits on."""
-    return app.decide_due if app.state in REVIEW_STATES else app.accept_due if app.state == "submitted" else None
-
-
 def _repair_row(app) -> dict:
     d = describe(app)
     row = {**d, "record_title": d["record"].title, "document_no": d["record"].document_no,
-           "channel_zh": CHANNEL_ZH.get(app.channel, app.channel), "due": _due(app),
+           "channel_zh": CHANNEL_ZH.get(app.channel, app.channel), "due": waiting_due(app),
            "extended_zh": "是" if app.extended else "", "_links": {"ref": url_for("console.repair", ref=app.ref)}}
     due_cell(row, "due", d["overdue"])
     return row
@@ -76,7 +71,7 @@ def repairs():
 
 def _facts(d: dict, app) -> list[tuple]:
     record, today = d["record"], china_today()
-    due = _due(app)
+    due = waiting_due(app)
     late = f"（已逾期 {working_days_between(due, today)} 个工作日）" if d["overdue"] else ""
     return [("申请编号", d["ref"], None), ("状态", d["state_zh"], None), ("认定部门", d["department"], None),
             ("渠道", CHANNEL_ZH.get(d["channel"], d["channel"]), None),

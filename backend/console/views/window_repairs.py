@@ -11,9 +11,9 @@ from backend.console.views.case_pages import due_cell, list_args, worklist
 from backend.console.views.guard import NAV, console_page, current
 from backend.platform.access import OperatorRole
 from backend.repair import review
-from backend.repair.presenting import describe
+from backend.repair.presenting import describe, waiting_due
 from backend.repair.schemas import RepairArgsSchema
-from backend.repair.vocab import REVIEW_STATES, STATE_ZH, RepairState
+from backend.repair.vocab import STATE_ZH, RepairState
 
 NAV[OperatorRole.WINDOW] += [("窗口修复办件", "console.window_repairs")]
 COLUMNS = [("ref", "申请编号"), ("state_zh", "状态"), ("department", "认定部门"), ("record_title", "失信记录"),
@@ -23,9 +23,7 @@ COLUMNS = [("ref", "申请编号"), ("state_zh", "状态"), ("department", "认�
 
 def _row(app) -> dict:
     d = describe(app)
-    due = app.decide_due if app.state in REVIEW_STATES else app.accept_due if app.state == RepairState.SUBMITTED \
-        else None
-    row = {**d, "record_title": d["record"].title, "document_no": d["record"].document_no, "due": due,
+    row = {**d, "record_title": d["record"].title, "document_no": d["record"].document_no, "due": waiting_due(app),
            "returned_zh": "；".join(d["returned_items"] or []) if app.state == RepairState.RETURNED else ""}
     if app.state == RepairState.RETURNED:
         row["_links"] = {"ref": url_for("console.window_repair_completion", ref=app.ref),
